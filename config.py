@@ -1,0 +1,88 @@
+"""Configuration classes: the embedded development default, testing and production."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("LMS_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value else default
+
+
+class Config:
+    """Settings shared by every environment; the environment variables override them."""
+
+    SECRET_KEY = _env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+    REDIS_URL = _env("REDIS_URL")
+    CELERY_BROKER_URL = _env("CELERY_BROKER_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(200 * 1024 * 1024)))
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+    RECOMPUTE_BATCH_SIZE = 2000
+    DRAIN_INTERVAL_SECONDS = 3.0
+    DEFAULT_FRAMEWORK_FILE = _env(
+        "DEFAULT_FRAMEWORK_FILE", str(BASE_DIR / "lms" / "criteria" / "data" / "criteria-default.yaml")
+    )
+
+    @staticmethod
+    def broker_url(redis_url: str | None, explicit: str | None) -> str:
+        """Choose the Celery broker: explicit URL, then Redis, then the embedded SQLite transport."""
+        if explicit:
+            return explicit
+        if redis_url:
+            return redis_url
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        return f"sqla+sqlite:///{INSTANCE_DIR / 'celery-broker.sqlite3'}"
+
+
+class DevelopmentConfig(Config):
+    """The embedded default: SQLite under instance/, an embedded broker, no server needed."""
+
+    DEBUG = False
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}")
+
+
+class TestingConfig(Config):
+    """Tests: a database given by TEST_DATABASE_URL, else an SQLite file chosen by the fixture."""
+
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+    LOGIN_MAX_FAILURES = 5
+
+
+class ProductionConfig(Config):
+    """Production: PostgreSQL, Redis and a secret key from the environment, or refuse to start."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    def __init__(self) -> None:
+        missing = [n for n in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not os.environ.get(n)]
+        if missing:
+            raise RuntimeError(f"ProductionConfig needs the environment variables: {', '.join(missing)}")
+        self.SECRET_KEY = os.environ["SECRET_KEY"]
+        self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+        self.REDIS_URL = os.environ["REDIS_URL"]
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,249 @@
+"""The `flask --app lms …` commands: thin wrappers over the same services the pages use."""
+
+import json
+import sys
+from datetime import date
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from lms.areas.models import Area
+from lms.areas.services import area_by_code
+from lms.extensions import db
+
+CLI_ACTOR = "cli"
+
+
+def _area_or_exit(code: str | None) -> Area | None:
+    if code is None:
+        return None
+    found = area_by_code(code)
+    if found is None:
+        click.echo(f"unknown area code: {code}", err=True)
+        sys.exit(1)
+    return found
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter("expected YYYY-MM-DD") from exc
+
+
+@click.command("import")
+@click.argument("kind", type=click.Choice(["areas", "units", "families", "clans", "people", "evidence", "group-scores"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", help="Language of the error messages.")
+def import_command(kind: str, file: str, dry_run: bool, lang: str) -> None:
+    """Import a CSV or XLSX file of KIND; any bad row: nothing written, every error on stderr."""
+    from flask_babel import force_locale
+
+    from lms.imports.services import run_import
+
+    with force_locale(lang), open(file, "rb") as stream:
+        report = run_import(kind, stream, file, actor=CLI_ACTOR, dry_run=dry_run)
+        if not report.ok:
+            db.session.rollback()
+            for err in report.errors:
+                click.echo(f"row {err.row}, column {err.column}: {err.message}", err=True)
+            sys.exit(1)
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+            poke_worker()
+    click.echo(json.dumps(report.summary(), ensure_ascii=False))
+
+
+framework_cli = AppGroup("framework", help="Criteria frameworks.")
+
+
+@framework_cli.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def framework_load(file: str) -> None:
+    """Validate a framework (YAML or JSON) and publish it for its year."""
+    from lms.criteria.schema import FrameworkError, load_document
+    from lms.criteria.services import publish_framework
+
+    try:
+        fw = publish_framework(load_document(file), CLI_ACTOR)
+    except FrameworkError as exc:
+        for path, message in exc.faults:
+            click.echo(f"{path}: {message}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"published {fw.code} for {fw.period} (version {fw.version})")
+
+
+@framework_cli.command("export")
+@click.option("--period", type=int, required=True)
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml")
+def framework_export(period: int, fmt: str) -> None:
+    """Print the published framework of a year as YAML or JSON."""
+    import yaml
+
+    from lms.criteria.services import published_framework
+
+    fw = published_framework(period)
+    if fw is None:
+        click.echo(f"no framework for {period}", err=True)
+        sys.exit(1)
+    if fmt == "json":
+        click.echo(json.dumps(fw.document, ensure_ascii=False, indent=1))
+    else:
+        click.echo(yaml.safe_dump(fw.document, allow_unicode=True, sort_keys=False))
+
+
+@click.command("recompute")
+@click.option("--period", type=int, required=True)
+@click.option("--area", "area_code", help="Area code (default: everything).")
+@click.option("--wait", is_flag=True, help="Queue for the workers and wait until they finish.")
+@click.option("--inline", is_flag=True, help="Run in this process, without a broker.")
+def recompute_command(period: int, area_code: str | None, wait: bool, inline: bool) -> None:
+    """Full recompute of a year: queued for the workers, or --inline in this process."""
+    from lms.criteria.services import NoFramework, compiled_framework
+    from lms.recompute.services import create_job, run_full_recompute
+
+    root = _area_or_exit(area_code)
+    try:
+        compiled_framework(period)
+    except NoFramework:
+        click.echo(f"no published framework for {period}", err=True)
+        sys.exit(1)
+    job = create_job(period, root, CLI_ACTOR)
+    db.session.commit()
+    if inline:
+        run_full_recompute(period, root, job)
+        click.echo(f"recomputed {period}: {job.done}/{job.total} steps")
+        return
+    current_app.extensions["celery"].send_task("worker.tasks.full_recompute", args=[job.id])
+    click.echo(f"queued recompute job {job.id}")
+    if wait:
+        import time
+
+        while True:
+            db.session.expire_all()
+            db.session.refresh(job)
+            click.echo(f"\r{job.done}/{job.total} {job.status}", nl=False)
+            if job.status in ("done", "failed"):
+                click.echo()
+                break
+            time.sleep(1)
+        if job.status == "failed":
+            click.echo(job.error or "failed", err=True)
+            sys.exit(1)
+
+
+@click.command("award")
+@click.option("--period", type=int, required=True)
+@click.option("--area", "area_code", required=True)
+@click.option("--all-eligible", is_flag=True, required=True, help="Award every eligible person of the area.")
+@click.option("--decision", required=True, help="Decision number, e.g. 15/QĐ-UBND.")
+@click.option("--date", "decision_date", required=True, callback=lambda c, p, v: _date(v))
+def award_command(period: int, area_code: str, all_eligible: bool, decision: str, decision_date: date) -> None:
+    """Award the title to every eligible person of an area (bulk), audited with the CLI as actor."""
+    from lms.titles.services import TitleError, award_titles, eligible_people
+    from lms.people.models import Person
+
+    root = _area_or_exit(area_code)
+    assert root is not None
+    ids = list(db.session.scalars(eligible_people(root, period).with_only_columns(Person.id)))
+    try:
+        awards = award_titles(ids, period, decision, decision_date, CLI_ACTOR, root)
+    except TitleError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    db.session.commit()
+    poke_worker()
+    click.echo(f"awarded {len(awards)}")
+
+
+@click.command("indicators")
+@click.option("--period", type=int, required=True)
+@click.option("--area", "area_code", required=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
+def indicators_command(period: int, area_code: str, fmt: str) -> None:
+    """Print the stored indicators and counts of an area for a year."""
+    from lms.indicators.services import report
+
+    root = _area_or_exit(area_code)
+    assert root is not None
+    data = report(root.code, root.id, period)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    for code, ind in data["indicators"].items():
+        value = "n/a" if ind["value"] is None else f"{ind['value']}%"
+        click.echo(f"{code}: {ind['numerator']}/{ind['denominator']} = {value} (2025: {ind['target_2025']}%, 2030: {ind['target_2030']}%)")
+    for key, n in data["counts"].items():
+        click.echo(f"{key}: {n}")
+
+
+@click.command("drain")
+@click.option("--until-empty", is_flag=True)
+def drain_command(until_empty: bool) -> None:
+    """Recompute dirty subjects in this process (what the worker does)."""
+    from lms.recompute.services import drain_batch
+
+    total = 0
+    while True:
+        n = drain_batch(current_app.config["RECOMPUTE_BATCH_SIZE"])
+        db.session.commit()
+        total += n
+        if not n or not until_empty:
+            break
+    click.echo(f"recomputed {total} subjects")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the demo data (Bắc Bình's communes, people, courses, users); safe to run twice."""
+    from lms.demo.services import load_demo
+
+    logins = load_demo()
+    db.session.commit()
+    click.echo("Demo accounts (password: hoctap2026):")
+    for role, login in logins.items():
+        click.echo(f"  {role:<18} {login}")
+
+
+@click.command("create-admin")
+@click.option("--login", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin_command(login: str, password: str) -> None:
+    """Create an administrator account."""
+    from lms.auth.services import create_user, find_login
+
+    if find_login(login) is not None:
+        click.echo("that login exists already", err=True)
+        sys.exit(1)
+    create_user(login, password, "admin", display_name="Admin", actor=CLI_ACTOR)
+    db.session.commit()
+    click.echo("admin created")
+
+
+def poke_worker() -> None:
+    """Ask a worker to drain the outbox now; if the broker is away, the beat drain catches up."""
+    try:
+        current_app.extensions["celery"].send_task("worker.tasks.drain", retry=False)
+    except Exception:  # noqa: BLE001 - a lost poke is harmless: the beat schedule drains anyway
+        current_app.logger.info("worker poke failed; the periodic drain will pick the work up")
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to the app."""
+    for command in (
+        import_command,
+        framework_cli,
+        recompute_command,
+        award_command,
+        indicators_command,
+        drain_command,
+        demo_command,
+        create_admin_command,
+    ):
+        app.cli.add_command(command)
+

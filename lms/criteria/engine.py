@@ -1,0 +1,428 @@
+"""The criteria engine: a framework compiled into set-based SQL, run for any scope.
+
+Each rule kind is a small function returning a column expression. The same compiled statements
+score one person, a commune or a whole province: only the scope (a SELECT of ids) differs. Nothing
+here loops over people or evidence in Python.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement, Select
+
+from lms.areas.models import Area
+from lms.criteria.models import GroupItemScore, GroupResult, PersonItemScore, PersonResult
+from lms.evidence.models import Evidence, GroupEntry
+from lms.people.models import Clan, Family, Person, Unit
+from lms.titles.models import Award
+
+ev = Evidence.__table__
+person = Person.__table__
+area = Area.__table__
+family = Family.__table__
+award = Award.__table__
+group_result = GroupResult.__table__
+person_result = PersonResult.__table__
+
+ZERO = sa.literal(0)
+GROUP_TABLES = {"family": family, "clan": Clan.__table__, "village": area, "unit": Unit.__table__}
+
+
+def _num(value: Any) -> ColumnElement[Any]:
+    return sa.literal(Decimal(str(value)), sa.Numeric(12, 4))
+
+
+def round2(expr: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Round to 2 decimals, half up (points are never negative)."""
+    return sa.func.round(sa.cast(expr, sa.Numeric(14, 4)), 2)
+
+
+def cap(expr: ColumnElement[Any], maximum: Any) -> ColumnElement[Any]:
+    """Return min(expr, maximum) portably."""
+    return sa.case((expr > _num(maximum), _num(maximum)), else_=expr)
+
+
+def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """1 when the condition holds, else 0."""
+    return sa.case((condition, 1), else_=0)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The evaluation year: evidence counts if dated inside it (digital level: up to its end)."""
+
+    period: int
+
+    @property
+    def start(self) -> date:
+        return date(self.period, 1, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.period, 12, 31)
+
+    def inside(self) -> ColumnElement[bool]:
+        return ev.c.date.between(self.start, self.end)
+
+
+class PersonFeatures:
+    """Aggregates over a person's evidence, one column per distinct rule need (deduplicated)."""
+
+    def __init__(self, window: Window) -> None:
+        self.window = window
+        self.columns: dict[str, ColumnElement[Any]] = {}
+        # always available: the predicates and indicator inputs
+        inside = window.inside()
+        self.add("learned", sa.func.max(flag(sa.and_(ev.c.kind.in_(("course", "session")), inside))))
+        self.add("has_plan", sa.func.max(flag(sa.and_(ev.c.kind == "plan", inside))))
+        level = sa.case(
+            (ev.c.level == "proficient", 2), (ev.c.level == "basic", 1), else_=0
+        )
+        self.add(
+            "digital_level",
+            sa.func.max(sa.case((sa.and_(ev.c.kind == "course", ev.c.category == "digital_skill"), level), else_=0)),
+        )
+        self.add(
+            "studied_criteria",
+            sa.func.max(flag(sa.and_(ev.c.kind == "course", ev.c.category == "criteria_study"))),
+        )
+
+    def add(self, name: str, aggregate: ColumnElement[Any]) -> str:
+        self.columns.setdefault(name, aggregate)
+        return name
+
+    def courses(self, categories: Any) -> str:
+        inside = self.window.inside()
+        cond = sa.and_(ev.c.kind == "course", inside)
+        if categories != "any":
+            cond = sa.and_(cond, ev.c.category.in_(sorted(categories)))
+        name = "courses_" + ("any" if categories == "any" else "_".join(sorted(categories)))
+        return self.add(name, sa.func.count(sa.distinct(sa.case((cond, ev.c.ref)))))
+
+    def hours(self, kinds: list[str]) -> str:
+        cond = sa.and_(ev.c.kind.in_(sorted(kinds)), self.window.inside())
+        name = "hours_" + "_".join(sorted(kinds))
+        return self.add(name, sa.func.coalesce(sa.func.sum(sa.case((cond, ev.c.hours))), 0))
+
+    def sessions(self) -> str:
+        cond = sa.and_(ev.c.kind == "session", self.window.inside())
+        return self.add("sessions", sa.func.count(sa.distinct(sa.case((cond, ev.c.ref)))))
+
+    def declaration(self, item: str) -> str:
+        cond = sa.and_(ev.c.kind == "declaration", ev.c.ref == item, self.window.inside())
+        return self.add(f"decl_{item}", sa.func.coalesce(sa.func.max(sa.case((cond, ev.c.points))), 0))
+
+
+class CompiledFramework:
+    """A validated framework document turned into SQL expressions for one evaluation year."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self.period: int = document["period"]
+        self.window = Window(self.period)
+        self.adult_min_age: int = (document.get("parameters") or {}).get("adult_min_age", 18)
+        self.titles: dict[str, dict[str, Any]] = {t["subject"]: t for t in document["titles"].values()}
+        self.citizen = self.titles["person"]
+
+    # ---- people -------------------------------------------------------------------------------
+    def _person_rule(self, rule: dict[str, Any], item: str, feats: PersonFeatures, cols: Any) -> ColumnElement[Any]:
+        """Return the points of one person rule as an expression over the feature columns."""
+        kind = rule["kind"]
+        if kind == "courses_completed":
+            return cols[feats.courses(rule["categories"])] * _num(rule["points_each"])
+        if kind == "learning_hours":
+            return cols[feats.hours(rule["evidence"])] * _num(rule["points_per_hour"])
+        if kind == "sessions_attended":
+            return cols[feats.sessions()] * _num(rule["points_each"])
+        if kind == "digital_level":
+            dl = cols["digital_level"]
+            return sa.case((dl == 2, _num(rule["proficient"])), (dl == 1, _num(rule["basic"])), else_=_num(0))
+        if kind == "declaration":
+            return cols[feats.declaration(item)]
+        if kind == "learning_plan":
+            return cols["has_plan"] * _num(rule["points"])
+        if kind == "family_members_learning":
+            return cols["others_learned"] * _num(rule["points_each"])
+        raise ValueError(f"unknown person rule kind {kind}")
+
+    def _item_expr(self, item: dict[str, Any], rules: list[dict[str, Any]], feats: PersonFeatures, cols: Any) -> Any:
+        total = sum((round2(self._person_rule(r, item["code"], feats, cols)) for r in rules), start=_num(0))
+        return cap(total, item["max"])
+
+    def person_items(self, feats: PersonFeatures, cols: Any, audience: ColumnElement[str]) -> dict[str, Any]:
+        """Return {item code: score expression}, with per-audience overrides as CASE branches."""
+        overrides = self.citizen.get("overrides") or {}
+        result = {}
+        for item in self.citizen["items"]:
+            expr = self._item_expr(item, item["rules"], feats, cols)
+            branches = [
+                (audience == aud, self._item_expr(item, items[item["code"]], feats, cols))
+                for aud, items in overrides.items()
+                if item["code"] in items
+            ]
+            result[item["code"]] = sa.case(*branches, else_=expr) if branches else expr
+        return result
+
+    def adult(self, birth_year: ColumnElement[int]) -> ColumnElement[bool]:
+        return (sa.literal(self.period) - birth_year) >= self.adult_min_age
+
+
+def family_closure(persons: Select[Any]) -> Select[Any]:
+    """Return the ids of the given persons and of every member of their families."""
+    fams = sa.select(person.c.family_id).where(person.c.id.in_(persons), person.c.family_id.is_not(None))
+    return sa.select(person.c.id).where(sa.or_(person.c.id.in_(persons), person.c.family_id.in_(fams)))
+
+
+def audience_expr() -> ColumnElement[str]:
+    """A person's audience group: `group` if given, else official (with a unit), else resident."""
+    derived = sa.case(
+        (sa.and_(person.c.is_official.is_(True), person.c.unit_id.is_not(None)), "official"), else_="resident"
+    )
+    return sa.func.coalesce(sa.func.nullif(person.c.group, ""), derived)
+
+
+def disadvantaged_villages() -> Select[Any]:
+    """Return the ids of areas lying in (or being) an area flagged disadvantaged."""
+    flagged = area.alias("flagged")
+    return sa.select(area.c.id).where(
+        sa.exists().where(flagged.c.disadvantaged.is_(True), area.c.path.startswith(flagged.c.path))
+    )
+
+
+def scored_people(fw: CompiledFramework, persons: Select[Any]) -> tuple[Any, list[str]]:
+    """Return a CTE scoring every person of `persons` (closed over families) and the item codes."""
+    feats = PersonFeatures(fw.window)
+    # first pass registers the features the rules need; columns resolved on the CTE afterwards
+    placeholder: dict[str, Any] = _Recorder()
+    fw.person_items(feats, placeholder, sa.literal("resident"))
+
+    scope = family_closure(persons)
+    agg = (
+        sa.select(ev.c.person_id, *(col.label(name) for name, col in feats.columns.items()))
+        .where(ev.c.person_id.in_(scope), ev.c.date <= fw.window.end)
+        .group_by(ev.c.person_id)
+        .subquery("feats")
+    )
+    audience = audience_expr()
+    adult = fw.adult(person.c.birth_year)
+    base = (
+        sa.select(
+            person.c.id.label("person_id"),
+            person.c.family_id,
+            audience.label("audience"),
+            flag(adult).label("adult"),
+            flag(person.c.village_id.in_(disadvantaged_villages())).label("disadvantaged"),
+            *(sa.func.coalesce(agg.c[name], 0).label(name) for name in feats.columns),
+        )
+        .select_from(person.outerjoin(agg, agg.c.person_id == person.c.id))
+        .where(person.c.id.in_(scope))
+        .cte("base")
+    )
+    fam = (
+        sa.select(base.c.family_id, sa.func.sum(base.c.adult * base.c.learned).label("n"))
+        .where(base.c.family_id.is_not(None))
+        .group_by(base.c.family_id)
+        .subquery("fam")
+    )
+    others = (sa.func.coalesce(fam.c.n, 0) - base.c.adult * base.c.learned).label("others_learned")
+    inner = (
+        sa.select(base, others).select_from(base.outerjoin(fam, fam.c.family_id == base.c.family_id)).subquery("pc")
+    )
+    items = fw.person_items(feats, inner.c, inner.c.audience)
+    threshold = fw.citizen["threshold"]
+    total = sum(items.values(), start=_num(0))
+    normal = _num(threshold["total"])
+    lowered = _num(threshold.get("total_disadvantaged", threshold["total"]))
+    thr = sa.case((inner.c.disadvantaged == 1, lowered), else_=normal)
+    each_min = threshold.get("each_item_min")
+    eligible = total >= thr
+    if each_min is not None:
+        eligible = sa.and_(eligible, *(e >= _num(each_min) for e in items.values()))
+    codes = list(items)
+    scored = sa.select(
+        inner.c.person_id,
+        inner.c.audience,
+        inner.c.learned,
+        inner.c.has_plan,
+        inner.c.digital_level,
+        inner.c.studied_criteria,
+        thr.label("threshold"),
+        total.label("total"),
+        flag(eligible).label("eligible"),
+        *(expr.label(f"i{n}") for n, expr in enumerate(items.values())),
+    ).cte("scored")
+    return scored, codes
+
+
+class _Recorder(dict):  # type: ignore[type-arg]
+    """A stand-in for the columns during the first pass: any name resolves to a dummy literal."""
+
+    def __getitem__(self, key: str) -> ColumnElement[Any]:
+        return sa.literal(0)
+
+
+def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any]) -> None:
+    """Recompute item scores and results of the persons (and their family members) for the year."""
+    scored, codes = scored_people(fw, persons)
+    pis = PersonItemScore.__table__
+    for t in (pis, person_result):
+        conn.execute(t.delete().where(t.c.period == fw.period, t.c.person_id.in_(family_closure(persons))))
+    rows = sa.union_all(
+        *(
+            sa.select(scored.c.person_id, sa.literal(fw.period), sa.literal(code), scored.c[f"i{n}"])
+            for n, code in enumerate(codes)
+        )
+    )
+    conn.execute(pis.insert().from_select(["person_id", "period", "item_code", "points"], rows))
+    conn.execute(
+        person_result.insert().from_select(
+            [
+                "person_id", "period", "audience", "total", "threshold", "eligible",
+                "learned", "has_plan", "digital_level", "studied_criteria",
+            ],
+            sa.select(
+                scored.c.person_id,
+                sa.literal(fw.period),
+                scored.c.audience,
+                scored.c.total,
+                scored.c.threshold,
+                scored.c.eligible == 1,
+                scored.c.learned == 1,
+                scored.c.has_plan == 1,
+                scored.c.digital_level,
+                scored.c.studied_criteria == 1,
+            ),
+        )
+    )
+
+
+# ---- groups -------------------------------------------------------------------------------------
+def holders(period: int) -> Select[Any]:
+    """Return the ids of persons holding the citizen title for the year (awarded, not revoked)."""
+    return sa.select(award.c.person_id).where(award.c.period == period, award.c.revoked_at.is_(None))
+
+
+def _members(fw: CompiledFramework, kind: str, period: int, groups: Select[Any]) -> Select[Any]:
+    """Return (gid, member, predicate flags...) rows for the members of the groups."""
+    if kind in ("family", "unit"):
+        pr = person_result
+        gid = person.c.family_id if kind == "family" else person.c.unit_id
+        cond = fw.adult(person.c.birth_year) if kind == "family" else person.c.is_official.is_(True)
+        held = holders(period).subquery("held")
+        return (
+            sa.select(
+                gid.label("gid"),
+                flag(pr.c.learned.is_(True)).label("learned"),
+                flag(pr.c.has_plan.is_(True)).label("has_learning_plan"),
+                flag(pr.c.eligible.is_(True)).label("eligible"),
+                flag(held.c.person_id.is_not(None)).label("holds_title"),
+            )
+            .select_from(
+                person.outerjoin(pr, sa.and_(pr.c.person_id == person.c.id, pr.c.period == period)).outerjoin(
+                    held, held.c.person_id == person.c.id
+                )
+            )
+            .where(cond, gid.in_(groups))
+        )
+    gr = group_result
+    if kind == "clan":
+        pairs = (
+            sa.select(person.c.clan_id.label("gid"), person.c.family_id.label("member"))
+            .where(person.c.clan_id.in_(groups), person.c.family_id.is_not(None))
+            .distinct()
+            .subquery("pairs")
+        )
+    else:  # village: families living there
+        pairs = (
+            sa.select(family.c.village_id.label("gid"), family.c.id.label("member"))
+            .where(family.c.village_id.in_(groups))
+            .subquery("pairs")
+        )
+    return sa.select(pairs.c.gid, flag(gr.c.attained.is_(True)).label("attains_title")).select_from(
+        pairs.outerjoin(
+            gr, sa.and_(gr.c.kind == "family", gr.c.subject_id == pairs.c.member, gr.c.period == period)
+        )
+    )
+
+
+def score_groups(conn: sa.Connection, fw: CompiledFramework, kind: str, groups: Select[Any]) -> None:
+    """Recompute the title items and attainment of the groups (family, clan, village or unit)."""
+    title = fw.titles.get(kind)
+    if title is None:
+        return
+    period = fw.period
+    members = _members(fw, kind, period, groups).subquery("m")
+    predicates = [c.name for c in members.c if c.name != "gid"]
+    agg = (
+        sa.select(
+            members.c.gid,
+            sa.func.count().label("n"),
+            *(sa.func.sum(members.c[p]).label(p) for p in predicates),
+        )
+        .group_by(members.c.gid)
+        .subquery("agg")
+    )
+    table = GROUP_TABLES[kind]
+    ge = GroupEntry.__table__
+    n = sa.func.coalesce(agg.c.n, 0)
+    items = {}
+    for item in title["items"]:
+        parts = []
+        for rule in item["rules"]:
+            if rule["kind"] == "entered":
+                entered = (
+                    sa.select(ge.c.points)
+                    .where(
+                        ge.c.subject == kind,
+                        ge.c.subject_id == table.c.id,
+                        ge.c.item == item["code"],
+                        ge.c.period == period,
+                    )
+                    .scalar_subquery()
+                )
+                parts.append(sa.func.coalesce(entered, 0))
+            else:
+                count = sa.func.coalesce(agg.c[rule["predicate"]], 0)
+                points = _num(rule["points"])
+                if rule.get("mode") == "all":
+                    parts.append(sa.case((sa.and_(n > 0, count == n), points), else_=_num(0)))
+                else:
+                    parts.append(sa.case((n > 0, points * count / sa.cast(n, sa.Numeric(14, 4))), else_=_num(0)))
+        items[item["code"]] = cap(sum((round2(p) for p in parts), start=_num(0)), item["max"])
+    total = sum(items.values(), start=_num(0))
+    codes = list(items)
+    scored = (
+        sa.select(
+            table.c.id.label("gid"),
+            total.label("total"),
+            *(e.label(f"i{i}") for i, e in enumerate(items.values())),
+        )
+        .select_from(table.outerjoin(agg, agg.c.gid == table.c.id))
+        .where(table.c.id.in_(groups))
+        .cte("gscored")
+    )
+    gis = GroupItemScore.__table__
+    for t in (gis, group_result):
+        conn.execute(t.delete().where(t.c.kind == kind, t.c.period == period, t.c.subject_id.in_(groups)))
+    rows = sa.union_all(
+        *(
+            sa.select(sa.literal(kind), scored.c.gid, sa.literal(period), sa.literal(code), scored.c[f"i{i}"])
+            for i, code in enumerate(codes)
+        )
+    )
+    conn.execute(gis.insert().from_select(["kind", "subject_id", "period", "item_code", "points"], rows))
+    conn.execute(
+        group_result.insert().from_select(
+            ["kind", "subject_id", "period", "total", "attained"],
+            sa.select(
+                sa.literal(kind),
+                scored.c.gid,
+                sa.literal(period),
+                scored.c.total,
+                scored.c.total >= _num(title["threshold"]["total"]),
+            ),
+        )
+    )

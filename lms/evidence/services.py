@@ -1,0 +1,51 @@
+"""Record evidence of learning; every change marks the person for recompute in the same transaction."""
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from lms.evidence.models import Evidence
+from lms.extensions import db
+from lms.people.models import Person
+from lms.recompute.services import mark_dirty
+
+
+def add_evidence(
+    person: Person,
+    *,
+    kind: str,
+    ref: str,
+    when: date,
+    category: str | None = None,
+    hours: Decimal | float | None = None,
+    level: str | None = None,
+    points: Decimal | float | None = None,
+    source: str = "online",
+) -> Evidence:
+    """Record one evidence item (idempotent on person, kind, ref and date) and mark the person dirty."""
+    existing = db.session.scalar(
+        sa.select(Evidence).where(
+            Evidence.person_id == person.id, Evidence.kind == kind, Evidence.ref == ref, Evidence.date == when
+        )
+    )
+    if existing is None:
+        existing = Evidence(person_id=person.id, kind=kind, ref=ref, date=when)
+        db.session.add(existing)
+    existing.category, existing.level, existing.source = category, level, source
+    existing.hours = Decimal(str(hours)) if hours is not None else None
+    existing.points = Decimal(str(points)) if points is not None else None
+    mark_dirty("person", [person.id], when.year)
+    db.session.flush()
+    return existing
+
+
+def evidence_of(person_id: int, period: int) -> list[Evidence]:
+    """Return a person's evidence that can count for the year (digital levels: up to its end)."""
+    return list(
+        db.session.scalars(
+            sa.select(Evidence)
+            .where(Evidence.person_id == person_id, Evidence.date <= date(period, 12, 31))
+            .order_by(Evidence.date.desc(), Evidence.kind)
+        )
+    )

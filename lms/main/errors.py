@@ -1,0 +1,46 @@
+"""Error pages as HTML, or JSON for the API and clients that ask for it."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render every HTTP error (and unexpected ones) in the user's language."""
+
+    messages = {
+        400: lambda: _("Yêu cầu không hợp lệ."),
+        401: lambda: _("Vui lòng đăng nhập."),
+        403: lambda: _("Bạn không có quyền truy cập trang này."),
+        404: lambda: _("Không tìm thấy trang."),
+        405: lambda: _("Phương thức không được hỗ trợ."),
+        413: lambda: _("Tệp quá lớn so với giới hạn cho phép."),
+        429: lambda: _("Quá nhiều yêu cầu. Vui lòng thử lại sau."),
+        500: lambda: _("Đã có lỗi xảy ra. Vui lòng thử lại."),
+    }
+
+    def render(code: int, description: str | None = None):  # type: ignore[no-untyped-def]
+        message = messages.get(code, messages[500])()
+        if _wants_json():
+            return jsonify({"ok": False, "error": {"code": code, "message": description or message}}), code
+        return render_template("error.html", code=code, message=message), code
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        if exc.code == 401 and not _wants_json():
+            from flask import redirect, url_for
+
+            return redirect(url_for("auth.login", next=request.full_path))
+        return render(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unhandled error")
+        from lms.extensions import db
+
+        db.session.rollback()
+        return render(500)

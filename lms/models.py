@@ -1,0 +1,12 @@
+"""Import every model module so the metadata (and Alembic) sees all tables."""
+
+from courses.catalogue import models as course_models  # noqa: F401
+from lms.areas import models as area_models  # noqa: F401
+from lms.audit import models as audit_models  # noqa: F401
+from lms.auth import models as auth_models  # noqa: F401
+from lms.criteria import models as criteria_models  # noqa: F401
+from lms.evidence import models as evidence_models  # noqa: F401
+from lms.indicators import models as indicator_models  # noqa: F401
+from lms.people import models as people_models  # noqa: F401
+from lms.recompute import models as recompute_models  # noqa: F401
+from lms.titles import models as title_models  # noqa: F401

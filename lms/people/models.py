@@ -1,0 +1,81 @@
+"""People of an area and the groups they belong to: families, clans, units."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.areas.models import Area
+from lms.extensions import db
+
+GENDERS = ("nam", "nữ", "khác")
+GROUPS = ("resident", "worker", "official", "student")
+UNIT_LEVELS = ("commune", "district")
+
+
+class Family(db.Model):
+    """A household (hộ gia đình) living in one village."""
+
+    __tablename__ = "family"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    village_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id"), index=True)
+
+    village: Mapped[Area] = relationship()
+
+
+class Clan(db.Model):
+    """A clan (dòng họ), registered with the area that recognises it."""
+
+    __tablename__ = "clan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    area_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id"), index=True)
+
+    area: Mapped[Area] = relationship()
+
+
+class Unit(db.Model):
+    """An agency, school or enterprise at commune or district level (đơn vị)."""
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    level: Mapped[str] = mapped_column(sa.String(16))
+    area_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id"), index=True)
+
+    area: Mapped[Area] = relationship()
+
+
+class Person(db.Model):
+    """A citizen of a village; no national ID number is ever stored."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    name_folded: Mapped[str] = mapped_column(sa.String(200), index=True, default="")
+    birth_year: Mapped[int]
+    gender: Mapped[str] = mapped_column(sa.String(8))
+    village_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id"), index=True)
+    family_id: Mapped[int | None] = mapped_column(sa.ForeignKey("family.id"), index=True)
+    clan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clan.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    is_official: Mapped[bool] = mapped_column(default=False)
+    khuyen_hoc_member: Mapped[bool] = mapped_column(default=False)
+    group: Mapped[str | None] = mapped_column(sa.String(16))
+    phone: Mapped[str | None] = mapped_column(sa.String(32))
+    email: Mapped[str | None] = mapped_column(sa.String(200))
+
+    village: Mapped[Area] = relationship()
+    family: Mapped[Family | None] = relationship()
+    clan: Mapped[Clan | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Person {self.code}>"

@@ -1,0 +1,40 @@
+"""The recompute outbox (dirty subjects) and full-recompute jobs with their progress."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.extensions import db
+from lms.util import utcnow
+
+SUBJECT_KINDS = ("person", "family", "clan", "village", "unit", "area")
+
+
+class DirtySubject(db.Model):
+    """A subject whose results must be recomputed for a year; duplicates collapse on the key."""
+
+    __tablename__ = "dirty_subject"
+
+    subject_kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class RecomputeJob(db.Model):
+    """A full recompute of a year for an area, run in chunks by commune."""
+
+    __tablename__ = "recompute_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[int]
+    area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    requested_by: Mapped[str] = mapped_column(sa.String(200), default="")
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

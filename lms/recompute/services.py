@@ -1,0 +1,255 @@
+"""The recompute pipeline: the dirty-subject outbox, its batched drain, and full recomputes.
+
+Services that change evidence, membership or decisions call `mark_dirty` in the same transaction.
+The worker calls `drain_batch` (persons → their families, clans, villages, units → area figures),
+and `run_full_recompute` for a whole year in chunks by commune. Both run the same engine statements;
+only the scope differs, so the incremental state always equals a full recompute.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql import Select
+
+from lms.areas.models import Area
+from lms.criteria.engine import CompiledFramework, family_closure, score_groups, score_people
+from lms.criteria.services import NoFramework, compiled_framework
+from lms.extensions import db
+from lms.indicators import services as indicators
+from lms.people.models import Clan, Family, Person, Unit
+from lms.recompute.models import DirtySubject, RecomputeJob
+from lms.util import utcnow
+
+dirty = DirtySubject.__table__
+person = Person.__table__
+family = Family.__table__
+clan = Clan.__table__
+unit = Unit.__table__
+area = Area.__table__
+
+
+def _insert(table: sa.Table) -> Any:
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def mark_dirty(kind: str, ids: Iterable[int] | Select[Any], period: int) -> None:
+    """Record that subjects must be recomputed for the year; repeated marks collapse (seq bumps)."""
+    if isinstance(ids, Select):
+        source = ids.subquery()
+        rows = sa.select(sa.literal(kind), source.c[0], sa.literal(period), sa.literal(1), sa.literal(utcnow(), sa.DateTime(timezone=True))).where(sa.true())
+        stmt = _insert(dirty).from_select(["subject_kind", "subject_id", "period", "seq", "created_at"], rows)
+    else:
+        values = [
+            {"subject_kind": kind, "subject_id": i, "period": period, "seq": 1, "created_at": utcnow()}
+            for i in sorted(set(ids))
+        ]
+        if not values:
+            return
+        stmt = _insert(dirty).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["subject_kind", "subject_id", "period"], set_={"seq": dirty.c.seq + 1}
+    )
+    db.session.execute(stmt)
+
+
+def _ids(table: sa.Table, ids: list[int]) -> Select[Any]:
+    return sa.select(table.c.id).where(table.c.id.in_(ids))
+
+
+def _union(*selects: Select[Any] | None) -> Select[Any] | None:
+    parts = [s for s in selects if s is not None]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    u = sa.union(*parts).subquery()
+    return sa.select(u.c[0])
+
+
+def _lock(conn: sa.Connection, period: int) -> None:
+    """Serialise recompute writers of a year (PostgreSQL); SQLite serialises writers anyway."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k, :p)"), {"k": 7301, "p": period})
+
+
+def recompute_subjects(
+    fw: CompiledFramework,
+    *,
+    persons: Select[Any] | None = None,
+    families: Select[Any] | None = None,
+    clans: Select[Any] | None = None,
+    villages: Select[Any] | None = None,
+    units: Select[Any] | None = None,
+    areas: Select[Any] | None = None,
+) -> None:
+    """Recompute the given subjects and cascade: persons → groups they touch → area figures."""
+    conn = db.session.connection()
+    _lock(conn, fw.period)
+    scope = family_closure(persons) if persons is not None else None
+    if persons is not None:
+        score_people(conn, fw, persons)
+    of_people = lambda col: sa.select(col).where(person.c.id.in_(scope), col.is_not(None)) if scope is not None else None  # noqa: E731
+    families = _union(families, of_people(person.c.family_id))
+    if families is not None:
+        score_groups(conn, fw, "family", families)
+    fam_people_clans = (
+        sa.select(person.c.clan_id).where(person.c.family_id.in_(families), person.c.clan_id.is_not(None))
+        if families is not None
+        else None
+    )
+    clans = _union(clans, of_people(person.c.clan_id), fam_people_clans)
+    villages = _union(
+        villages,
+        of_people(person.c.village_id),
+        sa.select(family.c.village_id).where(family.c.id.in_(families)) if families is not None else None,
+    )
+    units = _union(units, of_people(person.c.unit_id))
+    if clans is not None:
+        score_groups(conn, fw, "clan", clans)
+    if villages is not None:
+        score_groups(conn, fw, "village", villages)
+    if units is not None:
+        score_groups(conn, fw, "unit", units)
+    touched = _union(
+        areas,
+        villages,
+        sa.select(person.c.village_id).where(person.c.clan_id.in_(clans)) if clans is not None else None,
+        sa.select(clan.c.area_id).where(clan.c.id.in_(clans)) if clans is not None else None,
+        sa.select(unit.c.area_id).where(unit.c.id.in_(units)) if units is not None else None,
+    )
+    if touched is not None:
+        indicators.refresh(conn, fw, touched)
+
+
+GROUP_KINDS = {"family": "families", "clan": "clans", "village": "villages", "unit": "units", "area": "areas"}
+TABLES = {"person": person, "family": family, "clan": clan, "village": area, "unit": unit, "area": area}
+
+
+def drain_batch(limit: int = 1000) -> int:
+    """Recompute one batch of dirty subjects (one year) in the caller's transaction; return its size."""
+    oldest = db.session.execute(sa.select(dirty.c.period).order_by(dirty.c.created_at).limit(1)).scalar()
+    if oldest is None:
+        return 0
+    query = (
+        sa.select(dirty.c.subject_kind, dirty.c.subject_id, dirty.c.seq)
+        .where(dirty.c.period == oldest)
+        .order_by(dirty.c.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = db.session.execute(query).all()
+    if not rows:
+        return 0
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for kind, subject_id, _seq in rows:
+        by_kind[kind].append(subject_id)
+    try:
+        fw = compiled_framework(oldest)
+    except NoFramework:
+        fw = None  # nothing to score for a year without a framework: the marks are dropped
+    if fw is not None:
+        scopes = {
+            GROUP_KINDS.get(kind, "persons"): _ids(TABLES[kind], ids) for kind, ids in by_kind.items()
+        }
+        recompute_subjects(fw, **scopes)
+    db.session.execute(
+        dirty.delete().where(
+            dirty.c.subject_kind == sa.bindparam("k"),
+            dirty.c.subject_id == sa.bindparam("i"),
+            dirty.c.period == oldest,
+            dirty.c.seq == sa.bindparam("s"),
+        ),
+        [{"k": k, "i": i, "s": s} for k, i, s in rows],
+    )
+    return len(rows)
+
+
+def pending_count() -> int:
+    """Return how many subjects wait to be recomputed."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(dirty)) or 0
+
+
+# ---- full recompute -----------------------------------------------------------------------------
+def _under(root: Area | None) -> Select[Any]:
+    query = sa.select(area.c.id)
+    return query.where(area.c.path.startswith(root.path)) if root is not None else query
+
+
+def full_recompute_chunks(period: int, root: Area | None) -> list[Callable[[], None]]:
+    """Return the steps of a full recompute of the year under `root` (None: everywhere).
+
+    One step per commune (its people, families and villages), then one for clans, units and the
+    area figures. Each step is one transaction when the caller commits between steps.
+    """
+    fw = compiled_framework(period)
+    communes_q = sa.select(area.c.id, area.c.path).where(area.c.level == "commune")
+    if root is not None:
+        communes_q = communes_q.where(area.c.path.startswith(root.path))
+        if root.level in ("commune", "village"):
+            communes_q = sa.select(area.c.id, area.c.path).where(area.c.id == root.id)
+    communes = db.session.execute(communes_q.order_by(area.c.path)).all()
+    steps: list[Callable[[], None]] = []
+
+    def commune_step(path: str) -> Callable[[], None]:
+        def step() -> None:
+            inside = sa.select(area.c.id).where(area.c.path.startswith(path))
+            recompute_subjects(
+                fw,
+                persons=sa.select(person.c.id).where(person.c.village_id.in_(inside)),
+                families=sa.select(family.c.id).where(family.c.village_id.in_(inside)),
+                villages=sa.select(area.c.id).where(area.c.path.startswith(path), area.c.level == "village"),
+            )
+
+        return step
+
+    steps.extend(commune_step(path) for _id, path in communes)
+    # people living directly in an area above commune level (no commune chunk covers them)
+    under = _under(root)
+
+    def final_step() -> None:
+        in_root = sa.select(person.c.id).where(person.c.village_id.in_(under))
+        recompute_subjects(
+            fw,
+            clans=_union(
+                sa.select(clan.c.id).where(clan.c.area_id.in_(under)),
+                sa.select(person.c.clan_id).where(person.c.id.in_(in_root), person.c.clan_id.is_not(None)),
+            ),
+            units=_union(
+                sa.select(unit.c.id).where(unit.c.area_id.in_(under)),
+                sa.select(person.c.unit_id).where(person.c.id.in_(in_root), person.c.unit_id.is_not(None)),
+            ),
+            areas=under,
+        )
+
+    steps.append(final_step)
+    return steps
+
+
+def run_full_recompute(period: int, root: Area | None, job: RecomputeJob | None = None) -> None:
+    """Run every step of a full recompute, committing after each and updating the job's progress."""
+    steps = full_recompute_chunks(period, root)
+    if job is not None:
+        job.total, job.done, job.status = len(steps), 0, "running"
+        db.session.commit()
+    for step in steps:
+        step()
+        if job is not None:
+            job.done += 1
+        db.session.commit()
+    if job is not None:
+        job.status, job.finished_at = "done", utcnow()
+        db.session.commit()
+
+
+def create_job(period: int, root: Area | None, actor: str) -> RecomputeJob:
+    """Create a queued full-recompute job (the worker or --inline runs it)."""
+    job = RecomputeJob(period=period, area_id=root.id if root else None, requested_by=actor, status="queued")
+    db.session.add(job)
+    db.session.flush()
+    return job

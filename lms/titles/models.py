@@ -1,0 +1,39 @@
+"""Officers' decisions: the citizen title awarded (and possibly revoked) for a year."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+from lms.people.models import Person
+from lms.util import utcnow
+
+
+class Award(db.Model):
+    """A decision awarding the citizen title for a year; at most one unrevoked per person and year."""
+
+    __tablename__ = "award"
+    __table_args__ = (
+        sa.Index(
+            "uq_award_active",
+            "person_id",
+            "period",
+            unique=True,
+            postgresql_where=sa.text("revoked_at IS NULL"),
+            sqlite_where=sa.text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    period: Mapped[int] = mapped_column(index=True)
+    decision_no: Mapped[str] = mapped_column(sa.String(64))
+    decision_date: Mapped[date]
+    awarded_by: Mapped[str] = mapped_column(sa.String(200))
+    awarded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(sa.String(200))
+    revoke_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    person: Mapped[Person] = relationship()
