@@ -5,6 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the learning blueprints and the demo catalogue loader."""
+    from courses.catalogue import models  # noqa: F401  (the learning tables on the shared metadata)
     from courses.catalogue.views import bp as catalogue_bp
 
     app.register_blueprint(catalogue_bp)

@@ -1,6 +1,5 @@
 """Import every model module so the metadata (and Alembic) sees all tables."""
 
-from courses.catalogue import models as course_models  # noqa: F401
 from lms.areas import models as area_models  # noqa: F401
 from lms.audit import models as audit_models  # noqa: F401
 from lms.auth import models as auth_models  # noqa: F401

@@ -68,6 +68,39 @@ class Window:
         return ev.c.date.between(self.start, self.end)
 
 
+def rule_condition(rule: dict[str, Any], item: str, window: Window) -> ColumnElement[bool] | None:
+    """Return which evidence rows a person rule reads (None: it reads other people's learning).
+
+    The score aggregates these rows and the explanation lists them, so the two cannot disagree.
+    """
+    kind = rule["kind"]
+    inside = window.inside()
+    if kind == "courses_completed":
+        cond = sa.and_(ev.c.kind == "course", inside)
+        if rule["categories"] != "any":
+            cond = sa.and_(cond, ev.c.category.in_(sorted(rule["categories"])))
+        return cond
+    if kind == "learning_hours":
+        return sa.and_(ev.c.kind.in_(sorted(rule["evidence"])), inside)
+    if kind == "sessions_attended":
+        return sa.and_(ev.c.kind == "session", inside)
+    if kind == "digital_level":
+        return sa.and_(
+            ev.c.kind == "course",
+            ev.c.category == "digital_skill",
+            ev.c.level.in_(("basic", "proficient")),
+            ev.c.date <= window.end,
+        )
+    if kind == "declaration":
+        return sa.and_(ev.c.kind == "declaration", ev.c.ref == item, inside)
+    if kind == "learning_plan":
+        return sa.and_(ev.c.kind == "plan", inside)
+    return None
+
+
+LEARNED_RULE = {"kind": "learning_hours", "evidence": ["course", "session"]}
+
+
 class PersonFeatures:
     """Aggregates over a person's evidence, one column per distinct rule need (deduplicated)."""
 
@@ -75,45 +108,41 @@ class PersonFeatures:
         self.window = window
         self.columns: dict[str, ColumnElement[Any]] = {}
         # always available: the predicates and indicator inputs
-        inside = window.inside()
-        self.add("learned", sa.func.max(flag(sa.and_(ev.c.kind.in_(("course", "session")), inside))))
-        self.add("has_plan", sa.func.max(flag(sa.and_(ev.c.kind == "plan", inside))))
-        level = sa.case(
-            (ev.c.level == "proficient", 2), (ev.c.level == "basic", 1), else_=0
-        )
-        self.add(
-            "digital_level",
-            sa.func.max(sa.case((sa.and_(ev.c.kind == "course", ev.c.category == "digital_skill"), level), else_=0)),
-        )
+        self.add("learned", sa.func.max(flag(rule_condition(LEARNED_RULE, "", window))))
+        self.add("has_plan", sa.func.max(flag(rule_condition({"kind": "learning_plan"}, "", window))))
+        level = sa.case((ev.c.level == "proficient", 2), (ev.c.level == "basic", 1), else_=0)
+        digital = rule_condition({"kind": "digital_level"}, "", window)
+        self.add("digital_level", sa.func.max(sa.case((digital, level), else_=0)))
         self.add(
             "studied_criteria",
-            sa.func.max(flag(sa.and_(ev.c.kind == "course", ev.c.category == "criteria_study"))),
+            sa.func.max(flag(sa.and_(ev.c.kind == "course", ev.c.category == "criteria_study", ev.c.date <= window.end))),
         )
 
     def add(self, name: str, aggregate: ColumnElement[Any]) -> str:
         self.columns.setdefault(name, aggregate)
         return name
 
-    def courses(self, categories: Any) -> str:
-        inside = self.window.inside()
-        cond = sa.and_(ev.c.kind == "course", inside)
-        if categories != "any":
-            cond = sa.and_(cond, ev.c.category.in_(sorted(categories)))
-        name = "courses_" + ("any" if categories == "any" else "_".join(sorted(categories)))
-        return self.add(name, sa.func.count(sa.distinct(sa.case((cond, ev.c.ref)))))
+    def _cond(self, rule: dict[str, Any], item: str = "") -> ColumnElement[bool]:
+        cond = rule_condition(rule, item, self.window)
+        assert cond is not None
+        return cond
 
-    def hours(self, kinds: list[str]) -> str:
-        cond = sa.and_(ev.c.kind.in_(sorted(kinds)), self.window.inside())
-        name = "hours_" + "_".join(sorted(kinds))
-        return self.add(name, sa.func.coalesce(sa.func.sum(sa.case((cond, ev.c.hours))), 0))
+    def courses(self, rule: dict[str, Any]) -> str:
+        cats = rule["categories"]
+        name = "courses_" + ("any" if cats == "any" else "_".join(sorted(cats)))
+        return self.add(name, sa.func.count(sa.distinct(sa.case((self._cond(rule), ev.c.ref)))))
 
-    def sessions(self) -> str:
-        cond = sa.and_(ev.c.kind == "session", self.window.inside())
-        return self.add("sessions", sa.func.count(sa.distinct(sa.case((cond, ev.c.ref)))))
+    def hours(self, rule: dict[str, Any]) -> str:
+        name = "hours_" + "_".join(sorted(rule["evidence"]))
+        return self.add(name, sa.func.coalesce(sa.func.sum(sa.case((self._cond(rule), ev.c.hours))), 0))
 
-    def declaration(self, item: str) -> str:
-        cond = sa.and_(ev.c.kind == "declaration", ev.c.ref == item, self.window.inside())
-        return self.add(f"decl_{item}", sa.func.coalesce(sa.func.max(sa.case((cond, ev.c.points))), 0))
+    def sessions(self, rule: dict[str, Any]) -> str:
+        return self.add("sessions", sa.func.count(sa.distinct(sa.case((self._cond(rule), ev.c.ref)))))
+
+    def declaration(self, rule: dict[str, Any], item: str) -> str:
+        return self.add(
+            f"decl_{item}", sa.func.coalesce(sa.func.max(sa.case((self._cond(rule, item), ev.c.points))), 0)
+        )
 
 
 class CompiledFramework:
@@ -132,16 +161,16 @@ class CompiledFramework:
         """Return the points of one person rule as an expression over the feature columns."""
         kind = rule["kind"]
         if kind == "courses_completed":
-            return cols[feats.courses(rule["categories"])] * _num(rule["points_each"])
+            return cols[feats.courses(rule)] * _num(rule["points_each"])
         if kind == "learning_hours":
-            return cols[feats.hours(rule["evidence"])] * _num(rule["points_per_hour"])
+            return cols[feats.hours(rule)] * _num(rule["points_per_hour"])
         if kind == "sessions_attended":
-            return cols[feats.sessions()] * _num(rule["points_each"])
+            return cols[feats.sessions(rule)] * _num(rule["points_each"])
         if kind == "digital_level":
             dl = cols["digital_level"]
             return sa.case((dl == 2, _num(rule["proficient"])), (dl == 1, _num(rule["basic"])), else_=_num(0))
         if kind == "declaration":
-            return cols[feats.declaration(item)]
+            return cols[feats.declaration(rule, item)]
         if kind == "learning_plan":
             return cols["has_plan"] * _num(rule["points"])
         if kind == "family_members_learning":
@@ -227,7 +256,7 @@ def scored_people(fw: CompiledFramework, persons: Select[Any]) -> tuple[Any, lis
         .group_by(base.c.family_id)
         .subquery("fam")
     )
-    others = (sa.func.coalesce(fam.c.n, 0) - base.c.adult * base.c.learned).label("others_learned")
+    others = sa.case((fam.c.n.is_(None), 0), else_=fam.c.n - base.c.adult * base.c.learned).label("others_learned")
     inner = (
         sa.select(base, others).select_from(base.outerjoin(fam, fam.c.family_id == base.c.family_id)).subquery("pc")
     )

@@ -1,0 +1,43 @@
+# Two commands: `make run` (platform with demo data on the embedded default) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app lms
+PORT   ?= 5000
+
+.PHONY: install run test lint translations clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade 'pip>=24'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	$(BIN)/pybabel compile -q -d lms/translations
+	touch $@
+
+translations: install
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o lms/translations/messages.pot .
+	$(BIN)/pybabel update -q -i lms/translations/messages.pot -d lms/translations
+	$(BIN)/pybabel compile -q -d lms/translations
+
+# Web server + a real Celery worker + beat, on SQLite and the embedded broker unless
+# DATABASE_URL / REDIS_URL are set. Ctrl-C stops all three.
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo "Open http://127.0.0.1:$(PORT)  (Ctrl-C stops the web server, the worker and beat)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A worker.celery_app worker --loglevel=WARNING --concurrency=1 & \
+	$(BIN)/celery -A worker.celery_app beat --loglevel=WARNING -s instance/celerybeat-schedule & \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

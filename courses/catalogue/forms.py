@@ -1,0 +1,62 @@
+"""Catalogue search, enrolment and lesson forms, and the on-screen names of course categories."""
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SearchField, SelectField, SubmitField
+from wtforms.validators import Length, Optional
+
+from courses.catalogue.models import CATEGORIES, Course
+
+CATEGORY_LABELS = {
+    "digital_skill": _l("Kỹ năng số"),
+    "foreign_language": _l("Ngoại ngữ"),
+    "numeracy": _l("Kỹ năng tính toán"),
+    "law": _l("Pháp luật"),
+    "health": _l("Sức khỏe"),
+    "agriculture": _l("Nông nghiệp"),
+    "vocational": _l("Nghề nghiệp"),
+    "culture_society": _l("Văn hóa, xã hội"),
+    "criteria_study": _l("Tìm hiểu tiêu chí Công dân học tập"),
+}
+
+
+def category_label(code: str | None) -> str:
+    """Return the category's name in the current language (the code itself for a category added later)."""
+    if not code:
+        return ""
+    found = CATEGORY_LABELS.get(code)
+    return str(found) if found is not None else code
+
+
+def course_title(course: Course) -> str:
+    """Return the course title in the current language (Vietnamese when no English title exists)."""
+    if str(get_locale() or "vi") == "en" and course.title_en:
+        return course.title_en
+    return course.title
+
+
+class SearchForm(FlaskForm):
+    """Search the public catalogue (a GET form: no CSRF token needed)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Tìm khóa học"), validators=[Optional(), Length(max=100)])
+    category = SelectField(_l("Lĩnh vực"), validators=[Optional()])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.category.choices = [("", _l("Tất cả lĩnh vực"))] + [(c, CATEGORY_LABELS[c]) for c in CATEGORIES]
+
+
+class EnrolForm(FlaskForm):
+    """The "enrol" button."""
+
+    submit = SubmitField(_l("Ghi danh"))
+
+
+class LessonDoneForm(FlaskForm):
+    """The "mark this lesson done" button."""
+
+    submit = SubmitField(_l("Đánh dấu đã học xong bài này"))

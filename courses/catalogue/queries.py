@@ -1,0 +1,67 @@
+"""Read-only queries the lms side uses through app.extensions["learning"] (lms never imports courses)."""
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+
+from courses.catalogue.models import Course, Enrolment, Lesson, LessonProgress
+from lms.extensions import db
+
+
+def enrolments_of(person_id: int) -> list[dict[str, Any]]:
+    """Return a learner's enrolments, newest first, with lessons done, total and certificate code."""
+    total = (
+        sa.select(sa.func.count(Lesson.id)).where(Lesson.course_id == Enrolment.course_id).scalar_subquery()
+    )
+    done = (
+        sa.select(sa.func.count()).where(LessonProgress.enrolment_id == Enrolment.id).scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Enrolment, Course, total, done)
+        .join(Course, Course.id == Enrolment.course_id)
+        .where(Enrolment.person_id == person_id)
+        .order_by(Enrolment.enrolled_at.desc())
+    ).all()
+    out = []
+    for enrolment, course, n_total, n_done in rows:
+        percent = round(100 * n_done / n_total) if n_total else 100
+        out.append(
+            {
+                "course": course,
+                "enrolled_at": enrolment.enrolled_at,
+                "completed_at": enrolment.completed_at,
+                "certificate_code": enrolment.certificate_code,
+                "done": n_done,
+                "total": n_total,
+                "percent": percent,
+            }
+        )
+    return out
+
+
+def courses_by_code(codes: set[str]) -> dict[str, Course]:
+    """Return the catalogue courses with these codes."""
+    if not codes:
+        return {}
+    return {c.code: c for c in db.session.scalars(sa.select(Course).where(Course.code.in_(codes)))}
+
+
+def suggestions(categories: set[str], exclude_person_id: int | None = None, limit: int = 3) -> list[Course]:
+    """Return a few published courses of these categories the person is not enrolled in yet."""
+    if not categories:
+        return []
+    query = sa.select(Course).where(Course.published.is_(True), Course.category.in_(categories))
+    if exclude_person_id is not None:
+        taken = sa.select(Enrolment.course_id).where(Enrolment.person_id == exclude_person_id)
+        query = query.where(Course.id.not_in(taken))
+    return list(db.session.scalars(query.order_by(Course.title_folded).limit(limit)))
+
+
+def install(app: Flask) -> None:
+    """Offer these queries to the lms side (the learning record page)."""
+    app.extensions["learning"] = {
+        "enrolments_of": enrolments_of,
+        "courses_by_code": courses_by_code,
+        "suggestions": suggestions,
+    }

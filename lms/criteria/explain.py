@@ -1,0 +1,136 @@
+"""Explain a person's score: points per item (as stored by the engine), the evidence behind each item
+(selected with the engine's own rule conditions), the threshold that applies and what is missing."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from lms.criteria.engine import Window, ev, rule_condition
+from lms.criteria.models import PersonItemScore, PersonResult
+from lms.criteria.services import published_framework
+from lms.evidence.models import Evidence
+from lms.extensions import db
+from lms.people.models import Person
+from lms.titles.models import Award
+from lms.titles.services import active_award
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class ItemExplanation:
+    """One criterion item of a person: points, the evidence behind them, what is missing."""
+
+    code: str
+    competency: str
+    name: dict[str, str]
+    max: Decimal
+    points: Decimal
+    below_min: bool
+    missing: Decimal
+    rules: list[dict[str, Any]]
+    evidence: list[Evidence] = field(default_factory=list)
+    reads_family: bool = False
+
+
+@dataclass
+class PersonExplanation:
+    """Why a person has the total they have for a year, and what they still need."""
+
+    period: int
+    framework_code: str
+    audience: str
+    threshold: Decimal
+    threshold_reason: str
+    each_item_min: Decimal | None
+    total: Decimal
+    eligible: bool
+    computed: bool
+    holds_title: Award | None
+    missing_total: Decimal
+    items: list[ItemExplanation]
+
+    @property
+    def weakest(self) -> list[ItemExplanation]:
+        """Return the items furthest below their maximum, largest gap first."""
+        return sorted((i for i in self.items if i.missing > 0), key=lambda i: i.missing, reverse=True)
+
+
+def _rules_for(title: dict[str, Any], item: dict[str, Any], audience: str) -> list[dict[str, Any]]:
+    overrides = (title.get("overrides") or {}).get(audience) or {}
+    return overrides.get(item["code"], item["rules"])
+
+
+def _disadvantaged(person: Person) -> bool:
+    from lms.criteria.engine import disadvantaged_villages
+
+    return bool(db.session.scalar(sa.select(sa.literal(True)).where(sa.literal(person.village_id).in_(disadvantaged_villages()))))
+
+
+def explain_person(person_id: int, period: int) -> PersonExplanation | None:
+    """Return the explanation of a person's score for the year, or None without a framework."""
+    fw = published_framework(period)
+    person = db.session.get(Person, person_id)
+    if fw is None or person is None:
+        return None
+    title = next(t for t in fw.document["titles"].values() if t["subject"] == "person")
+    result = db.session.get(PersonResult, (person_id, period))
+    scores = dict(
+        db.session.execute(
+            sa.select(PersonItemScore.item_code, PersonItemScore.points).where(
+                PersonItemScore.person_id == person_id, PersonItemScore.period == period
+            )
+        ).all()
+    )
+    threshold = title["threshold"]
+    disadvantaged = _disadvantaged(person)
+    applies = Decimal(str(threshold.get("total_disadvantaged", threshold["total"]) if disadvantaged else threshold["total"]))
+    each_min = Decimal(str(threshold["each_item_min"])) if "each_item_min" in threshold else None
+    audience = result.audience if result else (person.group or ("official" if person.is_official and person.unit_id else "resident"))
+    window = Window(period)
+    items = []
+    for item in title["items"]:
+        rules = _rules_for(title, item, audience)
+        conditions = [c for r in rules if (c := rule_condition(r, item["code"], window)) is not None]
+        rows: list[Evidence] = []
+        if conditions:
+            rows = list(
+                db.session.scalars(
+                    sa.select(Evidence)
+                    .where(ev.c.person_id == person_id, sa.or_(*conditions))
+                    .order_by(Evidence.date.desc())
+                )
+            )
+        points = Decimal(str(scores.get(item["code"], ZERO))).quantize(ZERO)
+        maximum = Decimal(str(item["max"]))
+        items.append(
+            ItemExplanation(
+                code=item["code"],
+                competency=item.get("competency", ""),
+                name=item["name"],
+                max=maximum,
+                points=points,
+                below_min=each_min is not None and points < each_min,
+                missing=max(maximum - points, ZERO),
+                rules=rules,
+                evidence=rows,
+                reads_family=any(r["kind"] == "family_members_learning" for r in rules),
+            )
+        )
+    total = Decimal(str(result.total)).quantize(ZERO) if result else ZERO
+    return PersonExplanation(
+        period=period,
+        framework_code=fw.code,
+        audience=audience,
+        threshold=applies,
+        threshold_reason="disadvantaged" if disadvantaged else "normal",
+        each_item_min=each_min,
+        total=total,
+        eligible=bool(result and result.eligible),
+        computed=result is not None,
+        holds_title=active_award(person_id, period),
+        missing_total=max(applies - total, ZERO),
+        items=items,
+    )

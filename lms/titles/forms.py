@@ -1,0 +1,34 @@
+"""Officers' forms: bulk award of the citizen title, and revoke with a reason."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from lms.web import FIRST_PERIOD, LAST_PERIOD
+
+
+class AwardForm(FlaskForm):
+    """Award the title to the people ticked in the list, under one decision."""
+
+    period = IntegerField(validators=[DataRequired(), NumberRange(FIRST_PERIOD, LAST_PERIOD)])
+    area = HiddenField(validators=[Optional(), Length(max=64)])
+    decision_no = StringField(
+        _l("Số quyết định"),
+        validators=[DataRequired(message=_l("Cần số quyết định.")), Length(max=64)],
+        render_kw={"placeholder": "15/QĐ-UBND"},
+    )
+    decision_date = DateField(
+        _l("Ngày quyết định"), validators=[DataRequired(message=_l("Cần ngày quyết định."))]
+    )
+    submit = SubmitField(_l("Công nhận danh hiệu cho những người đã chọn"))
+
+
+class RevokeForm(FlaskForm):
+    """Revoke an award; a reason is required."""
+
+    reason = TextAreaField(
+        _l("Lý do thu hồi"),
+        validators=[DataRequired(message=_l("Thu hồi danh hiệu cần nêu lý do.")), Length(max=1000)],
+    )
+    submit = SubmitField(_l("Thu hồi danh hiệu"))

@@ -1,0 +1,150 @@
+"""Helpers shared by the page views and templates: years, safe redirects, labels, number formats."""
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, request, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+
+from lms.util import today_local
+
+FIRST_PERIOD, LAST_PERIOD = 2021, 2100
+
+KIND_LABELS = {
+    "course": _l("Khóa học"),
+    "session": _l("Tập huấn"),
+    "declaration": _l("Kê khai đã xác nhận"),
+    "plan": _l("Kế hoạch học tập"),
+}
+LEVEL_LABELS = {"basic": _l("cơ bản"), "proficient": _l("thành thạo")}
+SOURCE_LABELS = {"online": _l("trực tuyến"), "import": _l("nhập từ tệp"), "session": _l("tập huấn")}
+AREA_LEVEL_LABELS = {
+    "province": _l("Tỉnh"),
+    "district": _l("Huyện"),
+    "commune": _l("Xã, phường, thị trấn"),
+    "village": _l("Thôn, khu phố"),
+}
+ROLE_LABELS = {
+    "citizen": _l("Công dân"),
+    "trainer": _l("Báo cáo viên"),
+    "officer": _l("Cán bộ"),
+    "admin": _l("Quản trị"),
+}
+AUDIT_ACTION_LABELS = {
+    "title.award": _l("Công nhận danh hiệu"),
+    "title.revoke": _l("Thu hồi danh hiệu"),
+    "user.role": _l("Phân quyền tài khoản"),
+    "framework.publish": _l("Ban hành bộ tiêu chí"),
+}
+
+
+def current_period() -> int:
+    """Return the current evaluation year (the calendar year in Vietnam)."""
+    return today_local().year
+
+
+def period_arg(name: str = "period") -> int:
+    """Return the evaluation year asked for in the query string, else the current one."""
+    value = request.args.get(name, type=int)
+    if value is None or not FIRST_PERIOD <= value <= LAST_PERIOD:
+        return current_period()
+    return value
+
+
+def period_choices(extra: int | None = None) -> list[int]:
+    """Return the years worth offering in a year selector: those with a framework and this year."""
+    from lms.criteria.services import periods_with_framework
+
+    years = set(periods_with_framework()) | {current_period()}
+    if extra is not None:
+        years.add(extra)
+    return sorted(years, reverse=True)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` if it is a path on this site (no scheme, no host), else None."""
+    if not target:
+        return None
+    target = target.strip()
+    if target.endswith("?"):
+        target = target[:-1]
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def localized(names: dict[str, str] | None) -> str:
+    """Return the name in the current language (falling back to Vietnamese)."""
+    if not names:
+        return ""
+    lang = str(get_locale() or "vi")
+    return names.get(lang) or names.get("vi") or next(iter(names.values()), "")
+
+
+def lang() -> str:
+    """Return the current interface language code."""
+    return str(get_locale() or "vi")
+
+
+def number(value: Any) -> str:
+    """Format points, hours or counts in the current language (at most two decimals)."""
+    if value is None:
+        return "—"
+    return format_decimal(Decimal(str(value)), format="#,##0.##")
+
+
+def percent_of(value: Any, maximum: Any) -> float:
+    """Return value / maximum as a percentage clamped to 0 … 100 (for bars)."""
+    try:
+        v, m = float(value or 0), float(maximum or 0)
+    except (TypeError, ValueError):
+        return 0.0
+    if m <= 0:
+        return 0.0
+    return max(0.0, min(100.0, 100.0 * v / m))
+
+
+def when(value: Any) -> str:
+    """Format a timestamp in Vietnam's time zone, short form."""
+    if value is None:
+        return "—"
+    return format_datetime(value, "short")
+
+
+def label(mapping: dict[str, Any], code: str | None) -> str:
+    """Return the translated label of a code, or the code itself when it has none."""
+    if code is None:
+        return ""
+    found = mapping.get(code)
+    return str(found) if found is not None else code
+
+
+def page_url(page: int) -> str:
+    """Return the current page's URL with another page number (other query arguments kept)."""
+    args = request.args.to_dict()
+    args["page"] = str(page)
+    return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
+
+
+def install_template_helpers(state: BlueprintSetupState) -> None:
+    """Make the helpers above available to every template (installed once per app)."""
+    app: Flask = state.app
+    app.jinja_env.globals.update(
+        localized=localized,
+        number=number,
+        percent_of=percent_of,
+        when=when,
+        label=label,
+        page_url=page_url,
+        lang=lang,
+        KIND_LABELS=KIND_LABELS,
+        LEVEL_LABELS=LEVEL_LABELS,
+        SOURCE_LABELS=SOURCE_LABELS,
+        AREA_LEVEL_LABELS=AREA_LEVEL_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        AUDIT_ACTION_LABELS=AUDIT_ACTION_LABELS,
+    )

@@ -1,0 +1,177 @@
+"""Fixtures: app (fresh database per test: PostgreSQL when reachable, else SQLite), client, runner,
+login, and factories for areas, people, users, courses and the default framework."""
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from lms import create_app
+from lms.extensions import db
+from tests.services import postgres_url
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+DEFAULT_FRAMEWORK = ROOT / "lms" / "criteria" / "data" / "criteria-default.yaml"
+PASSWORD = "mat-khau-2026"
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The suite's database: PostgreSQL when reachable (always in CI), else an SQLite file."""
+    url = postgres_url()
+    if url is not None:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str) -> Iterator[None]:
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()
+    yield
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(sa.text(f"DELETE FROM {name}"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url: str, _schema: None, tmp_path: Path) -> Iterator[Flask]:
+    """A fresh app on an emptied database, with its own instance folder."""
+    os.environ["LMS_INSTANCE_DIR"] = str(tmp_path / "instance")
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_DIR": str(tmp_path / "uploads")})
+    with app.app_context():
+        _empty_tables()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """Fetch a page and return the CSRF token of its first form."""
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+@pytest.fixture
+def login(client: FlaskClient):  # type: ignore[no-untyped-def]
+    """Log the client in through the real login form: login(user_login, password=PASSWORD)."""
+
+    def do(user_login: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+        token = csrf_token(client, "/auth/login")
+        return client.post("/auth/login", data={"login": user_login, "password": password, "csrf_token": token})
+
+    return do
+
+
+# ---- factories ----------------------------------------------------------------------------------
+@pytest.fixture
+def make_area(app: Flask):  # type: ignore[no-untyped-def]
+    """make_area(code, level, parent=None, disadvantaged=False) -> Area (path set)."""
+    from lms.areas.models import Area
+    from lms.areas.services import set_path
+
+    def make(code: str, level: str, parent=None, disadvantaged: bool = False, name: str | None = None):  # type: ignore[no-untyped-def]
+        area = Area(code=code, name=name or code, level=level, parent=parent, disadvantaged=disadvantaged)
+        db.session.add(area)
+        db.session.flush()
+        set_path(area)
+        db.session.flush()
+        return area
+
+    return make
+
+
+@pytest.fixture
+def tree(make_area):  # type: ignore[no-untyped-def]
+    """A province P > district D > communes A, B > villages A1, A2, B1."""
+    p = make_area("P", "province")
+    d = make_area("D", "district", p)
+    a = make_area("A", "commune", d, name="Xã Hòa Ân")
+    b = make_area("B", "commune", d, name="Xã Bình Lâm")
+    a1 = make_area("A1", "village", a, name="Thôn 1")
+    a2 = make_area("A2", "village", a, name="Thôn 2")
+    b1 = make_area("B1", "village", b, name="Thôn Bắc")
+    db.session.commit()
+    return {"P": p, "D": d, "A": a, "B": b, "A1": a1, "A2": a2, "B1": b1}
+
+
+@pytest.fixture
+def make_person(app: Flask):  # type: ignore[no-untyped-def]
+    """make_person(village, **fields) -> Person."""
+    from lms.people.models import Person
+    from lms.util import fold
+
+    def make(village, full_name: str = "Nguyễn Văn An", birth_year: int = 1990, **fields):  # type: ignore[no-untyped-def]
+        n = next(_counter)
+        person = Person(
+            code=fields.pop("code", f"P{n:06d}"),
+            full_name=full_name,
+            name_folded=fold(full_name),
+            birth_year=birth_year,
+            gender=fields.pop("gender", "nam"),
+            village_id=village.id,
+            **fields,
+        )
+        db.session.add(person)
+        db.session.flush()
+        return person
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask):  # type: ignore[no-untyped-def]
+    """make_user(role, area=None, person=None, login=None) -> User with password PASSWORD."""
+    from lms.auth.services import create_user
+
+    def make(role: str, area=None, person=None, login: str | None = None):  # type: ignore[no-untyped-def]
+        user = create_user(login or f"{role}{next(_counter)}@example.vn", PASSWORD, role, area=area, person=person)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def default_framework(app: Flask):  # type: ignore[no-untyped-def]
+    """Publish the shipped default framework (2026) and return its compiled form."""
+    from lms.criteria.schema import load_document
+    from lms.criteria.services import compiled_framework, publish_framework
+
+    publish_framework(load_document(DEFAULT_FRAMEWORK), "test")
+    db.session.commit()
+    return compiled_framework(2026)

@@ -1,0 +1,70 @@
+"""Thin, idempotent tasks: ids in, a service does the work, commit inside, safe to run twice."""
+
+import sqlalchemy.exc
+from celery import shared_task
+from flask import current_app
+
+from lms.extensions import db
+from lms.recompute.models import RecomputeJob
+from lms.recompute.services import drain_batch, run_full_recompute
+from lms.util import utcnow
+
+RETRYABLE = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, sqlalchemy.exc.IntegrityError)
+
+
+@shared_task(
+    name="worker.tasks.drain",
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=1,
+    retry_backoff_max=30,
+    max_retries=None,
+)
+def drain(max_batches: int = 200) -> int:
+    """Recompute dirty subjects batch by batch (one transaction each) until the outbox is empty."""
+    done = 0
+    try:
+        for _ in range(max_batches):
+            n = drain_batch(current_app.config["RECOMPUTE_BATCH_SIZE"])
+            db.session.commit()
+            if not n:
+                break
+            done += n
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.remove()
+    return done
+
+
+@shared_task(
+    name="worker.tasks.full_recompute",
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=20,
+)
+def full_recompute(job_id: int) -> None:
+    """Run a full recompute job (chunks by commune, progress on the job row); rerunning is harmless."""
+    from lms.areas.models import Area
+
+    job = db.session.get(RecomputeJob, job_id)
+    if job is None or job.status == "done":
+        return
+    root = db.session.get(Area, job.area_id) if job.area_id else None
+    try:
+        run_full_recompute(job.period, root, job)
+    except RETRYABLE:
+        db.session.rollback()
+        raise
+    except Exception as exc:
+        db.session.rollback()
+        job = db.session.get(RecomputeJob, job_id)
+        if job is not None:
+            job.status, job.error, job.finished_at = "failed", str(exc)[:2000], utcnow()
+            db.session.commit()
+        raise
+    finally:
+        db.session.remove()
