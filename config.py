@@ -31,7 +31,9 @@ class Config:
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(200 * 1024 * 1024)))
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
-    RECOMPUTE_BATCH_SIZE = 2000
+    RECOMPUTE_BATCH_SIZE = 1000
+    # seconds before an unacknowledged task is redelivered (longer than the longest task)
+    CELERY_VISIBILITY_TIMEOUT = int(_env("CELERY_VISIBILITY_TIMEOUT", "1800"))
     DRAIN_INTERVAL_SECONDS = 3.0
     DEFAULT_FRAMEWORK_FILE = _env(
         "DEFAULT_FRAMEWORK_FILE", str(BASE_DIR / "lms" / "criteria" / "data" / "criteria-default.yaml")

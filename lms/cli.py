@@ -198,6 +198,18 @@ def drain_command(until_empty: bool) -> None:
     click.echo(f"recomputed {total} subjects")
 
 
+@click.command("drift")
+@click.option("--period", type=int, required=True)
+def drift_command(period: int) -> None:
+    """Run the drift check now: a clean full recompute compared with the incremental state."""
+    from lms.recompute.drift import drift_check
+
+    report = drift_check(period)
+    click.echo(json.dumps({"period": period, "differences": report.differences, "details": report.details}, ensure_ascii=False))
+    if report.differences:
+        sys.exit(1)
+
+
 @click.command("demo")
 def demo_command() -> None:
     """Load the demo data (Bắc Bình's communes, people, courses, users); safe to run twice."""
@@ -242,6 +254,7 @@ def register(app: Flask) -> None:
         award_command,
         indicators_command,
         drain_command,
+        drift_command,
         demo_command,
         create_admin_command,
     ):

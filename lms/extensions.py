@@ -53,7 +53,12 @@ def celery_init_app(app: Flask) -> Celery:
         task_serializer="json",
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": 60, "polling_interval": 0.5},
+        broker_transport_options={
+            "visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"],
+            "unacked_restore_interval": 1,
+            "unacked_restore_throttle": 1,
+            "polling_interval": 0.5,
+        },
         timezone="Asia/Ho_Chi_Minh",
         **app.config.get("CELERY_EXTRA", {}),
     )

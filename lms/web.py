@@ -77,10 +77,27 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def localized(names: dict[str, str] | None) -> str:
+def _rejoin(names: dict[str, Any]) -> dict[str, str]:
+    """Undo YAML's split of an unquoted flow mapping at commas.
+
+    `{vi: Đọc, cập nhật thông tin, en: Reading}` loads as {"vi": "Đọc", "cập nhật thông tin": None,
+    "en": "Reading"}: each key with no value is the rest of the previous name. Quoted names need none of this.
+    """
+    out: dict[str, str] = {}
+    last: str | None = None
+    for key, value in names.items():
+        if value is None and last is not None:
+            out[last] = f"{out[last]}, {key}"
+        elif value is not None:
+            out[key], last = str(value), key
+    return out
+
+
+def localized(names: dict[str, Any] | None) -> str:
     """Return the name in the current language (falling back to Vietnamese)."""
     if not names:
         return ""
+    names = _rejoin(names)
     lang = str(get_locale() or "vi")
     return names.get(lang) or names.get("vi") or next(iter(names.values()), "")
 
@@ -123,6 +140,13 @@ def label(mapping: dict[str, Any], code: str | None) -> str:
     return str(found) if found is not None else code
 
 
+def details(data: dict[str, Any] | None) -> str:
+    """Render an audit entry's before/after dict as `key: value; …` (readable, non-ASCII kept)."""
+    if not data:
+        return ""
+    return "; ".join(f"{k}: {v}" for k, v in data.items())
+
+
 def page_url(page: int) -> str:
     """Return the current page's URL with another page number (other query arguments kept)."""
     args = request.args.to_dict()
@@ -140,6 +164,7 @@ def install_template_helpers(state: BlueprintSetupState) -> None:
         when=when,
         label=label,
         page_url=page_url,
+        details=details,
         lang=lang,
         KIND_LABELS=KIND_LABELS,
         LEVEL_LABELS=LEVEL_LABELS,

@@ -3,6 +3,7 @@
 from typing import Any
 
 from celery import Celery
+from celery.schedules import crontab
 
 
 def configure_schedule(celery_app: Celery, config: Any) -> None:
@@ -13,4 +14,5 @@ def configure_schedule(celery_app: Celery, config: Any) -> None:
             "schedule": float(config.get("DRAIN_INTERVAL_SECONDS", 3.0)),
             "options": {"expires": 30},
         },
+        "nightly-drift-check": {"task": "worker.tasks.nightly_drift", "schedule": crontab(hour=1, minute=30)},
     }

@@ -68,3 +68,22 @@ def full_recompute(job_id: int) -> None:
         raise
     finally:
         db.session.remove()
+
+
+@shared_task(name="worker.tasks.nightly_drift", acks_late=True, autoretry_for=RETRYABLE, retry_backoff=60, max_retries=5)
+def nightly_drift() -> int:
+    """Recompute the current year in full and report rows that differ from the incremental state."""
+    from lms.criteria.services import published_framework
+    from lms.recompute.drift import drift_check
+    from lms.util import today_local
+
+    period = today_local().year
+    if published_framework(period) is None:
+        return 0
+    try:
+        report = drift_check(period)
+    finally:
+        db.session.remove()
+    if report.differences:
+        current_app.logger.error("drift: %d rows differ for %d: %s", report.differences, period, report.details)
+    return report.differences

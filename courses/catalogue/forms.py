@@ -3,7 +3,7 @@
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SearchField, SelectField, SubmitField
+from wtforms import SearchField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import Length, Optional
 
 from courses.catalogue.models import CATEGORIES, Course
@@ -47,7 +47,9 @@ class SearchForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.category.choices = [("", _l("Tất cả lĩnh vực"))] + [(c, CATEGORY_LABELS[c]) for c in CATEGORIES]
+        self.category.choices = [SelectChoice("", _l("Tất cả lĩnh vực"))] + [
+            SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES
+        ]
 
 
 class EnrolForm(FlaskForm):

@@ -9,13 +9,20 @@ BULLET = re.compile(r"^[-*+]\s+(.*)$")
 NUMBERED = re.compile(r"^\d+[.)]\s+(.*)$")
 STRONG = re.compile(r"\*\*(.+?)\*\*")
 EMPHASIS = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?!\*)")
+CODE = re.compile(r"`([^`]+)`")
 
 
 def _inline(text: str) -> str:
-    """Escape a line, then allow **bold** and *italic* (on the escaped text: no HTML can get in)."""
+    """Escape a line, then allow `code`, **bold** and *italic* (on the escaped text: no HTML can get in)."""
     html = str(escape(text))
-    html = STRONG.sub(r"<strong>\1</strong>", html)
-    return EMPHASIS.sub(r"<em>\1</em>", html)
+    parts = CODE.split(html)  # odd indexes are code spans: no emphasis inside them
+    for i, part in enumerate(parts):
+        if i % 2:
+            parts[i] = f"<code>{part}</code>"
+        else:
+            part = STRONG.sub(r"<strong>\1</strong>", part)
+            parts[i] = EMPHASIS.sub(r"<em>\1</em>", part)
+    return "".join(parts)
 
 
 def render_lesson(body: str | None, top_level: int = 2) -> Markup:

@@ -11,12 +11,8 @@ from lms.extensions import db
 
 def enrolments_of(person_id: int) -> list[dict[str, Any]]:
     """Return a learner's enrolments, newest first, with lessons done, total and certificate code."""
-    total = (
-        sa.select(sa.func.count(Lesson.id)).where(Lesson.course_id == Enrolment.course_id).scalar_subquery()
-    )
-    done = (
-        sa.select(sa.func.count()).where(LessonProgress.enrolment_id == Enrolment.id).scalar_subquery()
-    )
+    total = sa.select(sa.func.count(Lesson.id)).where(Lesson.course_id == Enrolment.course_id).scalar_subquery()
+    done = sa.select(sa.func.count()).where(LessonProgress.enrolment_id == Enrolment.id).scalar_subquery()
     rows = db.session.execute(
         sa.select(Enrolment, Course, total, done)
         .join(Course, Course.id == Enrolment.course_id)
@@ -58,6 +54,35 @@ def suggestions(categories: set[str], exclude_person_id: int | None = None, limi
     return list(db.session.scalars(query.order_by(Course.title_folded).limit(limit)))
 
 
+def catalogue_page(query: str, category: str | None, page: int, per_page: int) -> dict[str, Any]:
+    """Return one page of the public catalogue as plain data (the JSON API's shape)."""
+    from courses.catalogue.services import catalogue
+
+    stmt = catalogue(query, category)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    lessons = (
+        sa.select(sa.func.count(Lesson.id)).where(Lesson.course_id == Course.id).correlate(Course).scalar_subquery()
+    )
+    rows = db.session.execute(stmt.add_columns(lessons).limit(per_page).offset((page - 1) * per_page)).all()
+    return {
+        "courses": [
+            {
+                "code": course.code,
+                "title": course.title,
+                "title_en": course.title_en or None,
+                "category": course.category,
+                "hours": float(course.hours or 0),
+                "digital_level": course.digital_level,
+                "lessons": n_lessons,
+            }
+            for course, n_lessons in rows
+        ],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+    }
+
+
 def install(app: Flask) -> None:
     """Offer these queries to the lms side (the learning record page)."""
     app.extensions["learning"] = {
@@ -65,3 +90,4 @@ def install(app: Flask) -> None:
         "courses_by_code": courses_by_code,
         "suggestions": suggestions,
     }
+    app.extensions["course_catalogue"] = catalogue_page

@@ -33,11 +33,12 @@ def rebuild_paths() -> None:
 
     for area_id in parents:
         path_of(area_id)
-    db.session.execute(
-        sa.update(Area).where(Area.id == sa.bindparam("b_id")).values(path=sa.bindparam("b_path")),
-        [{"b_id": i, "b_path": p} for i, p in paths.items()],
-        execution_options={"synchronize_session": False},
-    )
+    table = Area.__table__
+    changed = [{"b_id": i, "b_path": p} for i, p in paths.items()]
+    if changed:
+        db.session.execute(
+            table.update().where(table.c.id == sa.bindparam("b_id")).values(path=sa.bindparam("b_path")), changed
+        )
 
 
 def area_by_code(code: str) -> Area | None:

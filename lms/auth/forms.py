@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import aliased
-from wtforms import IntegerField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import IntegerField, PasswordField, RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, ValidationError
 
 from lms.areas.models import Area
@@ -39,7 +39,7 @@ class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Đăng xuất"))
 
 
-def village_choices() -> dict[str, list[tuple[int, str]]]:
+def village_choices() -> dict[str, list[SelectChoice]]:
     """Return the villages grouped by their commune, both ordered by name."""
     commune = aliased(Area)
     rows = db.session.execute(
@@ -48,23 +48,21 @@ def village_choices() -> dict[str, list[tuple[int, str]]]:
         .where(Area.level == "village", Area.valid_to.is_(None))
         .order_by(commune.name, Area.name)
     ).all()
-    groups: dict[str, list[tuple[int, str]]] = {}
+    groups: dict[str, list[SelectChoice]] = {}
     for village_id, village_name, commune_name in rows:
-        groups.setdefault(commune_name, []).append((village_id, village_name))
+        groups.setdefault(commune_name, []).append(SelectChoice(village_id, village_name))
     return groups
 
 
 class RegisterForm(FlaskForm):
     """A citizen registers with a phone number or email and chooses their village."""
 
-    login = StringField(
-        _l("Số điện thoại hoặc email"), validators=[DataRequired(), Length(max=200), email_or_phone]
-    )
+    login = StringField(_l("Số điện thoại hoặc email"), validators=[DataRequired(), Length(max=200), email_or_phone])
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(min=2, max=200)])
     birth_year = IntegerField(_l("Năm sinh"), validators=[DataRequired()])
     gender = RadioField(
         _l("Giới tính"),
-        choices=[("nam", _l("Nam")), ("nữ", _l("Nữ")), ("khác", _l("Khác"))],
+        choices=[SelectChoice("nam", _l("Nam")), SelectChoice("nữ", _l("Nữ")), SelectChoice("khác", _l("Khác"))],
         validators=[DataRequired()],
     )
     village = SelectField(_l("Thôn, khu phố nơi cư trú"), coerce=int, validators=[DataRequired()])

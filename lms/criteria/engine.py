@@ -11,7 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql.functions import FunctionElement
 
 from lms.areas.models import Area
 from lms.criteria.models import GroupItemScore, GroupResult, PersonItemScore, PersonResult
@@ -40,9 +42,26 @@ def round2(expr: ColumnElement[Any]) -> ColumnElement[Any]:
     return sa.func.round(sa.cast(expr, sa.Numeric(14, 4)), 2)
 
 
+class _Least(FunctionElement[Any]):
+    """LEAST(a, b) on PostgreSQL, the scalar MIN(a, b) on SQLite."""
+
+    name = "least"
+    inherit_cache = True
+
+
+@compiles(_Least)
+def _least_default(element: _Least, compiler: Any, **kw: Any) -> str:
+    return f"LEAST({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Least, "sqlite")
+def _least_sqlite(element: _Least, compiler: Any, **kw: Any) -> str:
+    return f"MIN({compiler.process(element.clauses, **kw)})"
+
+
 def cap(expr: ColumnElement[Any], maximum: Any) -> ColumnElement[Any]:
-    """Return min(expr, maximum) portably."""
-    return sa.case((expr > _num(maximum), _num(maximum)), else_=expr)
+    """Return min(expr, maximum) without repeating expr."""
+    return _Least(expr, _num(maximum))
 
 
 def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -261,27 +280,32 @@ def scored_people(fw: CompiledFramework, persons: Select[Any]) -> tuple[Any, lis
         sa.select(base, others).select_from(base.outerjoin(fam, fam.c.family_id == base.c.family_id)).subquery("pc")
     )
     items = fw.person_items(feats, inner.c, inner.c.audience)
-    threshold = fw.citizen["threshold"]
-    total = sum(items.values(), start=_num(0))
-    normal = _num(threshold["total"])
-    lowered = _num(threshold.get("total_disadvantaged", threshold["total"]))
-    thr = sa.case((inner.c.disadvantaged == 1, lowered), else_=normal)
-    each_min = threshold.get("each_item_min")
-    eligible = total >= thr
-    if each_min is not None:
-        eligible = sa.and_(eligible, *(e >= _num(each_min) for e in items.values()))
     codes = list(items)
-    scored = sa.select(
+    per_item = sa.select(
         inner.c.person_id,
         inner.c.audience,
         inner.c.learned,
         inner.c.has_plan,
         inner.c.digital_level,
         inner.c.studied_criteria,
+        inner.c.disadvantaged,
+        *(expr.label(f"i{n}") for n, expr in enumerate(items.values())),
+    ).subquery("per_item")
+    item_cols = [per_item.c[f"i{n}"] for n in range(len(codes))]
+    threshold = fw.citizen["threshold"]
+    total = sum(item_cols, start=_num(0))
+    normal = _num(threshold["total"])
+    lowered = _num(threshold.get("total_disadvantaged", threshold["total"]))
+    thr = sa.case((per_item.c.disadvantaged == 1, lowered), else_=normal)
+    each_min = threshold.get("each_item_min")
+    eligible = total >= thr
+    if each_min is not None:
+        eligible = sa.and_(eligible, *(c >= _num(each_min) for c in item_cols))
+    scored = sa.select(
+        *(c for c in per_item.c if c.name != "disadvantaged"),
         thr.label("threshold"),
         total.label("total"),
         flag(eligible).label("eligible"),
-        *(expr.label(f"i{n}") for n, expr in enumerate(items.values())),
     ).cte("scored")
     return scored, codes
 
@@ -421,18 +445,15 @@ def score_groups(conn: sa.Connection, fw: CompiledFramework, kind: str, groups: 
                 else:
                     parts.append(sa.case((n > 0, points * count / sa.cast(n, sa.Numeric(14, 4))), else_=_num(0)))
         items[item["code"]] = cap(sum((round2(p) for p in parts), start=_num(0)), item["max"])
-    total = sum(items.values(), start=_num(0))
     codes = list(items)
-    scored = (
-        sa.select(
-            table.c.id.label("gid"),
-            total.label("total"),
-            *(e.label(f"i{i}") for i, e in enumerate(items.values())),
-        )
+    per_item = (
+        sa.select(table.c.id.label("gid"), *(e.label(f"i{i}") for i, e in enumerate(items.values())))
         .select_from(table.outerjoin(agg, agg.c.gid == table.c.id))
         .where(table.c.id.in_(groups))
-        .cte("gscored")
+        .subquery("per_item")
     )
+    total = sum((per_item.c[f"i{i}"] for i in range(len(codes))), start=_num(0))
+    scored = sa.select(per_item, total.label("total")).cte("gscored")
     gis = GroupItemScore.__table__
     for t in (gis, group_result):
         conn.execute(t.delete().where(t.c.kind == kind, t.c.period == period, t.c.subject_id.in_(groups)))

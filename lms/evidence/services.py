@@ -49,3 +49,16 @@ def evidence_of(person_id: int, period: int) -> list[Evidence]:
             .order_by(Evidence.date.desc(), Evidence.kind)
         )
     )
+
+
+def set_group_entry(subject: str, subject_id: int, item: str, when: date, points: Decimal | float) -> None:
+    """Enter the points of an `entered` group item for the year of `when` and mark the group dirty."""
+    from lms.evidence.models import GroupEntry
+
+    entry = db.session.get(GroupEntry, (subject, subject_id, item, when.year))
+    if entry is None:
+        entry = GroupEntry(subject=subject, subject_id=subject_id, item=item, period=when.year)
+        db.session.add(entry)
+    entry.date, entry.points = when, Decimal(str(points))
+    mark_dirty(subject, [subject_id], when.year)
+    db.session.flush()

@@ -1,5 +1,93 @@
-"""Placeholder blueprint, filled in by its feature."""
+"""Dashboards: indicators I1–I5 of an area against the 2025 and 2030 targets, with drill-down."""
 
-from flask import Blueprint
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, render_template, request
+
+from lms.areas.models import Area
+from lms.areas.services import area_by_code, breadcrumbs, children, within
+from lms.auth.services import officer_area, require_area
+from lms.extensions import db
+from lms.indicators.definitions import definitions
+from lms.indicators.services import figures, report
+from lms.web import localized, period_arg, period_choices
 
 bp = Blueprint("indicators", __name__)
+
+PUBLIC_LEVELS = ("province", "district", "commune")
+
+
+def indicator_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Join the report's figures with the indicators' names in the current language."""
+    rows = []
+    for definition in definitions():
+        code = definition["code"]
+        figure = data["indicators"][code]
+        rows.append({"code": code, "name": localized(definition["name"]), **figure})
+    return rows
+
+
+def child_rows(area: Area, period: int) -> list[dict[str, Any]]:
+    """Return each child area with its stored figures for the year (read from the aggregates)."""
+    return [{"area": child, "report": report(child.code, child.id, period)} for child in children(area)]
+
+
+def _dashboard_context(area: Area, period: int, *, scope: Area | None) -> dict[str, Any]:
+    data = report(area.code, area.id, period)
+    stored = figures(area.id, period)
+    trail = breadcrumbs(area)
+    if scope is not None:
+        trail = [a for a in trail if within(a, scope)]
+    return {
+        "area": area,
+        "period": period,
+        "periods": period_choices(period),
+        "rows": indicator_rows(data),
+        "counts": data["counts"],
+        "computed_at": stored.computed_at if stored else None,
+        "children": child_rows(area, period),
+        "trail": trail,
+    }
+
+
+@bp.get("/dashboard")
+def dashboard():  # type: ignore[no-untyped-def]
+    """Show the indicators of the officer's area (or an area inside it) for a year."""
+    scope = officer_area()
+    area = scope
+    code = request.args.get("area")
+    if code:
+        found = area_by_code(code[:64])
+        if found is None:
+            abort(404)
+        require_area(found)
+        area = found
+    return render_template(
+        "indicators/dashboard.html", scope=scope, **_dashboard_context(area, period_arg(), scope=scope)
+    )
+
+
+def public_area(code: str | None) -> Area:
+    """Return the area public statistics show: a district (the first one) unless a public area is asked."""
+    if code:
+        found = area_by_code(code[:64])
+        if found is None or found.level not in PUBLIC_LEVELS:
+            abort(404)
+        return found
+    found = db.session.scalar(sa.select(Area).where(Area.level == "district").order_by(Area.path).limit(1))
+    if found is None:
+        found = db.session.scalar(sa.select(Area).where(Area.parent_id.is_(None)).order_by(Area.id).limit(1))
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/stats")
+def stats():  # type: ignore[no-untyped-def]
+    """Show the public, aggregated statistics of the district (no personal data)."""
+    area = public_area(request.args.get("area"))
+    context = _dashboard_context(area, period_arg(), scope=None)
+    context["children"] = [c for c in context["children"] if c["area"].level in PUBLIC_LEVELS]
+    context["trail"] = [a for a in context["trail"] if a.level in PUBLIC_LEVELS]
+    return render_template("indicators/stats.html", **context)

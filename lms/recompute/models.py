@@ -38,3 +38,36 @@ class RecomputeJob(db.Model):
     error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class DriftSnapshot(db.Model):
+    """A text copy of one result row, taken before the nightly full recompute."""
+
+    __tablename__ = "drift_snapshot"
+
+    period: Mapped[int] = mapped_column(primary_key=True)
+    table_name: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.Text)
+
+
+class DriftReport(db.Model):
+    """The outcome of a drift check: how many rows differed from a clean full recompute."""
+
+    __tablename__ = "drift_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[int]
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    differences: Mapped[int] = mapped_column(default=0)
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+class ScopeMember(db.Model):
+    """Working set of one recompute batch: the subjects it touches, materialised once per step."""
+
+    __tablename__ = "recompute_scope"
+
+    batch: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(primary_key=True)

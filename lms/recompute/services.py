@@ -6,6 +6,7 @@ and `run_full_recompute` for a whole year in chunks by commune. Both run the sam
 only the scope differs, so the incremental state always equals a full recompute.
 """
 
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -19,10 +20,11 @@ from lms.criteria.services import NoFramework, compiled_framework
 from lms.extensions import db
 from lms.indicators import services as indicators
 from lms.people.models import Clan, Family, Person, Unit
-from lms.recompute.models import DirtySubject, RecomputeJob
+from lms.recompute.models import DirtySubject, RecomputeJob, ScopeMember
 from lms.util import utcnow
 
 dirty = DirtySubject.__table__
+scope_table = ScopeMember.__table__
 person = Person.__table__
 family = Family.__table__
 clan = Clan.__table__
@@ -78,6 +80,33 @@ def _lock(conn: sa.Connection, period: int) -> None:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k, :p)"), {"k": 7301, "p": period})
 
 
+class Scope:
+    """The subjects one recompute batch touches, materialised in `recompute_scope` step by step,
+    so every statement reads a flat list instead of re-deriving nested subqueries."""
+
+    def __init__(self) -> None:
+        self.batch = secrets.randbits(62)
+        self.kinds: set[str] = set()
+
+    def add(self, kind: str, *sources: Select[Any] | None) -> None:
+        for source in sources:
+            if source is None:
+                continue
+            sub = source.subquery()
+            rows = sa.select(sa.literal(self.batch), sa.literal(kind), sub.c[0]).where(sub.c[0].is_not(None)).distinct()
+            stmt = _insert(scope_table).from_select(["batch", "kind", "subject_id"], rows)
+            db.session.execute(stmt.on_conflict_do_nothing())
+            self.kinds.add(kind)
+
+    def ids(self, kind: str) -> Select[Any] | None:
+        if kind not in self.kinds:
+            return None
+        return sa.select(scope_table.c.subject_id).where(scope_table.c.batch == self.batch, scope_table.c.kind == kind)
+
+    def clear(self) -> None:
+        db.session.execute(scope_table.delete().where(scope_table.c.batch == self.batch))
+
+
 def recompute_subjects(
     fw: CompiledFramework,
     *,
@@ -91,40 +120,50 @@ def recompute_subjects(
     """Recompute the given subjects and cascade: persons → groups they touch → area figures."""
     conn = db.session.connection()
     _lock(conn, fw.period)
-    scope = family_closure(persons) if persons is not None else None
+    scope = Scope()
     if persons is not None:
-        score_people(conn, fw, persons)
-    of_people = lambda col: sa.select(col).where(person.c.id.in_(scope), col.is_not(None)) if scope is not None else None  # noqa: E731
-    families = _union(families, of_people(person.c.family_id))
-    if families is not None:
-        score_groups(conn, fw, "family", families)
-    fam_people_clans = (
-        sa.select(person.c.clan_id).where(person.c.family_id.in_(families), person.c.clan_id.is_not(None))
-        if families is not None
-        else None
+        scope.add("person", family_closure(persons))
+    people = scope.ids("person")
+    if people is not None:
+        score_people(conn, fw, people)
+
+    def of_people(col: Any) -> Select[Any] | None:
+        return sa.select(col).where(person.c.id.in_(people)) if people is not None else None
+
+    scope.add("family", families, of_people(person.c.family_id))
+    fams = scope.ids("family")
+    if fams is not None:
+        score_groups(conn, fw, "family", fams)
+    scope.add(
+        "clan",
+        clans,
+        of_people(person.c.clan_id),
+        sa.select(person.c.clan_id).where(person.c.family_id.in_(fams)) if fams is not None else None,
     )
-    clans = _union(clans, of_people(person.c.clan_id), fam_people_clans)
-    villages = _union(
+    scope.add(
+        "village",
         villages,
         of_people(person.c.village_id),
-        sa.select(family.c.village_id).where(family.c.id.in_(families)) if families is not None else None,
+        sa.select(family.c.village_id).where(family.c.id.in_(fams)) if fams is not None else None,
     )
-    units = _union(units, of_people(person.c.unit_id))
-    if clans is not None:
-        score_groups(conn, fw, "clan", clans)
-    if villages is not None:
-        score_groups(conn, fw, "village", villages)
-    if units is not None:
-        score_groups(conn, fw, "unit", units)
-    touched = _union(
+    scope.add("unit", units, of_people(person.c.unit_id))
+    for kind in ("clan", "village", "unit"):
+        ids = scope.ids(kind)
+        if ids is not None:
+            score_groups(conn, fw, kind, ids)
+    cl, vil, un = scope.ids("clan"), scope.ids("village"), scope.ids("unit")
+    scope.add(
+        "area",
         areas,
-        villages,
-        sa.select(person.c.village_id).where(person.c.clan_id.in_(clans)) if clans is not None else None,
-        sa.select(clan.c.area_id).where(clan.c.id.in_(clans)) if clans is not None else None,
-        sa.select(unit.c.area_id).where(unit.c.id.in_(units)) if units is not None else None,
+        vil,
+        sa.select(person.c.village_id).where(person.c.clan_id.in_(cl)) if cl is not None else None,
+        sa.select(clan.c.area_id).where(clan.c.id.in_(cl)) if cl is not None else None,
+        sa.select(unit.c.area_id).where(unit.c.id.in_(un)) if un is not None else None,
     )
+    touched = scope.ids("area")
     if touched is not None:
         indicators.refresh(conn, fw, touched)
+    scope.clear()
 
 
 GROUP_KINDS = {"family": "families", "clan": "clans", "village": "villages", "unit": "units", "area": "areas"}

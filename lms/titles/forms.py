@@ -18,9 +18,7 @@ class AwardForm(FlaskForm):
         validators=[DataRequired(message=_l("Cần số quyết định.")), Length(max=64)],
         render_kw={"placeholder": "15/QĐ-UBND"},
     )
-    decision_date = DateField(
-        _l("Ngày quyết định"), validators=[DataRequired(message=_l("Cần ngày quyết định."))]
-    )
+    decision_date = DateField(_l("Ngày quyết định"), validators=[DataRequired(message=_l("Cần ngày quyết định."))])
     submit = SubmitField(_l("Công nhận danh hiệu cho những người đã chọn"))
 
 

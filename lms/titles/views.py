@@ -152,6 +152,7 @@ def award():  # type: ignore[no-untyped-def]
 @bp.get("/people/<int:person_id>")
 def person(person_id: int):  # type: ignore[no-untyped-def]
     """Show one person of the officer's area: score explanation, title and the revoke form."""
+    officer_area()
     found = db.get_or_404(Person, person_id)
     require_person(found)
     period = period_arg()
@@ -172,6 +173,7 @@ def person(person_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/awards/<int:award_id>/revoke")
 def revoke(award_id: int):  # type: ignore[no-untyped-def]
     """Revoke an award of a person of the officer's area; a reason is required."""
+    officer_area()
     found = db.get_or_404(Award, award_id)
     scope = require_person(found.person)
     form = RevokeForm()
@@ -203,5 +205,7 @@ def audit_log():  # type: ignore[no-untyped-def]
         query = query.where(AuditEntry.area_id.in_(areas_under(scope)))
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     area_ids = {e.area_id for e in page.items if e.area_id is not None}
-    names = dict(db.session.execute(sa.select(Area.id, Area.name).where(Area.id.in_(area_ids))).all()) if area_ids else {}
+    names = (
+        dict(db.session.execute(sa.select(Area.id, Area.name).where(Area.id.in_(area_ids))).all()) if area_ids else {}
+    )
     return render_template("titles/audit.html", scope=scope, page=page, area_names=names)

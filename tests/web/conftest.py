@@ -1,0 +1,111 @@
+"""Fixtures for the page tests: a course with lessons, citizens and officers, form posting, scoring."""
+
+import re
+from datetime import date
+
+import pytest
+from flask.testing import FlaskClient
+
+from lms.extensions import db
+from tests.conftest import PASSWORD
+
+PERIOD = 2026  # the year of the shipped default framework
+PER_REQUEST_G = ("_login_user", "csrf_token", "csrf_valid", "_flask_babel")
+
+
+@pytest.fixture(autouse=True)
+def fresh_g_per_request(app):  # type: ignore[no-untyped-def]
+    """Forget per-request state kept in `g` after each request.
+
+    The `app` fixture keeps one app context pushed for the whole test, so every test request shares its
+    `g`: without this, Flask-Login's cached user, Flask-WTF's CSRF token and Flask-Babel's locale would
+    leak from one request (or one client) to the next, which never happens in production.
+    """
+    from flask import g
+
+    @app.teardown_request
+    def forget(_exc):  # type: ignore[no-untyped-def]
+        for key in PER_REQUEST_G:
+            g.pop(key, None)
+
+    yield
+
+
+def token_of(html: str) -> str:
+    """Return the CSRF token of the first form on a page."""
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def submit(client: FlaskClient, page: str, action: str, data: dict | None = None, **kwargs):  # type: ignore[no-untyped-def]
+    """Open `page`, take its CSRF token and POST `data` to `action` (like a browser submitting a form)."""
+    html = client.get(page).get_data(as_text=True)
+    return client.post(action, data={**(data or {}), "csrf_token": token_of(html)}, **kwargs)
+
+
+def sign_in(client: FlaskClient, login: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    """Log a client in through the login form."""
+    return submit(client, "/auth/login", "/auth/login", {"login": login, "password": password})
+
+
+def score() -> None:
+    """Do what the worker does: drain the recompute outbox and commit."""
+    from lms.recompute.services import drain_batch
+
+    while drain_batch(1000):
+        db.session.commit()
+    db.session.commit()
+
+
+def make_eligible(person, when: date = date(PERIOD, 3, 1)) -> None:  # type: ignore[no-untyped-def]
+    """Give a person 100 points in the default framework: a plan and a verified declaration per item."""
+    from lms.evidence.services import add_evidence
+
+    add_evidence(person, kind="plan", ref="", when=when, source="import")
+    for item in ("T1.1", "T1.3", "T1.4", "T2.1", "T2.2", "T2.3", "T2.4", "T3.1", "T3.2"):
+        add_evidence(person, kind="declaration", ref=item, when=when, points=10, source="import")
+    db.session.commit()
+
+
+@pytest.fixture
+def course(app):  # type: ignore[no-untyped-def]
+    """A published digital-skills course with two lessons."""
+    from courses.catalogue.models import Course, Lesson
+    from lms.util import fold
+
+    found = Course(
+        code="KNS-01",
+        title="Kỹ năng số cơ bản",
+        title_en="Basic digital skills",
+        title_folded=fold("Kỹ năng số cơ bản"),
+        description="Học cách dùng **điện thoại** an toàn.",
+        category="digital_skill",
+        digital_level="basic",
+        hours=4,
+    )
+    found.lessons = [
+        Lesson(position=1, title="Bài 1: Mật khẩu", body="# Mật khẩu\nĐặt mã PIN.\n\n<script>alert(1)</script>"),
+        Lesson(position=2, title="Bài 2: Tin nhắn lừa đảo", body="- Không bấm đường link lạ\n- Không đọc mã OTP"),
+    ]
+    db.session.add(found)
+    db.session.commit()
+    return found
+
+
+@pytest.fixture
+def citizen(tree, make_person, make_user):  # type: ignore[no-untyped-def]
+    """A citizen of village A1 with an account."""
+    person = make_person(tree["A1"], full_name="Trần Thị Bích Ngọc", gender="nữ")
+    user = make_user("citizen", person=person, login="0912345678")
+    return user
+
+
+@pytest.fixture
+def officer_a(tree, make_user):  # type: ignore[no-untyped-def]
+    return make_user("officer", area=tree["A"], login="canbo.a@example.vn")
+
+
+@pytest.fixture
+def officer_b(tree, make_user):  # type: ignore[no-untyped-def]
+    return make_user("officer", area=tree["B"], login="canbo.b@example.vn")
