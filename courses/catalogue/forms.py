@@ -2,11 +2,11 @@
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import Length, Optional
 
 from courses.catalogue.models import CATEGORIES, Course
+from lms.forms import Form
 
 CATEGORY_LABELS = {
     "digital_skill": _l("Kỹ năng số"),
@@ -36,7 +36,7 @@ def course_title(course: Course) -> str:
     return course.title
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """Search the public catalogue (a GET form: no CSRF token needed)."""
 
     class Meta:
@@ -52,13 +52,13 @@ class SearchForm(FlaskForm):
         ]
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     """The "enrol" button."""
 
     submit = SubmitField(_l("Ghi danh"))
 
 
-class LessonDoneForm(FlaskForm):
+class LessonDoneForm(Form):
     """The "mark this lesson done" button."""
 
     submit = SubmitField(_l("Đánh dấu đã học xong bài này"))

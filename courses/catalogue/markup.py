@@ -67,7 +67,10 @@ def render_lesson(body: str | None, top_level: int = 2) -> Markup:
                 list_tag = tag
             out.append(f"<li>{_inline(item)}</li>")
             continue
-        close_list()
+        if list_tag and out[-1].endswith("</li>"):
+            # a line straight after a list item continues it (Markdown's lazy continuation)
+            out[-1] = f"{out[-1][: -len('</li>')]} {_inline(line)}</li>"
+            continue
         paragraph.append(_inline(line))
     close_paragraph()
     close_list()

@@ -4,20 +4,20 @@ import re
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import aliased
 from wtforms import IntegerField, PasswordField, RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, ValidationError
 
 from lms.areas.models import Area
 from lms.extensions import db
+from lms.forms import Form
 from lms.util import today_local
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9]{9,12}$")
 
 
-def email_or_phone(form: FlaskForm, field: StringField) -> None:
+def email_or_phone(form: Form, field: StringField) -> None:
     """Accept an email address or a phone number (spaces, dots and dashes allowed)."""
     value = (field.data or "").strip()
     compact = re.sub(r"[\s.\-()]", "", value)
@@ -25,7 +25,7 @@ def email_or_phone(form: FlaskForm, field: StringField) -> None:
         raise ValidationError(_l("Nhập số điện thoại hoặc địa chỉ email hợp lệ."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Log in with an email or phone number and a password."""
 
     login = StringField(_l("Số điện thoại hoặc email"), validators=[DataRequired(), Length(max=200)])
@@ -33,7 +33,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Đăng nhập"))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     """The logout button (a POST with a CSRF token, never a link)."""
 
     submit = SubmitField(_l("Đăng xuất"))
@@ -54,7 +54,7 @@ def village_choices() -> dict[str, list[SelectChoice]]:
     return groups
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     """A citizen registers with a phone number or email and chooses their village."""
 
     login = StringField(_l("Số điện thoại hoặc email"), validators=[DataRequired(), Length(max=200), email_or_phone])

@@ -1,13 +1,10 @@
-"""Generate the demo population of Bắc Bình: families, clans, units, people, evidence and group entries.
+"""Generate the demo population of Bắc Bình: families, clans, units, people, evidence, group entries."""
 
-Pure Python, no database: `generate` returns plain rows keyed by codes, and the loader writes them.
-Every draw comes from one `random.Random`, so the same seed always gives the same district.
-
-Evidence is generated from a learning *profile* per person (engaged, near, some, none), drawn from the
-household's activity and the commune's momentum. A small estimate of the default framework's items
-tops engaged people up to the threshold and keeps "near" people just short of it; the engine, not this
-estimate, decides who is eligible.
-"""
+# Pure Python, no database: `generate` returns plain rows keyed by codes and the loader writes them.
+# Every draw comes from one `random.Random`, so a seed always gives the same district. Evidence
+# follows a learning profile per person (engaged, near, some, none) drawn from the household's
+# activity and the commune's momentum; a small estimate of the default framework tops engaged people
+# up to the threshold and keeps "near" ones just short. The engine decides who is eligible.
 
 import random
 from collections import Counter
@@ -39,7 +36,7 @@ class Record:
     declarations: dict[str, tuple[date, Decimal]] = field(default_factory=dict)
 
     def learned(self) -> bool:
-        """True with a course or session dated in the evaluation year."""
+        """Return True with a course or session dated in the evaluation year."""
         return any(d.year == PERIOD for _c, _l, d, _h in self.courses.values()) or bool(self.sessions)
 
 
@@ -102,7 +99,7 @@ def _day(rng: random.Random, start: date = YEAR_START, end: date = YEAR_END) -> 
 
 
 def _local_name(commune_name: str) -> str:
-    """'Xã Hải Ninh' → 'xã Hải Ninh', 'Thị trấn Chợ Lầu' → 'thị trấn Chợ Lầu'."""
+    """Lower-case the level word of a commune name: 'Xã Hải Ninh' → 'xã Hải Ninh'."""
     return commune_name[:1].lower() + commune_name[1:]
 
 
@@ -140,7 +137,7 @@ class Generator:
         return pools
 
     def _sessions(self) -> dict[str, list[tuple[str, date, Decimal]]]:
-        """Training sessions (tập huấn) held in each commune in the year, plus district ones for officials."""
+        """Schedule the year's training sessions (tập huấn) of each commune, and district ones for officials."""
         result: dict[str, list[tuple[str, date, Decimal]]] = {}
         for code, _name in self.communes:
             result[code] = [
@@ -182,7 +179,7 @@ class Generator:
         return sum(1 for o in self.families[m.family] if o is not m and o.adult and o.record.learned())
 
     def estimate(self, m: Member) -> dict[str, float]:
-        """Approximate item scores of the default framework (the engine has the final word)."""
+        """Approximate the default framework's item scores (the engine has the final word)."""
         r = m.record
         now = {c: v for c, v in r.courses.items() if v[2].year == PERIOD}
         cats = Counter(cat for cat, _lvl, _d, _h in now.values())
@@ -248,7 +245,7 @@ class Generator:
         return self.families[code]
 
     def citizen_household(self, village: str, commune: str) -> None:
-        """The demo citizen's household: she is a few points short; her husband and son learn this year."""
+        """Create the demo citizen's household: she is a few points short; her husband and son learn."""
         code = f"GD-{len(self.pop.families) + 1:06d}"
         self.families[code] = []
         husband = self.person(code, village, commune, "Trần", "nam", 1984)
@@ -261,7 +258,8 @@ class Generator:
         daughter.full_name = "Trần Ngọc Ánh"
         self.pop.families.append({"code": code, "name": f"Hộ {husband.full_name}", "village": village})
         husband.profile, son.profile, daughter.profile, wife.profile = "engaged", "some", "none", "citizen"
-        assert wife.code == CITIZEN_CODE, "the citizen's household must be generated first"
+        if wife.code != CITIZEN_CODE:
+            raise RuntimeError("the demo citizen's household must be generated first")
         self.pop.citizen_code = wife.code
 
     def build_people(self) -> None:
@@ -284,7 +282,7 @@ class Generator:
                 n += 1
 
     def build_clans(self) -> None:
-        """A few clans: the most common family names of some communes, with most of their households."""
+        """Create a few clans from common family names of some communes, with most of their households."""
         chosen = ["BB-HAININH", "BB-CHOLAU", "BB-PHANRITHANH", "BB-HOATHANG", "BB-HONGTHAI", "BB-BINHAN", "BB-LUONGSON"]
         for commune in [c for c in chosen if c in self.names]:
             by_name = Counter(
@@ -304,7 +302,7 @@ class Generator:
                                 m.clan = code
 
     def build_units(self) -> None:
-        """Each commune's People's Committee and a school; the district's committee and education office."""
+        """Create each commune's People's Committee and school, the district's committee and education office."""
         for n, (commune, name) in enumerate(self.communes):
             place = name.split(" ", 1)[1] if name.startswith("Xã ") else name.split(" ", 2)[-1]
             school = "Trường Tiểu học" if n % 2 == 0 else "Trường THCS"
@@ -391,7 +389,7 @@ class Generator:
                     m.profile = {"engaged": "near", "near": "some", "some": "none"}.get(m.profile, "none")
 
     def core(self, m: Member, strong: bool) -> None:
-        """Courses, sessions, plan and declarations of an engaged (strong) or near person."""
+        """Give an engaged (strong) or near person courses, sessions, a plan and declarations."""
         r = self.rng
         if strong and r.random() < 0.12:  # skills checked in practice by an officer, no course
             self.declare(m, "T2.1", r.choice((5, 6, 6, 7)))
@@ -420,7 +418,7 @@ class Generator:
             self.declare(m, "T1.4", r.randint(5, 8))
 
     def light(self, m: Member) -> None:
-        """One to three courses, a session or two: learning, but far from the title."""
+        """Give a light learner one to three courses and a session or two: far from the title."""
         r = self.rng
         for _ in range(r.randint(1, 3)):
             category = r.choice(("digital_skill", "foreign_language", "numeracy", *T24, "culture_society"))
@@ -433,7 +431,7 @@ class Generator:
             self.declare(m, "T3.1", r.randint(5, 9))
 
     def citizen(self, m: Member) -> None:
-        """About 77 points and no foreign language yet: one English course away from the title."""
+        """Give the citizen about 77 points and no foreign language: one English course from the title."""
         m.record.plan = date(PERIOD, 2, 3)
         for code, cat, level, when in (
             ("OFF-LAW-1", "law", None, date(PERIOD, 3, 14)),
@@ -576,7 +574,7 @@ class Generator:
                 )
 
     def group_rows(self) -> None:
-        """Officer-entered items of the group titles for the year."""
+        """Generate the officer-entered items of the group titles for the year."""
         r, rows = self.rng, self.pop.group_entries
 
         def entry(subject: str, code: str, item: str, points: float) -> None:

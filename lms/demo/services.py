@@ -1,9 +1,8 @@
-"""Load the demo district: Bắc Bình's areas, ~2,000 people with their 2026 evidence, courses, titles, users.
+"""Load the demo district: Bắc Bình's areas, ~2,000 people with 2026 evidence, courses, titles, users."""
 
-`load_demo` is idempotent: once the demo admin exists it only returns the logins, and each step
-skips what is already there (so an interrupted load completes on the next run). It flushes its own
-writes; the full recomputes it runs so that dashboards are filled at once commit after each step.
-"""
+# `load_demo` is idempotent: once the demo admin exists it only returns the logins, and each step
+# skips what is already there (an interrupted load completes on the next run). It flushes its own
+# writes; the full recomputes that fill the dashboards at once commit after each step.
 
 import csv
 import importlib
@@ -55,6 +54,7 @@ def load_demo() -> dict[str, str]:
         mark_dirty("person", sa.select(Person.id), PERIOD)  # for the workers; the demo does not wait for them
     db.session.flush()
     run_full_recompute(PERIOD, None)
+    # every commune but the commune officer's has issued its decision: Hải Ninh's eligible still wait
     if award_demo_titles([areas[code] for code, _name in communes if code != home]):
         db.session.flush()
         run_full_recompute(PERIOD, None)  # the titles feed family, clan and village titles and I2–I5
@@ -69,7 +69,7 @@ def ensure_framework() -> None:
 
 
 def load_catalogue() -> dict[str, dict[str, Any]]:
-    """Run the demo loaders other packages registered; return {code: {category, hours, level}} of their courses."""
+    """Run the demo loaders other packages registered; return {code: {category, hours, level}} of the courses."""
     codes: list[str] = []
     for spec in current_app.extensions.get("lms_demo_loaders", []):
         module, _, name = spec.partition(":")
@@ -193,11 +193,7 @@ def write_population(pop: Population, areas: dict[str, Area]) -> None:
 
 
 def award_demo_titles(communes: list[Area]) -> int:
-    """Award the title to everyone eligible and not yet awarded in these communes (one decision each).
-
-    Return how many titles were awarded. The officer's commune is left out, so its eligible citizens
-    wait for a decision in the demo.
-    """
+    """Award the title to the unawarded eligible people of these communes, one decision each; return how many."""
     from lms.titles.services import award_titles, eligible_people
 
     awarded = 0

@@ -87,6 +87,7 @@ class Scope:
     def __init__(self) -> None:
         self.batch = secrets.randbits(62)
         self.kinds: set[str] = set()
+        self.stale = False
 
     def add(self, kind: str, *sources: Select[Any] | None) -> None:
         for source in sources:
@@ -97,10 +98,15 @@ class Scope:
             stmt = _insert(scope_table).from_select(["batch", "kind", "subject_id"], rows)
             db.session.execute(stmt.on_conflict_do_nothing())
             self.kinds.add(kind)
+            self.stale = True
 
     def ids(self, kind: str) -> Select[Any] | None:
         if kind not in self.kinds:
             return None
+        if self.stale and db.session.get_bind().dialect.name == "postgresql":
+            # fresh statistics: otherwise the planner assumes one row and nests loops per subject
+            db.session.execute(sa.text("ANALYZE recompute_scope"))
+        self.stale = False
         return sa.select(scope_table.c.subject_id).where(scope_table.c.batch == self.batch, scope_table.c.kind == kind)
 
     def clear(self) -> None:

@@ -1,14 +1,14 @@
 """Officers' forms: bulk award of the citizen title, and revoke with a reason."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from lms.forms import Form
 from lms.web import FIRST_PERIOD, LAST_PERIOD
 
 
-class AwardForm(FlaskForm):
+class AwardForm(Form):
     """Award the title to the people ticked in the list, under one decision."""
 
     period = IntegerField(validators=[DataRequired(), NumberRange(FIRST_PERIOD, LAST_PERIOD)])
@@ -22,7 +22,7 @@ class AwardForm(FlaskForm):
     submit = SubmitField(_l("Công nhận danh hiệu cho những người đã chọn"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """Revoke an award; a reason is required."""
 
     reason = TextAreaField(

@@ -115,7 +115,9 @@ def test_register_twice_with_the_same_phone_is_refused(client, tree):
         ("birth_year", "1800", "Năm sinh không hợp lệ."),
         ("confirm", "khac-nhau-1", "Hai mật khẩu không khớp."),
         ("password", "ngan", None),
-        ("gender", "robot", None),
+        ("gender", "robot", "Lựa chọn không hợp lệ."),
+        ("village", "", "Vui lòng điền mục này."),
+        ("full_name", "", "Vui lòng điền mục này."),
     ],
 )
 def test_register_rejects_bad_input(client, tree, field, value, message):

@@ -41,3 +41,9 @@ def worker(services: tuple[str, str], live_app: Flask, tmp_path: Path) -> Iterat
     proc.start()
     yield proc
     proc.stop()
+
+
+@pytest.fixture
+def app(live_app: Flask) -> Flask:
+    """Factories and fixtures built on `app` use the live app (its broker is the test Redis)."""
+    return live_app

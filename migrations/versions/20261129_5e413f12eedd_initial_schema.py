@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a0399a4db9ae
+Revision ID: 5e413f12eedd
 Revises: 
-Create Date: 2026-11-29 02:21:20.647485
+Create Date: 2026-11-29 02:37:35.913943
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'a0399a4db9ae'
+revision = '5e413f12eedd'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -65,6 +65,21 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('subject_kind', 'subject_id', 'period', name=op.f('pk_dirty_subject'))
     )
+    op.create_table('drift_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('differences', sa.Integer(), nullable=False),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_drift_report'))
+    )
+    op.create_table('drift_snapshot',
+    sa.Column('period', sa.Integer(), nullable=False),
+    sa.Column('table_name', sa.String(length=32), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('period', 'table_name', 'key', name=op.f('pk_drift_snapshot'))
+    )
     op.create_table('framework',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=64), nullable=False),
@@ -103,6 +118,12 @@ def upgrade():
     sa.Column('total', sa.Numeric(precision=8, scale=2), nullable=False),
     sa.Column('attained', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('kind', 'subject_id', 'period', name=op.f('pk_group_result'))
+    )
+    op.create_table('recompute_scope',
+    sa.Column('batch', sa.BigInteger(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('batch', 'kind', 'subject_id', name=op.f('pk_recompute_scope'))
     )
     op.create_table('area_contribution',
     sa.Column('area_id', sa.Integer(), nullable=False),
@@ -435,6 +456,7 @@ def downgrade():
     op.drop_table('audit_entry')
     op.drop_table('area_indicator')
     op.drop_table('area_contribution')
+    op.drop_table('recompute_scope')
     op.drop_table('group_result')
     op.drop_table('group_item_score')
     op.drop_table('group_entry')
@@ -442,6 +464,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_framework_period'))
 
     op.drop_table('framework')
+    op.drop_table('drift_snapshot')
+    op.drop_table('drift_report')
     op.drop_table('dirty_subject')
     with op.batch_alter_table('course', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_course_title_folded'))

@@ -1,0 +1,108 @@
+"""A temporary table that holds an import's checked rows until the whole file is known to be good.
+
+Rows go in chunk by chunk (PostgreSQL: COPY; SQLite: executemany), so memory stays flat in the file
+size. Once every row is good, one UPDATE labels each staged row new / changed / same against the
+target table and one INSERT … SELECT … ON CONFLICT DO UPDATE writes the new and changed rows.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import uuid4
+
+import sqlalchemy as sa
+
+from lms.extensions import db
+
+NEW, CHANGED, SAME = "new", "changed", "same"
+
+
+def dialect_insert(table: sa.Table) -> Any:
+    """Return an INSERT for the session's dialect (PostgreSQL or SQLite), which has ON CONFLICT."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+class Stage:
+    """The staged rows of one import: the target's columns (or `extra` types) plus their state."""
+
+    def __init__(self, target: sa.Table, fields: Sequence[str], extra: dict[str, sa.types.TypeEngine[Any]] | None = None) -> None:
+        extra = extra or {}
+        self.target, self.fields = target, tuple(fields)
+        columns = [sa.Column(f, target.c[f].type if f in target.c else extra[f]) for f in self.fields]
+        self.table = sa.Table(
+            f"import_stage_{uuid4().hex[:12]}", sa.MetaData(), *columns, sa.Column("state", sa.String(8)), prefixes=["TEMPORARY"]
+        )
+        self.created = False
+
+    @property
+    def c(self) -> Any:
+        """The staged table's columns."""
+        return self.table.c
+
+    def add(self, records: list[dict[str, Any]]) -> None:
+        """Append checked records (dicts with at least the staged fields)."""
+        if not records:
+            return
+        conn = db.session.connection()
+        if not self.created:
+            self.table.create(conn)
+            self.created = True
+        if conn.dialect.name == "postgresql":
+            self._copy(conn, records)
+        else:
+            conn.execute(self.table.insert(), [{f: r[f] for f in self.fields} for r in records])
+
+    def _copy(self, conn: sa.Connection, records: list[dict[str, Any]]) -> None:
+        from psycopg import sql
+
+        query = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(self.table.name), sql.SQL(", ").join(sql.Identifier(f) for f in self.fields)
+        )
+        raw = conn.connection.driver_connection
+        fields = self.fields
+        with raw.cursor() as cursor, cursor.copy(query) as copy:  # type: ignore[union-attr]
+            for record in records:
+                copy.write_row(tuple(record[f] for f in fields))
+
+    def match(self, key: Sequence[str]) -> sa.ColumnElement[bool]:
+        """Return the join condition of a staged row with its target row."""
+        return sa.and_(*[self.target.c[k] == self.table.c[k] for k in key])
+
+    def classify(self, key: Sequence[str], compare: Sequence[str]) -> dict[str, int]:
+        """Label each staged row new, changed or same against the target; return how many of each."""
+        counts = {NEW: 0, CHANGED: 0, SAME: 0}
+        if not self.created:
+            return counts
+        conn = db.session.connection()
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text(f"ANALYZE {conn.dialect.identifier_preparer.quote(self.table.name)}"))
+        match = self.match(key)
+        differs = sa.or_(*[self.target.c[f].is_distinct_from(self.table.c[f]) for f in compare])
+        state = sa.case(
+            (~sa.exists().where(match), NEW),
+            (sa.exists().where(match, differs), CHANGED),
+            else_=SAME,
+        )
+        conn.execute(self.table.update().values(state=state))
+        rows = conn.execute(sa.select(self.table.c.state, sa.func.count()).group_by(self.table.c.state))
+        counts.update({state: n for state, n in rows})
+        return counts
+
+    def merge(self, key: Sequence[str], updates: Sequence[str]) -> None:
+        """Insert the new rows and update the changed ones in one statement."""
+        if not self.created:
+            return
+        fields = [f for f in self.fields if f in self.target.c]
+        source = sa.select(*[self.table.c[f] for f in fields]).where(self.table.c.state != SAME)
+        stmt = dialect_insert(self.target).from_select(fields, source)
+        stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={f: stmt.excluded[f] for f in updates})
+        db.session.execute(stmt)
+
+    def drop(self) -> None:
+        """Drop the temporary table (a rolled-back savepoint drops it too)."""
+        if self.created:
+            self.table.drop(db.session.connection())
+            self.created = False

@@ -1,0 +1,134 @@
+"""Parse one cell of an import file: codes, text, booleans, dates, years, amounts, choices."""
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+
+from lms.util import today_local
+
+TRUE = frozenset({"1", "có", "yes", "true"})
+FALSE = frozenset({"", "0", "không", "no", "false"})
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+YEAR_RE = re.compile(r"\d{4}")
+AMOUNT_RE = re.compile(r"(\d{1,6})(?:[.,](\d{1,2}))?")
+PHONE_RE = re.compile(r"\+?[0-9][0-9 .()-]{5,30}")
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+EARLIEST_YEAR = 1900
+
+
+class BadValue(ValueError):
+    """A cell's value is not acceptable; the message is translated and names the fault."""
+
+
+def text(value: str, max_len: int, *, required: bool = True) -> str | None:
+    """Return the text, None when empty and optional; reject an empty required or over-long value."""
+    if not value:
+        if required:
+            raise BadValue(_("Bắt buộc nhập"))
+        return None
+    if len(value) > max_len:
+        raise BadValue(_("Dài quá %(max)s ký tự", max=max_len))
+    return value
+
+
+def code(value: str, *, required: bool = True) -> str | None:
+    """Return a code (at most 64 characters, no spaces), None when empty and optional."""
+    found = text(value, 64, required=required)
+    if found is not None and any(c.isspace() for c in found):
+        raise BadValue(_("Mã không được chứa khoảng trắng"))
+    return found
+
+
+def boolean(value: str) -> bool:
+    """Return 1/0, có/không, yes/no, true/false (any case) as a bool; empty is false."""
+    lowered = value.lower()
+    if lowered in TRUE:
+        return True
+    if lowered in FALSE:
+        return False
+    raise BadValue(_("Giá trị “%(value)s” không hợp lệ; dùng 1/0, có/không, yes/no hoặc true/false", value=value))
+
+
+def choice(value: str, allowed: Iterable[str] | Mapping[str, str], *, required: bool = True) -> str | None:
+    """Return the allowed value (a mapping translates synonyms), None when empty and optional."""
+    if not value:
+        if required:
+            raise BadValue(_("Bắt buộc nhập"))
+        return None
+    lowered = value.lower()
+    if isinstance(allowed, Mapping):
+        if lowered in allowed:
+            return allowed[lowered]
+    elif lowered in allowed:
+        return lowered
+    raise BadValue(_("Giá trị “%(value)s” không hợp lệ; dùng một trong: %(allowed)s", value=value, allowed=", ".join(allowed)))
+
+
+def iso_date(value: str) -> date:
+    """Return a YYYY-MM-DD date between 1900 and the end of next year."""
+    if not value:
+        raise BadValue(_("Bắt buộc nhập"))
+    try:
+        if not DATE_RE.fullmatch(value):
+            raise ValueError(value)
+        found = date.fromisoformat(value)
+    except ValueError:
+        raise BadValue(_("Ngày “%(value)s” không hợp lệ; dùng dạng YYYY-MM-DD", value=value)) from None
+    if found.year < EARLIEST_YEAR:
+        raise BadValue(_("Ngày trước năm %(year)s", year=EARLIEST_YEAR))
+    if found.year > today_local().year + 1:
+        raise BadValue(_("Ngày ở quá xa trong tương lai"))
+    return found
+
+
+def birth_year(value: str) -> int:
+    """Return a four-digit year, not before 1900 and not in the future."""
+    if not value:
+        raise BadValue(_("Bắt buộc nhập"))
+    if not YEAR_RE.fullmatch(value):
+        raise BadValue(_("Năm sinh “%(value)s” không hợp lệ; dùng 4 chữ số, ví dụ 1985", value=value))
+    year = int(value)
+    if year < EARLIEST_YEAR:
+        raise BadValue(_("Năm sinh không được trước năm %(year)s", year=EARLIEST_YEAR))
+    if year > today_local().year:
+        raise BadValue(_("Năm sinh không được ở tương lai"))
+    return year
+
+
+def amount(value: str, *, required: bool = False, positive: bool = False) -> Decimal | None:
+    """Return a number >= 0 with at most 2 decimals (dot or comma), None when empty and optional."""
+    if not value:
+        if required:
+            raise BadValue(_("Bắt buộc nhập"))
+        return None
+    match = AMOUNT_RE.fullmatch(value)
+    if match is None:
+        raise BadValue(_("Số “%(value)s” không hợp lệ; dùng số không âm, tối đa 2 chữ số thập phân", value=value))
+    try:
+        number = Decimal(f"{match[1]}.{match[2] or '0'}")
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        raise BadValue(_("Số “%(value)s” không hợp lệ", value=value)) from None
+    if positive and number <= 0:
+        raise BadValue(_("Phải lớn hơn 0"))
+    return number
+
+
+def phone(value: str) -> str | None:
+    """Return a phone number (digits, spaces, dots, dashes, brackets, a leading +), None when empty."""
+    if not value:
+        return None
+    if not PHONE_RE.fullmatch(value):
+        raise BadValue(_("Số điện thoại “%(value)s” không hợp lệ", value=value))
+    return value
+
+
+def email(value: str) -> str | None:
+    """Return an e-mail address, None when empty."""
+    if not value:
+        return None
+    if len(value) > 200 or not EMAIL_RE.fullmatch(value):
+        raise BadValue(_("Email “%(value)s” không hợp lệ", value=value))
+    return value
