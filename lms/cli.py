@@ -78,6 +78,22 @@ def framework_load(file: str) -> None:
     click.echo(f"published {fw.code} for {fw.period} (version {fw.version})")
 
 
+@framework_cli.command("dry-run")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def framework_dry_run(file: str) -> None:
+    """Show who would gain or lose eligibility / titles, by commune, if FILE were published."""
+    from lms.criteria.dry_run import dry_run
+    from lms.criteria.schema import FrameworkError, load_document
+
+    try:
+        report = dry_run(load_document(file))
+    except FrameworkError as exc:
+        for path, message in exc.faults:
+            click.echo(f"{path}: {message}", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+
+
 @framework_cli.command("export")
 @click.option("--period", type=int, required=True)
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml")

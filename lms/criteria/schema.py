@@ -113,7 +113,17 @@ def _check_items(items: Any, path: str, subject: str, faults: list[tuple[str, st
             continue
         for j, rule in enumerate(rules):
             _check_rule(rule, f"{ipath}.rules[{j}]", subject, faults)
+            _check_rule_cap(rule, item.get("max"), f"{ipath}.rules[{j}]", faults)
     return codes
+
+
+def _check_rule_cap(rule: Any, maximum: Any, path: str, faults: list[tuple[str, str]]) -> None:
+    """A rule's fixed points may not exceed its item's maximum (the score would be silently capped)."""
+    if not isinstance(rule, dict) or not _number(maximum):
+        return
+    for key in ("points", "basic", "proficient"):
+        if _number(rule.get(key)) and rule[key] > maximum:
+            faults.append((f"{path}.{key}", f"{rule[key]} exceeds the item's maximum {maximum}"))
 
 
 def validate(doc: dict[str, Any]) -> dict[str, Any]:
@@ -176,8 +186,10 @@ def validate(doc: dict[str, Any]) -> dict[str, Any]:
                 if not isinstance(rules, list) or not rules:
                     faults.append((f"{apath}.{code}", "needs a non-empty list of rules"))
                     continue
+                item_max = next((i.get("max") for i in title.get("items") or [] if isinstance(i, dict) and i.get("code") == code), None)
                 for j, rule in enumerate(rules):
                     _check_rule(rule, f"{apath}.{code}[{j}]", subject, faults)
+                    _check_rule_cap(rule, item_max, f"{apath}.{code}[{j}]", faults)
     if faults:
         raise FrameworkError(faults)
     return doc

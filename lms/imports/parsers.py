@@ -48,7 +48,9 @@ def read_table(stream: IO[bytes], filename: str, *, max_bytes: int, max_unzipped
         size = data.seek(0, os.SEEK_END)
         data.seek(0)
         if size > max_bytes:
-            raise FileProblem(_("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB", size=_mb(size), limit=_mb(max_bytes)))
+            raise FileProblem(
+                _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB", size=_mb(size), limit=_mb(max_bytes))
+            )
         if size == 0:
             raise FileProblem(_("Tệp trống"))
         head = data.read(4)

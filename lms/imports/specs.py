@@ -183,7 +183,11 @@ def check_unit(row: Row, refs: Refs) -> dict[str, Any] | None:
 
 def check_family(row: Row, refs: Refs) -> dict[str, Any] | None:
     """Check a family row: it lives in a village."""
-    record = {"code": row.get("code", values.code), "name": _name(row), "village_id": _area(row, "village_code", refs, village=True)}
+    record = {
+        "code": row.get("code", values.code),
+        "name": _name(row),
+        "village_id": _area(row, "village_code", refs, village=True),
+    }
     return _done(row, record)
 
 
@@ -217,7 +221,9 @@ def check_person(row: Row, refs: Refs) -> dict[str, Any] | None:
     return _done(row, record)
 
 
-def _course(row: Row, refs: Refs, ref: str, category: str | None, hours: Decimal | None, level: str | None) -> tuple[Any, ...]:
+def _course(
+    row: Row, refs: Refs, ref: str, category: str | None, hours: Decimal | None, level: str | None
+) -> tuple[Any, ...]:
     """Fill a course's category, hours and level from the catalogue; require a category otherwise."""
     known = refs.courses.get(ref)
     if known is not None:
@@ -243,10 +249,18 @@ def _max_points(row: Row, refs: Refs, year: int, subject: str, item: str, points
         else:
             row.fail(
                 column,
-                _("%(code)s không phải mục nhập điểm của danh hiệu %(subject)s năm %(year)s", code=item, subject=subject, year=year),
+                _(
+                    "%(code)s không phải mục nhập điểm của danh hiệu %(subject)s năm %(year)s",
+                    code=item,
+                    subject=subject,
+                    year=year,
+                ),
             )
     elif points is not None and points > items[item]:
-        row.fail("points", _("Điểm %(points)s vượt quá tối đa %(max)s của mục %(code)s", points=points, max=items[item], code=item))
+        row.fail(
+            "points",
+            _("Điểm %(points)s vượt quá tối đa %(max)s của mục %(code)s", points=points, max=items[item], code=item),
+        )
 
 
 def check_evidence(row: Row, refs: Refs) -> dict[str, Any] | None:

@@ -28,12 +28,18 @@ def dialect_insert(table: sa.Table) -> Any:
 class Stage:
     """The staged rows of one import: the target's columns (or `extra` types) plus their state."""
 
-    def __init__(self, target: sa.Table, fields: Sequence[str], extra: dict[str, sa.types.TypeEngine[Any]] | None = None) -> None:
+    def __init__(
+        self, target: sa.Table, fields: Sequence[str], extra: dict[str, sa.types.TypeEngine[Any]] | None = None
+    ) -> None:
         extra = extra or {}
         self.target, self.fields = target, tuple(fields)
         columns = [sa.Column(f, target.c[f].type if f in target.c else extra[f]) for f in self.fields]
         self.table = sa.Table(
-            f"import_stage_{uuid4().hex[:12]}", sa.MetaData(), *columns, sa.Column("state", sa.String(8)), prefixes=["TEMPORARY"]
+            f"import_stage_{uuid4().hex[:12]}",
+            sa.MetaData(),
+            *columns,
+            sa.Column("state", sa.String(8)),
+            prefixes=["TEMPORARY"],
         )
         self.created = False
 

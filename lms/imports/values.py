@@ -64,7 +64,9 @@ def choice(value: str, allowed: Iterable[str] | Mapping[str, str], *, required: 
             return allowed[lowered]
     elif lowered in allowed:
         return lowered
-    raise BadValue(_("Giá trị “%(value)s” không hợp lệ; dùng một trong: %(allowed)s", value=value, allowed=", ".join(allowed)))
+    raise BadValue(
+        _("Giá trị “%(value)s” không hợp lệ; dùng một trong: %(allowed)s", value=value, allowed=", ".join(allowed))
+    )
 
 
 def iso_date(value: str) -> date:

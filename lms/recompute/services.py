@@ -226,13 +226,16 @@ def _under(root: Area | None) -> Select[Any]:
     return query.where(area.c.path.startswith(root.path)) if root is not None else query
 
 
-def full_recompute_chunks(period: int, root: Area | None) -> list[Callable[[], None]]:
+def full_recompute_chunks(
+    period: int, root: Area | None, fw: CompiledFramework | None = None
+) -> list[Callable[[], None]]:
     """Return the steps of a full recompute of the year under `root` (None: everywhere).
 
     One step per commune (its people, families and villages), then one for clans, units and the
-    area figures. Each step is one transaction when the caller commits between steps.
+    area figures. Each step is one transaction when the caller commits between steps. `fw`
+    replaces the published framework (a dry run of a candidate).
     """
-    fw = compiled_framework(period)
+    fw = fw or compiled_framework(period)
     communes_q = sa.select(area.c.id, area.c.path).where(area.c.level == "commune")
     if root is not None:
         communes_q = communes_q.where(area.c.path.startswith(root.path))

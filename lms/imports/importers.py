@@ -1,0 +1,410 @@
+"""One importer per kind: look up what a chunk of rows refers to, stage the good rows, write and mark dirty.
+
+Lookups are one query per referenced table per chunk of rows; writes and dirty marks are set-based
+statements over the staged rows, never a statement per row.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.sql import Select
+
+from lms.areas.models import LEVELS as AREA_LEVELS
+from lms.areas.models import Area
+from lms.areas.services import rebuild_paths
+from lms.criteria.services import periods_with_framework, published_framework
+from lms.evidence.models import Evidence, GroupEntry
+from lms.extensions import db
+from lms.imports.specs import Refs, Row, RowError, Spec
+from lms.imports.staging import CHANGED, NEW, SAME, Stage, dialect_insert
+from lms.people.models import Clan, Family, Person, Unit
+from lms.recompute.services import mark_dirty
+from lms.util import today_local
+
+area = Area.__table__
+CODE_TABLES: dict[str, sa.Table] = {
+    "families": Family.__table__,
+    "clans": Clan.__table__,
+    "units": Unit.__table__,
+    "persons": Person.__table__,
+}
+CACHE_LIMIT = 100_000  # codes kept between chunks; beyond it the cache starts over
+Counts = dict[str, int]
+
+
+def recompute_periods() -> list[int]:
+    """Return the years a membership change must be recomputed for: this year and every framework year."""
+    return sorted({today_local().year, *periods_with_framework()})
+
+
+def framework_items(year: int, subject: str) -> dict[str, Decimal] | None:
+    """Return {item code: max} of the subject's title in the year's framework (group titles: `entered` items)."""
+    fw = published_framework(year)
+    if fw is None:
+        return None
+    for title in fw.document.get("titles", {}).values():
+        if title.get("subject") != subject:
+            continue
+        items = title.get("items", [])
+        if subject != "person":
+            items = [i for i in items if any(r.get("kind") == "entered" for r in i.get("rules", []))]
+        return {i["code"]: Decimal(str(i["max"])) for i in items}
+    return {}
+
+
+class Importer:
+    """Stage checked rows; once the whole file is good, classify them against the target and merge."""
+
+    target: ClassVar[sa.Table]
+    needs: ClassVar[dict[str, str]] = {}  # column → the Refs map its codes are looked up in
+    compare: ClassVar[tuple[str, ...] | None] = None  # fields that make a row "changed" (None: every non-key field)
+    updates: ClassVar[tuple[str, ...] | None] = None  # fields a re-import overwrites (None: as compare)
+    extra: ClassVar[dict[str, sa.types.TypeEngine[Any]]] = {}  # staged fields that are not target columns
+
+    def __init__(self, spec: Spec, present: Iterable[str], dry_run: bool) -> None:
+        self.spec, self.dry_run = spec, dry_run
+        self.refs = Refs()
+        present = set(present)
+        self.fields = [f for f in spec.fields if f not in spec.optional or spec.optional[f] in present]
+        self.stage = Stage(self.target, self.fields, self.extra)
+        if "areas" in self.needs.values():
+            self.refs.areas = load_areas()
+
+    @property
+    def compared(self) -> tuple[str, ...]:
+        if self.compare is not None:
+            return self.compare
+        return tuple(f for f in self.fields if f not in self.spec.key and f in self.target.c)
+
+    def prepare(self, rows: list[Row]) -> None:
+        """Look up the codes the rows refer to: one query per referenced table."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            for column, refs_name in self.needs.items():
+                if value := row.cells.get(column):
+                    wanted[refs_name].add(value)
+        for refs_name, codes in wanted.items():
+            if refs_name != "areas":
+                fetch_codes(getattr(self.refs, refs_name), CODE_TABLES[refs_name], codes)
+
+    def add(self, records: list[dict[str, Any]]) -> None:
+        """Stage good records (only while the file has no fault)."""
+        self.stage.add(records)
+
+    def finish(self, errors: list[RowError]) -> Counts:
+        """Count new / changed / unchanged rows and, unless a dry run, write them and mark recomputes."""
+        counts = self.stage.classify(self.spec.key, self.compared)
+        if not self.dry_run and (counts[NEW] or counts[CHANGED]):
+            self.write()
+        return counts
+
+    def write(self) -> None:
+        """Merge the staged rows into the target."""
+        self.stage.merge(self.spec.key, self.updates if self.updates is not None else self.compared)
+
+    def close(self) -> None:
+        """Drop the staging table."""
+        self.stage.drop()
+
+
+def load_areas() -> dict[str, tuple[int, str]]:
+    """Return every area as code → (id, level) (areas are thousands at most)."""
+    return {code: (i, level) for i, code, level in db.session.execute(sa.select(area.c.id, area.c.code, area.c.level))}
+
+
+def fetch_codes(known: dict[str, int], table: sa.Table, codes: set[str]) -> None:
+    """Add code → id for the codes not known yet, in one query."""
+    missing = codes - known.keys()
+    if not missing:
+        return
+    if len(known) > CACHE_LIMIT:
+        known.clear()
+    known.update(db.session.execute(sa.select(table.c.code, table.c.id).where(table.c.code.in_(missing))).tuples())
+
+
+class CodeImporter(Importer):
+    """Upsert rows keyed by code; mark the written subjects and, for changed rows, the groups they left."""
+
+    subject: ClassVar[str]  # the recompute kind of the written rows
+    old_refs: ClassVar[dict[str, str]] = {}  # field → recompute kind of the group a changed row leaves
+
+    def write(self) -> None:
+        """Mark the groups changed rows leave, merge, then mark every written row."""
+        periods = recompute_periods()
+        t, s = self.target, self.stage.c
+        joined = t.join(self.stage.table, self.stage.match(self.spec.key))
+        for field, kind in self.old_refs.items():
+            if field not in self.fields:
+                continue
+            left = (
+                sa.select(t.c[field])
+                .select_from(joined)
+                .where(s.state == CHANGED, t.c[field].is_not(None), t.c[field].is_distinct_from(s[field]))
+                .distinct()
+            )
+            for period in periods:
+                mark_dirty(kind, left, period)
+        super().write()
+        written = sa.select(t.c.id).select_from(joined).where(s.state != SAME)
+        for period in periods:
+            mark_dirty(self.subject, written, period)
+
+
+class UnitImporter(CodeImporter):
+    target = Unit.__table__
+    needs = {"area_code": "areas"}
+    subject = "unit"
+    old_refs = {"area_id": "area"}
+
+
+class FamilyImporter(CodeImporter):
+    target = Family.__table__
+    needs = {"village_code": "areas"}
+    subject = "family"
+    old_refs = {"village_id": "village"}
+
+
+class ClanImporter(CodeImporter):
+    target = Clan.__table__
+    needs = {"area_code": "areas"}
+    subject = "clan"
+    old_refs = {"area_id": "area"}
+
+
+class PersonImporter(CodeImporter):
+    target = Person.__table__
+    needs = {"village_code": "areas", "family_code": "families", "clan_code": "clans", "unit_code": "units"}
+    subject = "person"
+    old_refs = {"family_id": "family", "village_id": "village", "clan_id": "clan", "unit_id": "unit"}
+
+
+def _years(rows: list[Row]) -> set[int]:
+    """Return the years of the rows' dates that look valid (bad dates are reported by the checks)."""
+    return {int(d[:4]) for row in rows if (d := row.cells.get("date", ""))[:4].isdigit()}
+
+
+class EvidenceImporter(Importer):
+    """Upsert evidence keyed by person, kind, ref and date; mark each written person for its year."""
+
+    target = Evidence.__table__
+    needs = {"person_code": "persons"}
+    compare = ("category", "hours", "level", "points")
+    updates = ("category", "hours", "level", "points", "source")
+    extra = {"period": sa.Integer()}
+
+    def __init__(self, spec: Spec, present: Iterable[str], dry_run: bool) -> None:
+        super().__init__(spec, present, dry_run)
+        self.looked_up: set[str] = set()
+        self.periods: set[int] = set()
+        self.lookup = current_app.extensions.get("course_lookup")
+
+    def prepare(self, rows: list[Row]) -> None:
+        """Look up people, catalogue courses and the framework items of the rows' years."""
+        super().prepare(rows)
+        courses = {r.cells.get("ref", "") for r in rows if r.cells.get("kind", "").lower() == "course"} - self.looked_up
+        courses.discard("")
+        if courses and self.lookup is not None:
+            self.refs.courses.update(self.lookup(courses))
+        self.looked_up |= courses
+        for year in _years(rows):
+            if (year, "person") not in self.refs.items:
+                self.refs.items[(year, "person")] = framework_items(year, "person")
+
+    def add(self, records: list[dict[str, Any]]) -> None:
+        """Stage good records and remember their years."""
+        self.periods.update(r["period"] for r in records)
+        super().add(records)
+
+    def write(self) -> None:
+        """Merge, then mark each written person for the evidence's year."""
+        super().write()
+        s = self.stage.c
+        for period in sorted(self.periods):
+            mark_dirty("person", sa.select(s.person_id).where(s.state != SAME, s.period == period).distinct(), period)
+
+
+class GroupScoreImporter(Importer):
+    """Upsert entered group items keyed by subject, group, item and year; mark each written group."""
+
+    target = GroupEntry.__table__
+    compare = ("date", "points")
+    GROUP_REFS: ClassVar[dict[str, str]] = {"family": "families", "clan": "clans", "unit": "units"}
+
+    def __init__(self, spec: Spec, present: Iterable[str], dry_run: bool) -> None:
+        super().__init__(spec, present, dry_run)
+        self.refs.areas = load_areas()
+        self.pairs: set[tuple[str, int]] = set()
+
+    def prepare(self, rows: list[Row]) -> None:
+        """Look up the groups by subject and the framework items of the rows' years."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        subjects: set[str] = set()
+        for row in rows:
+            subject = row.cells.get("subject", "").lower()
+            subjects.add(subject)
+            if subject in self.GROUP_REFS and (value := row.cells.get("code")):
+                wanted[self.GROUP_REFS[subject]].add(value)
+        for refs_name, codes in wanted.items():
+            fetch_codes(getattr(self.refs, refs_name), CODE_TABLES[refs_name], codes)
+        for year in _years(rows):
+            for subject in subjects:
+                if (year, subject) not in self.refs.items:
+                    self.refs.items[(year, subject)] = framework_items(year, subject)
+
+    def add(self, records: list[dict[str, Any]]) -> None:
+        """Stage good records and remember their subjects and years."""
+        self.pairs.update((r["subject"], r["period"]) for r in records)
+        super().add(records)
+
+    def write(self) -> None:
+        """Merge, then mark each written group for its year."""
+        super().write()
+        s = self.stage.c
+        for subject, period in sorted(self.pairs):
+            written = (
+                sa.select(s.subject_id).where(s.state != SAME, s.subject == subject, s.period == period).distinct()
+            )
+            mark_dirty(subject, written, period)
+
+
+class AreaImporter:
+    """Areas are few: keep the file's rows, resolve parents against the file and the database, check the tree."""
+
+    def __init__(self, spec: Spec, present: Iterable[str], dry_run: bool) -> None:
+        self.spec, self.dry_run = spec, dry_run
+        self.refs = Refs()
+        present = set(present)
+        self.has_parent, self.has_flag = "parent_code" in present, "disadvantaged" in present
+        self.records: list[dict[str, Any]] = []
+
+    def prepare(self, rows: list[Row]) -> None:
+        """Nothing to look up per chunk: the whole tree is checked in `finish`."""
+
+    def add(self, records: list[dict[str, Any]]) -> None:
+        """Keep the good records."""
+        self.records.extend(records)
+
+    def close(self) -> None:
+        """Nothing to clean up."""
+
+    def finish(self, errors: list[RowError]) -> Counts:
+        """Check parents, levels and cycles; count; unless a dry run, upsert, link parents and rebuild paths."""
+        existing = {
+            r.code: r
+            for r in db.session.execute(
+                sa.select(area.c.id, area.c.code, area.c.parent_id, area.c.name, area.c.level, area.c.disadvantaged)
+            )
+        }
+        code_of = {r.id: r.code for r in existing.values()}
+        parent_of = {code: code_of.get(r.parent_id) for code, r in existing.items()}
+        level_of = {code: r.level for code, r in existing.items()}
+        for rec in self.records:
+            level_of[rec["code"]] = rec["level"]
+            if self.has_parent or rec["code"] not in existing:
+                parent_of[rec["code"]] = rec["parent_code"]
+        self._check_tree(parent_of, level_of, errors)
+        if errors:
+            return {NEW: 0, CHANGED: 0, SAME: 0}
+        new, changed = [], []
+        for rec in self.records:
+            old = existing.get(rec["code"])
+            if old is None:
+                new.append(rec)
+            elif (old.name, old.level, code_of.get(old.parent_id)) != (
+                rec["name"],
+                rec["level"],
+                parent_of[rec["code"]],
+            ) or (self.has_flag and old.disadvantaged != rec["disadvantaged"]):
+                changed.append(rec)
+        counts = {NEW: len(new), CHANGED: len(changed), SAME: len(self.records) - len(new) - len(changed)}
+        if not self.dry_run and (new or changed):
+            self._write(new + changed, parent_of)
+            self._mark(changed, existing, code_of, parent_of)
+        return counts
+
+    def _check_tree(self, parent_of: dict[str, str | None], level_of: dict[str, str], errors: list[RowError]) -> None:
+        """Report unknown parents, a parent not above its child, and cycles, on the rows that cause them."""
+        for rec in self.records:
+            code, parent = rec["code"], parent_of[rec["code"]]
+            if parent is None:
+                continue
+            if parent not in level_of:
+                errors.append(
+                    RowError(rec["row"], "parent_code", _("Không tìm thấy vùng cha có mã %(code)s", code=parent))
+                )
+            elif (chain := _cycle(code, parent_of)) is not None:
+                loop = " → ".join([*chain, code])
+                errors.append(RowError(rec["row"], "parent_code", _("Vòng lặp trong cây vùng: %(chain)s", chain=loop)))
+            elif AREA_LEVELS.index(level_of[parent]) >= AREA_LEVELS.index(rec["level"]):
+                message = _(
+                    "Vùng cha %(code)s (cấp %(parent)s) phải ở cấp cao hơn cấp %(level)s",
+                    code=parent,
+                    parent=level_of[parent],
+                    level=rec["level"],
+                )
+                errors.append(RowError(rec["row"], "parent_code", message))
+
+    def _write(self, records: list[dict[str, Any]], parent_of: dict[str, str | None]) -> None:
+        """Upsert the areas, then set their parents (new parents may be in the same file), then the paths."""
+        fields = ["code", "name", "level", *(["disadvantaged"] if self.has_flag else [])]
+        stmt = dialect_insert(area)
+        stmt = stmt.on_conflict_do_update(index_elements=["code"], set_={f: stmt.excluded[f] for f in fields[1:]})
+        db.session.execute(stmt, [{f: r[f] for f in fields} for r in records])
+        ids = dict(db.session.execute(sa.select(area.c.code, area.c.id)).tuples())
+        db.session.execute(
+            sa.update(area).where(area.c.code == sa.bindparam("b_code")).values(parent_id=sa.bindparam("b_parent")),
+            [{"b_code": r["code"], "b_parent": ids.get(parent_of[r["code"]])} for r in records],
+            execution_options={"synchronize_session": False},
+        )
+        rebuild_paths()
+
+    def _mark(
+        self,
+        changed: list[dict[str, Any]],
+        existing: dict[str, Any],
+        code_of: dict[int, str],
+        parent_of: dict[str, str | None],
+    ) -> None:
+        """Mark everyone living in or below an area that moved or changed its disadvantaged flag."""
+        moved = [
+            r["code"]
+            for r in changed
+            if code_of.get(existing[r["code"]].parent_id) != parent_of[r["code"]]
+            or (self.has_flag and existing[r["code"]].disadvantaged != r["disadvantaged"])
+        ]
+        if not moved:
+            return
+        paths = db.session.scalars(sa.select(area.c.path).where(area.c.code.in_(moved))).all()
+        under = sa.select(area.c.id).where(sa.or_(*[area.c.path.startswith(p) for p in paths]))
+        people: Select[Any] = sa.select(Person.__table__.c.id).where(Person.__table__.c.village_id.in_(under))
+        for period in recompute_periods():
+            mark_dirty("person", people, period)
+
+
+def _cycle(start: str, parent_of: dict[str, str | None]) -> list[str] | None:
+    """Return the chain start → … back to start if following parents loops through start, else None."""
+    chain, node = [start], parent_of.get(start)
+    while node is not None:
+        if node == start:
+            return chain
+        if node in chain:
+            return None  # a loop above `start`, reported on the rows that form it
+        chain.append(node)
+        node = parent_of.get(node)
+    return None
+
+
+IMPORTERS: dict[str, type[Importer] | type[AreaImporter]] = {
+    "areas": AreaImporter,
+    "units": UnitImporter,
+    "families": FamilyImporter,
+    "clans": ClanImporter,
+    "people": PersonImporter,
+    "evidence": EvidenceImporter,
+    "group-scores": GroupScoreImporter,
+}

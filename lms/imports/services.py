@@ -1,0 +1,195 @@
+"""Import areas, units, families, clans, people, evidence and group scores from CSV or XLSX (SPEC §6).
+
+The whole file is checked first, streamed chunk by chunk; good rows wait in a temporary staging
+table. Any fault → nothing is written (the target tables are touched only after the last row) and
+the report lists every bad row and column. Otherwise the rows are upserted set-based, the affected
+subjects are marked for recompute, and the import is audited. Services flush; the caller (view,
+CLI) commits or rolls back.
+"""
+
+import io
+import os
+from collections.abc import Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import IO, Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
+
+from lms.audit.services import audit
+from lms.extensions import db
+from lms.imports.importers import IMPORTERS, AreaImporter, Importer
+from lms.imports.parsers import FileProblem, read_table
+from lms.imports.specs import COLUMNS, SPECS, Row, RowError, Spec
+from lms.imports.staging import CHANGED, NEW, SAME
+
+__all__ = ["COLUMNS", "KINDS", "ImportReport", "RowError", "run_import", "template_xlsx"]
+
+KINDS = tuple(SPECS)
+CHUNK_ROWS = 1000
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_UNZIPPED = 200 * 1024 * 1024
+DEFAULT_MAX_ERRORS = 1000
+
+
+@dataclass
+class ImportReport:
+    """The outcome of one import: counts, or every fault found (then nothing was written)."""
+
+    kind: str
+    filename: str
+    dry_run: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file had no fault."""
+        return not self.errors
+
+    def fail(self, row: int, column: str, message: str) -> None:
+        """Record a fault."""
+        self.errors.append(RowError(row, column, message))
+
+    def counts(self) -> dict[str, int]:
+        """Return the row counts."""
+        return {"rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+    def summary(self) -> dict[str, Any]:
+        """Return the report as a JSON-able dict."""
+        return {
+            "kind": self.kind,
+            "file": self.filename,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            **self.counts(),
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def run_import(kind: str, stream: IO[bytes], filename: str, *, actor: str, dry_run: bool = False) -> ImportReport:
+    """Check a whole CSV/XLSX file of `kind`; when every row is good (and not a dry run) write it and audit."""
+    if kind not in SPECS:
+        raise ValueError(f"unknown import kind: {kind}")
+    spec = SPECS[kind]
+    report = ImportReport(kind=kind, filename=os.path.basename(filename)[:200], dry_run=dry_run)
+    config = current_app.config
+    try:
+        with read_table(
+            stream,
+            filename,
+            max_bytes=config.get("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES),
+            max_unzipped=config.get("IMPORT_MAX_UNZIPPED_BYTES", DEFAULT_MAX_UNZIPPED),
+        ) as table:
+            columns = check_header(spec, table.header, report)
+            if report.ok:
+                importer = IMPORTERS[kind](spec, columns, dry_run)
+                try:
+                    _check_rows(
+                        spec, columns, table.rows, importer, report, config.get("IMPORT_MAX_ERRORS", DEFAULT_MAX_ERRORS)
+                    )
+                    if report.ok:
+                        counts = importer.finish(report.errors)  # writes unless a dry run or a fault
+                        report.created, report.updated, report.unchanged = counts[NEW], counts[CHANGED], counts[SAME]
+                except BaseException:
+                    with suppress(SQLAlchemyError):  # the caller's rollback removes the staging table then
+                        importer.close()
+                    raise
+                importer.close()
+    except FileProblem as exc:
+        report.fail(exc.row, "", exc.message)
+    report.errors.sort(key=lambda e: e.row)
+    if report.ok and not dry_run:
+        audit(actor, f"import.{kind}", report.filename, after=report.counts())
+        db.session.flush()
+    return report
+
+
+def check_header(spec: Spec, header: list[str], report: ImportReport) -> list[str]:
+    """Return the column names; report missing required, unknown, unnamed and duplicated columns (row 1)."""
+    names = list(header)
+    while names and not names[-1]:
+        names.pop()  # spreadsheets often carry empty trailing header cells
+    if len(names) == 1 and ";" in names[0]:
+        report.fail(1, names[0], _("Các cột phải cách nhau bằng dấu phẩy (,), không phải dấu chấm phẩy"))
+        return names
+    allowed = spec.names
+    seen: set[str] = set()
+    for position, name in enumerate(names, start=1):
+        if not name:
+            report.fail(1, f"#{position}", _("Cột thứ %(n)s không có tên", n=position))
+        elif name in seen:
+            report.fail(1, name, _("Cột bị lặp"))
+        elif name not in allowed:
+            report.fail(1, name, _("Cột không hợp lệ; các cột được phép: %(allowed)s", allowed=", ".join(allowed)))
+        seen.add(name)
+    for column in spec.columns:
+        if column.required and column.name not in seen:
+            report.fail(1, column.name, _("Thiếu cột bắt buộc"))
+    return names
+
+
+def _chunks(rows: Iterator[tuple[int, list[str]]], size: int) -> Iterator[list[tuple[int, list[str]]]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def _check_rows(
+    spec: Spec,
+    columns: list[str],
+    rows: Iterator[tuple[int, list[str]]],
+    importer: Importer | AreaImporter,
+    report: ImportReport,
+    max_errors: int,
+) -> None:
+    """Check every row chunk by chunk; stage the good ones while the file has no fault."""
+    width = len(columns)
+    seen: dict[Any, int] = {}
+    single_key = len(spec.key) == 1
+    for chunk in _chunks(rows, CHUNK_ROWS):
+        batch: list[Row] = []
+        for number, cells in chunk:
+            if not any(cells):
+                continue  # a blank line
+            if len(cells) > width and any(cells[width:]):
+                report.fail(number, "", _("Dòng có nhiều ô hơn số cột của dòng tiêu đề"))
+                continue
+            batch.append(Row(number, dict(zip(columns, cells, strict=False)), report.errors))
+        report.rows += len(batch)
+        importer.prepare(batch)
+        records = []
+        for row in batch:
+            record = spec.check(row, importer.refs)
+            if record is None:
+                continue
+            key = record[spec.key[0]] if single_key else tuple(record[k] for k in spec.key)
+            first = seen.setdefault(key, row.number)
+            if first != row.number:
+                row.fail(spec.key_column, _("Trùng với dòng %(row)s", row=first))
+                continue
+            records.append(record)
+        if report.ok:
+            importer.add(records)
+        if len(report.errors) >= max_errors:
+            last = chunk[-1][0]
+            report.fail(last, "", _("Quá nhiều lỗi; đã dừng kiểm tra ở dòng %(row)s", row=last))
+            break
+
+
+def template_xlsx(kind: str) -> bytes:
+    """Return an XLSX with the header row of `kind` and one sample line."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(kind)
+    sheet.append([c.name for c in COLUMNS[kind]])
+    sheet.append([c.example for c in COLUMNS[kind]])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
