@@ -14,13 +14,13 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade 'pip>=24'
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
-	$(BIN)/pybabel compile -q -d lms/translations
+	$(BIN)/pybabel -q compile -d lms/translations
 	touch $@
 
 translations: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o lms/translations/messages.pot .
-	$(BIN)/pybabel update -q -i lms/translations/messages.pot -d lms/translations
-	$(BIN)/pybabel compile -q -d lms/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o lms/translations/messages.pot .
+	$(BIN)/pybabel -q update -i lms/translations/messages.pot -d lms/translations
+	$(BIN)/pybabel -q compile -d lms/translations
 
 # Web server + a real Celery worker + beat, on SQLite and the embedded broker unless
 # DATABASE_URL / REDIS_URL are set. Ctrl-C stops all three.

@@ -1,6 +1,7 @@
 """Configuration classes: the embedded development default, testing and production."""
 
 import os
+import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -54,15 +55,27 @@ class DevelopmentConfig(Config):
     """The embedded default: SQLite under instance/, an embedded broker, no server needed."""
 
     DEBUG = False
-    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}")
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _env("SECRET_KEY") or _instance_secret()
+
+
+def _instance_secret() -> str:
+    """Return this installation's random development key, created under instance/ on first use."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()
 
 
 class TestingConfig(Config):
     """Tests: a database given by TEST_DATABASE_URL, else an SQLite file chosen by the fixture."""
 
     TESTING = True
-    SECRET_KEY = "testing-secret"
+    SECRET_KEY = secrets.token_hex(32)
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     LOGIN_MAX_FAILURES = 5

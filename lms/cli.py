@@ -33,7 +33,9 @@ def _date(value: str) -> date:
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(["areas", "units", "families", "clans", "people", "evidence", "group-scores"]))
+@click.argument(
+    "kind", type=click.Choice(["areas", "units", "families", "clans", "people", "evidence", "group-scores"])
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", help="Language of the error messages.")
@@ -161,8 +163,8 @@ def recompute_command(period: int, area_code: str | None, wait: bool, inline: bo
 @click.option("--date", "decision_date", required=True, callback=lambda c, p, v: _date(v))
 def award_command(period: int, area_code: str, all_eligible: bool, decision: str, decision_date: date) -> None:
     """Award the title to every eligible person of an area (bulk), audited with the CLI as actor."""
-    from lms.titles.services import TitleError, award_titles, eligible_people
     from lms.people.models import Person
+    from lms.titles.services import TitleError, award_titles, eligible_people
 
     root = _area_or_exit(area_code)
     assert root is not None
@@ -193,7 +195,8 @@ def indicators_command(period: int, area_code: str, fmt: str) -> None:
         return
     for code, ind in data["indicators"].items():
         value = "n/a" if ind["value"] is None else f"{ind['value']}%"
-        click.echo(f"{code}: {ind['numerator']}/{ind['denominator']} = {value} (2025: {ind['target_2025']}%, 2030: {ind['target_2030']}%)")
+        targets = f"2025: {ind['target_2025']}%, 2030: {ind['target_2030']}%"
+        click.echo(f"{code}: {ind['numerator']}/{ind['denominator']} = {value} ({targets})")
     for key, n in data["counts"].items():
         click.echo(f"{key}: {n}")
 
@@ -221,7 +224,9 @@ def drift_command(period: int) -> None:
     from lms.recompute.drift import drift_check
 
     report = drift_check(period)
-    click.echo(json.dumps({"period": period, "differences": report.differences, "details": report.details}, ensure_ascii=False))
+    click.echo(
+        json.dumps({"period": period, "differences": report.differences, "details": report.details}, ensure_ascii=False)
+    )
     if report.differences:
         sys.exit(1)
 
@@ -275,4 +280,3 @@ def register(app: Flask) -> None:
         create_admin_command,
     ):
         app.cli.add_command(command)
-

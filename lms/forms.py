@@ -46,9 +46,18 @@ class _Translations:
 TRANSLATIONS = _Translations()
 
 
+def drop_nul(value: Any) -> Any:
+    """Remove NUL bytes from submitted text (PostgreSQL refuses them in strings)."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class Form(FlaskForm):
-    """A Flask-WTF form (CSRF token included) whose built-in messages are translated."""
+    """A Flask-WTF form (CSRF token included): built-in messages translated, NUL bytes dropped."""
 
     class Meta:
         def get_translations(self, form: Any) -> _Translations:
             return TRANSLATIONS
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            filters = (drop_nul, *unbound_field.kwargs.get("filters", ()))
+            return unbound_field.bind(form=form, filters=filters, **options)

@@ -60,6 +60,19 @@ def register_hooks(app: Flask) -> None:
 
     register_error_handlers(app)
 
+    @app.before_request
+    def refuse_nul_bytes():  # type: ignore[no-untyped-def]
+        """A NUL byte in a query or form value is never legitimate (and PostgreSQL rejects it): 400."""
+        from flask import abort
+
+        values = list(request.args.values()) + (
+            list(request.form.values())
+            if request.mimetype.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+            else []
+        )
+        if any("\x00" in v for v in values) or "\x00" in request.path:
+            abort(400)
+
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]
         response.headers.setdefault(

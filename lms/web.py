@@ -4,10 +4,11 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
 
 from lms.util import today_local
 
@@ -54,6 +55,11 @@ def period_arg(name: str = "period") -> int:
     return value
 
 
+def text_arg(name: str, max_length: int = 100) -> str:
+    """Return a query-string argument as clean text: no NUL bytes (PostgreSQL refuses them), stripped, capped."""
+    return (request.args.get(name) or "").replace("\x00", "").strip()[:max_length]
+
+
 def period_choices(extra: int | None = None) -> list[int]:
     """Return the years worth offering in a year selector: those with a framework and this year."""
     from lms.criteria.services import periods_with_framework
@@ -73,6 +79,10 @@ def safe_next(target: str | None) -> str | None:
         target = target[:-1]
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    try:  # a POST-only route (say, an enrol button pressed while logged out) cannot be opened after login
+        current_app.url_map.bind("localhost").match(parts.path, method="GET")
+    except HTTPException:
         return None
     return target
 

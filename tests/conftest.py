@@ -52,11 +52,30 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+PER_REQUEST_G = ("_login_user", "csrf_token", "csrf_valid", "_flask_babel")
+
+
+def forget_request_state(app: Flask) -> None:
+    """Clear per-request entries of `g` after each request.
+
+    Tests keep one app context pushed (to use the database between requests), and a request reuses
+    a pushed app context: without this, the logged-in user, the CSRF token and the locale would leak
+    from one request (or client) to the next, which never happens in production.
+    """
+    from flask import g
+
+    @app.teardown_request
+    def forget(_exc: BaseException | None) -> None:
+        for key in PER_REQUEST_G:
+            g.pop(key, None)
+
+
 @pytest.fixture
 def app(database_url: str, _schema: None, tmp_path: Path) -> Iterator[Flask]:
     """A fresh app on an emptied database, with its own instance folder."""
     os.environ["LMS_INSTANCE_DIR"] = str(tmp_path / "instance")
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_DIR": str(tmp_path / "uploads")})
+    forget_request_state(app)
     with app.app_context():
         _empty_tables()
         yield app

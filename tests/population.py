@@ -45,12 +45,18 @@ def populate(communes: int, people_per_commune: int, seed: int = 7) -> dict:
     for c in range(communes):
         for i in range(people_per_commune):
             fcode = f"F{c}-{i // 4}"
-            people.append({
-                "code": f"P{c}-{i}", "full_name": f"Người {c}-{i}", "name_folded": f"nguoi {c}-{i}",
-                "birth_year": rnd.randint(1950, 2012), "gender": "nam",
-                "village_id": villages[2 * c + (i // 4) % 2].id, "family_id": fam_ids.get(fcode),
-                "khuyen_hoc_member": rnd.random() < 0.1,
-            })
+            people.append(
+                {
+                    "code": f"P{c}-{i}",
+                    "full_name": f"Người {c}-{i}",
+                    "name_folded": f"nguoi {c}-{i}",
+                    "birth_year": rnd.randint(1950, 2012),
+                    "gender": "nam",
+                    "village_id": villages[2 * c + (i // 4) % 2].id,
+                    "family_id": fam_ids.get(fcode),
+                    "khuyen_hoc_member": rnd.random() < 0.1,
+                }
+            )
     db.session.execute(sa.insert(Person), people)
     ids = list(db.session.scalars(sa.select(Person.id)))
     evidence = []
@@ -58,15 +64,26 @@ def populate(communes: int, people_per_commune: int, seed: int = 7) -> dict:
         for n in range(rnd.randint(0, 8)):
             kind = rnd.choice(["course", "course", "session", "declaration", "plan"])
             cat = rnd.choice(CATS)
-            evidence.append({
-                "person_id": pid, "kind": kind, "ref": {"course": f"K{n}", "session": f"S{n}", "plan": "",
-                                                        "declaration": ["T3.1", "T1.4", "T2.3"][n % 3]}[kind],
-                "category": cat if kind == "course" else None,
-                "level": rnd.choice(["basic", "proficient"]) if kind == "course" and cat == "digital_skill" else None,
-                "hours": rnd.randint(1, 6) if kind in ("course", "session") else None,
-                "points": rnd.randint(0, 10) if kind == "declaration" else None,
-                "date": date(2026, 1 + n, rnd.randint(1, 28)), "source": "import",
-            })
+            evidence.append(
+                {
+                    "person_id": pid,
+                    "kind": kind,
+                    "ref": {
+                        "course": f"K{n}",
+                        "session": f"S{n}",
+                        "plan": "",
+                        "declaration": ["T3.1", "T1.4", "T2.3"][n % 3],
+                    }[kind],
+                    "category": cat if kind == "course" else None,
+                    "level": rnd.choice(["basic", "proficient"])
+                    if kind == "course" and cat == "digital_skill"
+                    else None,
+                    "hours": rnd.randint(1, 6) if kind in ("course", "session") else None,
+                    "points": rnd.randint(0, 10) if kind == "declaration" else None,
+                    "date": date(2026, 1 + n, rnd.randint(1, 28)),
+                    "source": "import",
+                }
+            )
     db.session.execute(sa.insert(Evidence), evidence)
     db.session.commit()
     return {"people": ids, "root": p}

@@ -16,7 +16,9 @@ FLASK = Path(sys.executable).parent / "flask"
 
 def run_check(extra: list[str]) -> str:
     env = dict(os.environ, FLASK=str(FLASK))
-    done = subprocess.run([sys.executable, str(CHECK), *extra], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, str(CHECK), *extra], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+    )
     return done.stdout + done.stderr
 
 

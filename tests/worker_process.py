@@ -35,14 +35,27 @@ class WorkerProcess:
     def start(self, timeout: float = 60) -> None:
         """Start the worker and wait until it is ready to consume."""
         self.starts += 1
-        cmd = [sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker", "--loglevel=INFO",
-               "--concurrency=1", "--pool=prefork", "--without-gossip", "--without-mingle",
-               "-n", f"test{self.starts}@%h"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "worker.celery_app",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--pool=prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test{self.starts}@%h",
+        ]
         if self.beat:
             cmd += ["-B", "-s", str(self.log_dir / "beat-schedule")]
         log = open(self.log_path, "wb")  # noqa: SIM115 - kept open for the process's life
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -70,7 +70,9 @@ def full_recompute(job_id: int) -> None:
         db.session.remove()
 
 
-@shared_task(name="worker.tasks.nightly_drift", acks_late=True, autoretry_for=RETRYABLE, retry_backoff=60, max_retries=5)
+@shared_task(
+    name="worker.tasks.nightly_drift", acks_late=True, autoretry_for=RETRYABLE, retry_backoff=60, max_retries=5
+)
 def nightly_drift() -> int:
     """Recompute the current year in full and report rows that differ from the incremental state."""
     from lms.criteria.services import published_framework

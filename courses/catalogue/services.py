@@ -50,7 +50,9 @@ def enrol(person: Person, course: Course) -> Enrolment:
 
 def done_lessons(enrolment: Enrolment) -> set[int]:
     """Return the ids of the lessons the learner has marked done."""
-    return set(db.session.scalars(sa.select(LessonProgress.lesson_id).where(LessonProgress.enrolment_id == enrolment.id)))
+    return set(
+        db.session.scalars(sa.select(LessonProgress.lesson_id).where(LessonProgress.enrolment_id == enrolment.id))
+    )
 
 
 def progress(enrolment: Enrolment) -> dict[str, Any]:
@@ -70,7 +72,7 @@ def mark_lesson_done(enrolment: Enrolment, lesson: Lesson) -> bool:
                 db.session.add(LessonProgress(enrolment_id=enrolment.id, lesson_id=lesson.id))
         except IntegrityError:
             pass
-    if enrolment.completed_at is None and done_lessons(enrolment) >= {l.id for l in enrolment.course.lessons}:
+    if enrolment.completed_at is None and done_lessons(enrolment) >= {lesson.id for lesson in enrolment.course.lessons}:
         record_completion(enrolment)
         return True
     return False

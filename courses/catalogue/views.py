@@ -1,7 +1,7 @@
 """Public catalogue, course pages, enrolment, lessons, completion and certificate verification."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,6 +22,7 @@ from lms.auth.services import require_role
 from lms.cli import poke_worker
 from lms.extensions import db
 from lms.people.models import Person
+from lms.web import text_arg
 
 bp = Blueprint("catalogue", __name__, template_folder="templates")
 bp.add_app_template_global(category_label)
@@ -33,6 +34,8 @@ PER_PAGE = 20
 
 
 def _course_or_404(code: str) -> Course:
+    if "\x00" in code or len(code) > 64:
+        abort(404)
     return db.first_or_404(sa.select(Course).where(Course.code == code, Course.published.is_(True)))
 
 
@@ -54,9 +57,8 @@ def _viewer_person() -> Person | None:
 @bp.get("/courses")
 def index():  # type: ignore[no-untyped-def]
     """List the published courses: diacritics-insensitive search and a category filter."""
-    form = SearchForm(request.args)
-    query = (form.q.data or "").strip()[:100] if form.validate() else ""
-    category = form.category.data if form.category.data else None
+    query, category = text_arg("q"), text_arg("category", 32) or None
+    form = SearchForm(formdata=None, q=query, category=category or "")
     page = db.paginate(catalogue(query, category), per_page=PER_PAGE, error_out=False)
     return render_template("catalogue/index.html", form=form, page=page, query=query, category=category)
 

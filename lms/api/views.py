@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from lms.indicators.services import report
 from lms.indicators.views import public_area
-from lms.web import FIRST_PERIOD, LAST_PERIOD, current_period
+from lms.web import FIRST_PERIOD, LAST_PERIOD, current_period, text_arg
 
 bp = Blueprint("api", __name__)
 
@@ -30,8 +30,8 @@ def courses():  # type: ignore[no-untyped-def]
         return fail(503, _("Danh mục khóa học chưa sẵn sàng."))
     page = request.args.get("page", 1, type=int)
     per_page = min(max(request.args.get("per_page", 50, type=int), 1), 200)
-    query = (request.args.get("q") or "")[:100]
-    category = (request.args.get("category") or "")[:32] or None
+    query = text_arg("q")
+    category = text_arg("category", 32) or None
     return ok(listing(query, category, max(page, 1), per_page))
 
 
@@ -41,7 +41,7 @@ def indicators():  # type: ignore[no-untyped-def]
     period = request.args.get("period", current_period(), type=int)
     if not FIRST_PERIOD <= period <= LAST_PERIOD:
         return fail(400, _("Năm đánh giá không hợp lệ."), field="period")
-    code = request.args.get("area")
+    code = text_arg("area", 64)
     if not code:
         return fail(400, _("Cần mã địa bàn."), field="area")
     area = public_area(code)

@@ -32,7 +32,9 @@ def _commune_of(area_id_col: Any) -> Any:
     commune = area.alias("commune")
     return (
         sa.select(sa.func.coalesce(sa.func.max(commune.c.code), sa.func.max(inner.c.code)))
-        .select_from(inner.outerjoin(commune, sa.and_(commune.c.level == "commune", inner.c.path.startswith(commune.c.path))))
+        .select_from(
+            inner.outerjoin(commune, sa.and_(commune.c.level == "commune", inner.c.path.startswith(commune.c.path)))
+        )
         .where(inner.c.id == area_id_col)
         .scalar_subquery()
     )
@@ -48,8 +50,19 @@ def dry_run(document: dict[str, Any]) -> dict[str, Any]:
     award = Award.__table__
     try:
         # the current results, kept aside in temporary tables of this (rolled back) transaction
-        conn.execute(sa.text("CREATE TEMPORARY TABLE dry_people AS SELECT person_id, eligible FROM person_result WHERE period = :p"), {"p": period})
-        conn.execute(sa.text("CREATE TEMPORARY TABLE dry_groups AS SELECT kind, subject_id, attained FROM group_result WHERE period = :p"), {"p": period})
+        conn.execute(
+            sa.text(
+                "CREATE TEMPORARY TABLE dry_people AS SELECT person_id, eligible FROM person_result WHERE period = :p"
+            ),
+            {"p": period},
+        )
+        conn.execute(
+            sa.text(
+                "CREATE TEMPORARY TABLE dry_groups AS "
+                "SELECT kind, subject_id, attained FROM group_result WHERE period = :p"
+            ),
+            {"p": period},
+        )
         old_p = sa.table("dry_people", sa.column("person_id"), sa.column("eligible"))
         old_g = sa.table("dry_groups", sa.column("kind"), sa.column("subject_id"), sa.column("attained"))
         for step in full_recompute_chunks(period, None, fw):
@@ -61,7 +74,11 @@ def dry_run(document: dict[str, Any]) -> dict[str, Any]:
                 sa.func.sum(sa.case((sa.and_(pr.c.eligible.is_(True), was.is_(False)), 1), else_=0)),
                 sa.func.sum(sa.case((sa.and_(pr.c.eligible.is_(False), was.is_(True)), 1), else_=0)),
             )
-            .select_from(person.join(pr, sa.and_(pr.c.person_id == person.c.id, pr.c.period == period)).outerjoin(old_p, old_p.c.person_id == person.c.id))
+            .select_from(
+                person.join(pr, sa.and_(pr.c.person_id == person.c.id, pr.c.period == period)).outerjoin(
+                    old_p, old_p.c.person_id == person.c.id
+                )
+            )
             .group_by(sa.literal_column("commune"))
         ).all()
         groups = []
@@ -74,9 +91,9 @@ def dry_run(document: dict[str, Any]) -> dict[str, Any]:
                     sa.func.sum(sa.case((sa.and_(gr.c.attained.is_(False), was_g.is_(True)), 1), else_=0)),
                 )
                 .select_from(
-                    table.join(gr, sa.and_(gr.c.kind == kind, gr.c.subject_id == table.c.id, gr.c.period == period)).outerjoin(
-                        old_g, sa.and_(old_g.c.kind == kind, old_g.c.subject_id == table.c.id)
-                    )
+                    table.join(
+                        gr, sa.and_(gr.c.kind == kind, gr.c.subject_id == table.c.id, gr.c.period == period)
+                    ).outerjoin(old_g, sa.and_(old_g.c.kind == kind, old_g.c.subject_id == table.c.id))
                 )
                 .group_by(sa.literal_column("commune"))
             ).all()
@@ -93,7 +110,9 @@ def dry_run(document: dict[str, Any]) -> dict[str, Any]:
     communes: dict[str, dict[str, int]] = {}
     for rows, (gain, loss) in ((people, ("people_gain", "people_loss")), (groups, ("groups_gain", "groups_loss"))):
         for code, gained, lost in rows:
-            row = communes.setdefault(code or "—", {"people_gain": 0, "people_loss": 0, "groups_gain": 0, "groups_loss": 0})
+            row = communes.setdefault(
+                code or "—", {"people_gain": 0, "people_loss": 0, "groups_gain": 0, "groups_loss": 0}
+            )
             row[gain] += int(gained or 0)
             row[loss] += int(lost or 0)
     changed = {c: r for c, r in sorted(communes.items()) if any(r.values())}

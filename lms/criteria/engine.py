@@ -134,7 +134,9 @@ class PersonFeatures:
         self.add("digital_level", sa.func.max(sa.case((digital, level), else_=0)))
         self.add(
             "studied_criteria",
-            sa.func.max(flag(sa.and_(ev.c.kind == "course", ev.c.category == "criteria_study", ev.c.date <= window.end))),
+            sa.func.max(
+                flag(sa.and_(ev.c.kind == "course", ev.c.category == "criteria_study", ev.c.date <= window.end))
+            ),
         )
 
     def add(self, name: str, aggregate: ColumnElement[Any]) -> str:
@@ -276,9 +278,7 @@ def scored_people(fw: CompiledFramework, persons: Select[Any]) -> tuple[Any, lis
         .subquery("fam")
     )
     others = sa.case((fam.c.n.is_(None), 0), else_=fam.c.n - base.c.adult * base.c.learned).label("others_learned")
-    inner = (
-        sa.select(base, others).select_from(base.outerjoin(fam, fam.c.family_id == base.c.family_id)).subquery("pc")
-    )
+    inner = sa.select(base, others).select_from(base.outerjoin(fam, fam.c.family_id == base.c.family_id)).subquery("pc")
     items = fw.person_items(feats, inner.c, inner.c.audience)
     codes = list(items)
     per_item = sa.select(
@@ -333,8 +333,16 @@ def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any
     conn.execute(
         person_result.insert().from_select(
             [
-                "person_id", "period", "audience", "total", "threshold", "eligible",
-                "learned", "has_plan", "digital_level", "studied_criteria",
+                "person_id",
+                "period",
+                "audience",
+                "total",
+                "threshold",
+                "eligible",
+                "learned",
+                "has_plan",
+                "digital_level",
+                "studied_criteria",
             ],
             sa.select(
                 scored.c.person_id,
@@ -395,9 +403,7 @@ def _members(fw: CompiledFramework, kind: str, period: int, groups: Select[Any])
             .subquery("pairs")
         )
     return sa.select(pairs.c.gid, flag(gr.c.attained.is_(True)).label("attains_title")).select_from(
-        pairs.outerjoin(
-            gr, sa.and_(gr.c.kind == "family", gr.c.subject_id == pairs.c.member, gr.c.period == period)
-        )
+        pairs.outerjoin(gr, sa.and_(gr.c.kind == "family", gr.c.subject_id == pairs.c.member, gr.c.period == period))
     )
 
 

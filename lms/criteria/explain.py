@@ -66,7 +66,11 @@ def _rules_for(title: dict[str, Any], item: dict[str, Any], audience: str) -> li
 def _disadvantaged(person: Person) -> bool:
     from lms.criteria.engine import disadvantaged_villages
 
-    return bool(db.session.scalar(sa.select(sa.literal(True)).where(sa.literal(person.village_id).in_(disadvantaged_villages()))))
+    return bool(
+        db.session.scalar(
+            sa.select(sa.literal(True)).where(sa.literal(person.village_id).in_(disadvantaged_villages()))
+        )
+    )
 
 
 def explain_person(person_id: int, period: int) -> PersonExplanation | None:
@@ -86,9 +90,15 @@ def explain_person(person_id: int, period: int) -> PersonExplanation | None:
     )
     threshold = title["threshold"]
     disadvantaged = _disadvantaged(person)
-    applies = Decimal(str(threshold.get("total_disadvantaged", threshold["total"]) if disadvantaged else threshold["total"]))
+    applies = Decimal(
+        str(threshold.get("total_disadvantaged", threshold["total"]) if disadvantaged else threshold["total"])
+    )
     each_min = Decimal(str(threshold["each_item_min"])) if "each_item_min" in threshold else None
-    audience = result.audience if result else (person.group or ("official" if person.is_official and person.unit_id else "resident"))
+    audience = (
+        result.audience
+        if result
+        else (person.group or ("official" if person.is_official and person.unit_id else "resident"))
+    )
     window = Window(period)
     items = []
     for item in title["items"]:

@@ -186,7 +186,10 @@ def validate(doc: dict[str, Any]) -> dict[str, Any]:
                 if not isinstance(rules, list) or not rules:
                     faults.append((f"{apath}.{code}", "needs a non-empty list of rules"))
                     continue
-                item_max = next((i.get("max") for i in title.get("items") or [] if isinstance(i, dict) and i.get("code") == code), None)
+                item_max = next(
+                    (i.get("max") for i in title.get("items") or [] if isinstance(i, dict) and i.get("code") == code),
+                    None,
+                )
                 for j, rule in enumerate(rules):
                     _check_rule(rule, f"{apath}.{code}[{j}]", subject, faults)
                     _check_rule_cap(rule, item_max, f"{apath}.{code}[{j}]", faults)

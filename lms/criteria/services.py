@@ -68,6 +68,9 @@ def periods_with_framework() -> list[int]:
     """Return the years that have a published framework, newest first."""
     return list(
         db.session.scalars(
-            sa.select(Framework.period).where(Framework.published.is_(True)).distinct().order_by(Framework.period.desc())
+            sa.select(Framework.period)
+            .where(Framework.published.is_(True))
+            .distinct()
+            .order_by(Framework.period.desc())
         )
     )

@@ -77,6 +77,7 @@ class Importer:
 
     @property
     def compared(self) -> tuple[str, ...]:
+        """Return the staged fields that, when they differ from the stored row, make a row "changed"."""
         if self.compare is not None:
             return self.compare
         return tuple(f for f in self.fields if f not in self.spec.key and f in self.target.c)
@@ -93,11 +94,15 @@ class Importer:
                 fetch_codes(getattr(self.refs, refs_name), CODE_TABLES[refs_name], codes)
 
     def add(self, records: list[dict[str, Any]]) -> None:
-        """Stage good records (only while the file has no fault)."""
+        """Stage good records (also after a fault: duplicates are found among the staged rows)."""
         self.stage.add(records)
 
-    def finish(self, errors: list[RowError]) -> Counts:
-        """Count new / changed / unchanged rows and, unless a dry run, write them and mark recomputes."""
+    def finish(self, errors: list[RowError], room: int) -> Counts:
+        """Report duplicate keys; with no fault, count new / changed / same rows and (unless a dry run) write."""
+        for row, first in self.stage.duplicates(self.spec.key, room):
+            errors.append(RowError(row, self.spec.key_column, _("Trùng với dòng %(row)s", row=first)))
+        if errors:
+            return {NEW: 0, CHANGED: 0, SAME: 0}
         counts = self.stage.classify(self.spec.key, self.compared)
         if not self.dry_run and (counts[NEW] or counts[CHANGED]):
             self.write()
@@ -118,13 +123,13 @@ def load_areas() -> dict[str, tuple[int, str]]:
 
 
 def fetch_codes(known: dict[str, int], table: sa.Table, codes: set[str]) -> None:
-    """Add code → id for the codes not known yet, in one query."""
+    """Add code → id for the codes not known yet, in one query (the cache starts over when it grows large)."""
+    if len(known) + len(codes) > CACHE_LIMIT:
+        known.clear()
     missing = codes - known.keys()
     if not missing:
         return
-    if len(known) > CACHE_LIMIT:
-        known.clear()
-    known.update(db.session.execute(sa.select(table.c.code, table.c.id).where(table.c.code.in_(missing))).tuples())
+    known.update(db.session.execute(sa.select(table.c.code, table.c.id).where(table.c.code.in_(missing))).all())
 
 
 class CodeImporter(Importer):
@@ -150,12 +155,14 @@ class CodeImporter(Importer):
             for period in periods:
                 mark_dirty(kind, left, period)
         super().write()
-        written = sa.select(t.c.id).select_from(joined).where(s.state != SAME)
+        written = sa.select(t.c.id).select_from(joined).where(self.stage.written())
         for period in periods:
             mark_dirty(self.subject, written, period)
 
 
 class UnitImporter(CodeImporter):
+    """Units: code, name, level, area."""
+
     target = Unit.__table__
     needs = {"area_code": "areas"}
     subject = "unit"
@@ -163,6 +170,8 @@ class UnitImporter(CodeImporter):
 
 
 class FamilyImporter(CodeImporter):
+    """Families: code, name, village."""
+
     target = Family.__table__
     needs = {"village_code": "areas"}
     subject = "family"
@@ -170,6 +179,8 @@ class FamilyImporter(CodeImporter):
 
 
 class ClanImporter(CodeImporter):
+    """Clans: code, name, area."""
+
     target = Clan.__table__
     needs = {"area_code": "areas"}
     subject = "clan"
@@ -177,6 +188,8 @@ class ClanImporter(CodeImporter):
 
 
 class PersonImporter(CodeImporter):
+    """People: membership changes also mark the groups they leave."""
+
     target = Person.__table__
     needs = {"village_code": "areas", "family_code": "families", "clan_code": "clans", "unit_code": "units"}
     subject = "person"
@@ -225,7 +238,8 @@ class EvidenceImporter(Importer):
         super().write()
         s = self.stage.c
         for period in sorted(self.periods):
-            mark_dirty("person", sa.select(s.person_id).where(s.state != SAME, s.period == period).distinct(), period)
+            people = sa.select(s.person_id).where(self.stage.written(), s.period == period).distinct()
+            mark_dirty("person", people, period)
 
 
 class GroupScoreImporter(Importer):
@@ -266,10 +280,8 @@ class GroupScoreImporter(Importer):
         super().write()
         s = self.stage.c
         for subject, period in sorted(self.pairs):
-            written = (
-                sa.select(s.subject_id).where(s.state != SAME, s.subject == subject, s.period == period).distinct()
-            )
-            mark_dirty(subject, written, period)
+            written = sa.select(s.subject_id).where(self.stage.written(), s.subject == subject, s.period == period)
+            mark_dirty(subject, written.distinct(), period)
 
 
 class AreaImporter:
@@ -281,9 +293,11 @@ class AreaImporter:
         present = set(present)
         self.has_parent, self.has_flag = "parent_code" in present, "disadvantaged" in present
         self.records: list[dict[str, Any]] = []
+        self.file_codes: set[str] = set()
 
     def prepare(self, rows: list[Row]) -> None:
-        """Nothing to look up per chunk: the whole tree is checked in `finish`."""
+        """Note every code of the file, bad rows included (the tree is checked in `finish`)."""
+        self.file_codes.update(row.cells.get("code", "") for row in rows)
 
     def add(self, records: list[dict[str, Any]]) -> None:
         """Keep the good records."""
@@ -292,8 +306,9 @@ class AreaImporter:
     def close(self) -> None:
         """Nothing to clean up."""
 
-    def finish(self, errors: list[RowError]) -> Counts:
-        """Check parents, levels and cycles; count; unless a dry run, upsert, link parents and rebuild paths."""
+    def finish(self, errors: list[RowError], room: int) -> Counts:
+        """Check codes, parents, levels and cycles; count; unless a dry run, upsert, link parents, rebuild paths."""
+        self._drop_duplicates(errors)
         existing = {
             r.code: r
             for r in db.session.execute(
@@ -308,7 +323,7 @@ class AreaImporter:
             if self.has_parent or rec["code"] not in existing:
                 parent_of[rec["code"]] = rec["parent_code"]
         self._check_tree(parent_of, level_of, errors)
-        if errors:
+        if errors:  # this file's faults, found here or on the rows
             return {NEW: 0, CHANGED: 0, SAME: 0}
         new, changed = [], []
         for rec in self.records:
@@ -327,12 +342,24 @@ class AreaImporter:
             self._mark(changed, existing, code_of, parent_of)
         return counts
 
+    def _drop_duplicates(self, errors: list[RowError]) -> None:
+        """Report each code a previous row of the file has already, and keep only the first."""
+        first: dict[str, int] = {}
+        kept = []
+        for rec in self.records:
+            found = first.setdefault(rec["code"], rec["row"])
+            if found != rec["row"]:
+                errors.append(RowError(rec["row"], "code", _("Trùng với dòng %(row)s", row=found)))
+            else:
+                kept.append(rec)
+        self.records = kept
+
     def _check_tree(self, parent_of: dict[str, str | None], level_of: dict[str, str], errors: list[RowError]) -> None:
         """Report unknown parents, a parent not above its child, and cycles, on the rows that cause them."""
         for rec in self.records:
             code, parent = rec["code"], parent_of[rec["code"]]
-            if parent is None:
-                continue
+            if parent is None or (parent not in level_of and parent in self.file_codes):
+                continue  # no parent, or a parent on a bad row (reported there)
             if parent not in level_of:
                 errors.append(
                     RowError(rec["row"], "parent_code", _("Không tìm thấy vùng cha có mã %(code)s", code=parent))
@@ -355,7 +382,7 @@ class AreaImporter:
         stmt = dialect_insert(area)
         stmt = stmt.on_conflict_do_update(index_elements=["code"], set_={f: stmt.excluded[f] for f in fields[1:]})
         db.session.execute(stmt, [{f: r[f] for f in fields} for r in records])
-        ids = dict(db.session.execute(sa.select(area.c.code, area.c.id)).tuples())
+        ids = dict(db.session.execute(sa.select(area.c.code, area.c.id)).all())
         db.session.execute(
             sa.update(area).where(area.c.code == sa.bindparam("b_code")).values(parent_id=sa.bindparam("b_parent")),
             [{"b_code": r["code"], "b_parent": ids.get(parent_of[r["code"]])} for r in records],

@@ -88,26 +88,32 @@ def _mb(size: int) -> str:
 
 def _clean(value: str) -> str:
     """Strip spaces and compose Vietnamese diacritics (NFC); refuse NUL and undecodable bytes."""
-    value = value.strip()
-    if "\x00" in value:
+    return _clean_row([value])[0]
+
+
+def _clean_row(cells: list[str]) -> list[str]:
+    """Strip the cells and compose their diacritics (NFC); refuse NUL and bytes that were not UTF-8."""
+    cells = [c.strip() for c in cells]
+    joined = "".join(cells)
+    if "\x00" in joined:
         raise FileProblem(_("Tệp chứa ký tự NUL; đây không phải tệp CSV văn bản"))
-    if value.isascii():
-        return value
+    if joined.isascii():
+        return cells
     try:
-        value.encode("utf-8")  # surrogates left by surrogateescape: the bytes were not UTF-8
+        joined.encode("utf-8")  # surrogates left by surrogateescape: the bytes were not UTF-8
     except UnicodeEncodeError:
         raise FileProblem(_("Tệp không phải mã UTF-8; hãy lưu lại dưới dạng CSV UTF-8")) from None
-    return unicodedata.normalize("NFC", value)
+    return [unicodedata.normalize("NFC", c) for c in cells]
 
 
 def _csv_rows(data: IO[bytes]) -> Rows:
-    """Yield the rows of a UTF-8 CSV (BOM optional); undecodable bytes stop with their row number."""
+    """Yield the rows of a UTF-8 CSV (BOM optional); a NUL or undecodable byte stops with its row number."""
     text = io.TextIOWrapper(data, encoding="utf-8-sig", errors="surrogateescape", newline="")  # type: ignore[type-var]
     number = 0
     try:
         for cells in csv.reader(text):
             number += 1
-            yield number, [_clean(c) for c in cells]
+            yield number, _clean_row(cells)
     except FileProblem as exc:
         exc.row = number
         raise

@@ -29,7 +29,7 @@ from lms.imports.staging import CHANGED, NEW, SAME
 __all__ = ["COLUMNS", "KINDS", "ImportReport", "RowError", "run_import", "template_xlsx"]
 
 KINDS = tuple(SPECS)
-CHUNK_ROWS = 1000
+CHUNK_ROWS = 5000
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_UNZIPPED = 200 * 1024 * 1024
 DEFAULT_MAX_ERRORS = 1000
@@ -89,19 +89,7 @@ def run_import(kind: str, stream: IO[bytes], filename: str, *, actor: str, dry_r
         ) as table:
             columns = check_header(spec, table.header, report)
             if report.ok:
-                importer = IMPORTERS[kind](spec, columns, dry_run)
-                try:
-                    _check_rows(
-                        spec, columns, table.rows, importer, report, config.get("IMPORT_MAX_ERRORS", DEFAULT_MAX_ERRORS)
-                    )
-                    if report.ok:
-                        counts = importer.finish(report.errors)  # writes unless a dry run or a fault
-                        report.created, report.updated, report.unchanged = counts[NEW], counts[CHANGED], counts[SAME]
-                except BaseException:
-                    with suppress(SQLAlchemyError):  # the caller's rollback removes the staging table then
-                        importer.close()
-                    raise
-                importer.close()
+                _import_rows(kind, spec, columns, table.rows, report)
     except FileProblem as exc:
         report.fail(exc.row, "", exc.message)
     report.errors.sort(key=lambda e: e.row)
@@ -135,6 +123,23 @@ def check_header(spec: Spec, header: list[str], report: ImportReport) -> list[st
     return names
 
 
+def _import_rows(
+    kind: str, spec: Spec, columns: list[str], rows: Iterator[tuple[int, list[str]]], report: ImportReport
+) -> None:
+    """Check and stage the rows, then let the kind's importer finish: more checks, counts, and the writes."""
+    max_errors = current_app.config.get("IMPORT_MAX_ERRORS", DEFAULT_MAX_ERRORS)
+    importer = IMPORTERS[kind](spec, columns, report.dry_run)
+    try:
+        if _check_rows(spec, columns, rows, importer, report, max_errors):
+            counts = importer.finish(report.errors, max_errors - len(report.errors))  # writes only if all is good
+            report.created, report.updated, report.unchanged = counts[NEW], counts[CHANGED], counts[SAME]
+    except BaseException:
+        with suppress(SQLAlchemyError):  # a failed transaction: the caller's rollback drops the staging table
+            importer.close()
+        raise
+    importer.close()
+
+
 def _chunks(rows: Iterator[tuple[int, list[str]]], size: int) -> Iterator[list[tuple[int, list[str]]]]:
     while chunk := list(islice(rows, size)):
         yield chunk
@@ -147,11 +152,9 @@ def _check_rows(
     importer: Importer | AreaImporter,
     report: ImportReport,
     max_errors: int,
-) -> None:
-    """Check every row chunk by chunk; stage the good ones while the file has no fault."""
+) -> bool:
+    """Check every row chunk by chunk and stage the good ones; False when the check stopped at too many faults."""
     width = len(columns)
-    seen: dict[Any, int] = {}
-    single_key = len(spec.key) == 1
     for chunk in _chunks(rows, CHUNK_ROWS):
         batch: list[Row] = []
         for number, cells in chunk:
@@ -165,21 +168,21 @@ def _check_rows(
         importer.prepare(batch)
         records = []
         for row in batch:
-            record = spec.check(row, importer.refs)
-            if record is None:
-                continue
-            key = record[spec.key[0]] if single_key else tuple(record[k] for k in spec.key)
-            first = seen.setdefault(key, row.number)
-            if first != row.number:
-                row.fail(spec.key_column, _("Trùng với dòng %(row)s", row=first))
-                continue
-            records.append(record)
-        if report.ok:
-            importer.add(records)
+            if (record := spec.check(row, importer.refs)) is not None:
+                record["row"] = row.number
+                records.append(record)
+        importer.add(records)
         if len(report.errors) >= max_errors:
+            del report.errors[max_errors:]
             last = chunk[-1][0]
-            report.fail(last, "", _("Quá nhiều lỗi; đã dừng kiểm tra ở dòng %(row)s", row=last))
-            break
+            message = _(
+                "Quá nhiều lỗi: chỉ liệt kê %(count)s lỗi đầu; các dòng sau dòng %(row)s chưa được kiểm tra",
+                count=max_errors,
+                row=last,
+            )
+            report.fail(last, "", message)
+            return False
+    return True
 
 
 def template_xlsx(kind: str) -> bytes:

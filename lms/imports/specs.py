@@ -14,7 +14,6 @@ from lms.evidence.models import LEVELS as DIGITAL_LEVELS
 from lms.imports import values
 from lms.imports.values import BadValue
 from lms.people.models import GROUPS, UNIT_LEVELS
-from lms.util import fold
 
 CATEGORIES = (
     "digital_skill",
@@ -163,7 +162,6 @@ def check_area(row: Row, refs: Refs) -> dict[str, Any] | None:
         "level": row.get("level", values.choice, AREA_LEVELS),
         "parent_code": row.get("parent_code", values.code, required=False),
         "disadvantaged": row.get("disadvantaged", values.boolean),
-        "row": row.number,
     }
     if record["parent_code"] is not None and record["parent_code"] == record["code"]:
         row.fail("parent_code", _("Vùng không thể là cha của chính nó"))
@@ -203,7 +201,7 @@ def check_person(row: Row, refs: Refs) -> dict[str, Any] | None:
     record = {
         "code": row.get("person_code", values.code),
         "full_name": full_name,
-        "name_folded": fold(full_name),
+        "name_folded": values.folded(full_name),
         "birth_year": row.get("birth_year", values.birth_year),
         "gender": row.get("gender", values.choice, GENDERS),
         "village_id": _area(row, "village_code", refs, village=True),
@@ -301,7 +299,7 @@ def check_evidence(row: Row, refs: Refs) -> dict[str, Any] | None:
 def check_group_score(row: Row, refs: Refs) -> dict[str, Any] | None:
     """Check a group-score row: an `entered` item of the subject's title, points within its max."""
     subject = row.get("subject", values.choice, GROUP_SUBJECTS)
-    item = row.get("item", values.code)
+    item = row.get("item", values.code, max_len=32)
     when = row.get("date", values.iso_date)
     points = row.get("points", values.amount, required=True)
     groups = {"family": refs.families, "clan": refs.clans, "unit": refs.units}

@@ -1,8 +1,9 @@
 """A temporary table that holds an import's checked rows until the whole file is known to be good.
 
 Rows go in chunk by chunk (PostgreSQL: COPY; SQLite: executemany), so memory stays flat in the file
-size. Once every row is good, one UPDATE labels each staged row new / changed / same against the
-target table and one INSERT … SELECT … ON CONFLICT DO UPDATE writes the new and changed rows.
+size. Once every row is good, one UPDATE … FROM labels the staged rows that exist in the target as
+changed or same (the others are new) and one INSERT … SELECT … ON CONFLICT DO UPDATE writes the new
+and changed rows.
 """
 
 from collections.abc import Sequence
@@ -38,9 +39,11 @@ class Stage:
             f"import_stage_{uuid4().hex[:12]}",
             sa.MetaData(),
             *columns,
+            sa.Column("row_no", sa.Integer),  # the row in the file, for faults found here
             sa.Column("state", sa.String(8)),
             prefixes=["TEMPORARY"],
         )
+        self.copied = (*self.fields, "row_no")
         self.created = False
 
     @property
@@ -49,7 +52,7 @@ class Stage:
         return self.table.c
 
     def add(self, records: list[dict[str, Any]]) -> None:
-        """Append checked records (dicts with at least the staged fields)."""
+        """Append checked records (dicts with the staged fields and `row`, their row in the file)."""
         if not records:
             return
         conn = db.session.connection()
@@ -59,50 +62,59 @@ class Stage:
         if conn.dialect.name == "postgresql":
             self._copy(conn, records)
         else:
-            conn.execute(self.table.insert(), [{f: r[f] for f in self.fields} for r in records])
+            conn.execute(self.table.insert(), [{**{f: r[f] for f in self.fields}, "row_no": r["row"]} for r in records])
 
     def _copy(self, conn: sa.Connection, records: list[dict[str, Any]]) -> None:
         from psycopg import sql
 
         query = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(self.table.name), sql.SQL(", ").join(sql.Identifier(f) for f in self.fields)
+            sql.Identifier(self.table.name), sql.SQL(", ").join(sql.Identifier(f) for f in self.copied)
         )
         raw = conn.connection.driver_connection
         fields = self.fields
         with raw.cursor() as cursor, cursor.copy(query) as copy:  # type: ignore[union-attr]
             for record in records:
-                copy.write_row(tuple(record[f] for f in fields))
+                copy.write_row((*[record[f] for f in fields], record["row"]))
+
+    def duplicates(self, key: Sequence[str], limit: int) -> list[tuple[int, int]]:
+        """Return (row, first row) for staged rows whose key an earlier row of the file has, in file order."""
+        if not self.created or limit <= 0:
+            return []
+        t = self.table
+        first = sa.func.min(t.c.row_no).over(partition_by=[t.c[k] for k in key]).label("first")
+        ranked = sa.select(t.c.row_no, first).subquery()
+        query = sa.select(ranked.c.row_no, ranked.c.first).where(ranked.c.row_no != ranked.c.first)
+        return [(row, first) for row, first in db.session.execute(query.order_by(ranked.c.row_no).limit(limit))]
 
     def match(self, key: Sequence[str]) -> sa.ColumnElement[bool]:
         """Return the join condition of a staged row with its target row."""
         return sa.and_(*[self.target.c[k] == self.table.c[k] for k in key])
 
     def classify(self, key: Sequence[str], compare: Sequence[str]) -> dict[str, int]:
-        """Label each staged row new, changed or same against the target; return how many of each."""
+        """Label staged rows changed or same against the target (unmatched stay NULL: new); count them."""
         counts = {NEW: 0, CHANGED: 0, SAME: 0}
         if not self.created:
             return counts
         conn = db.session.connection()
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text(f"ANALYZE {conn.dialect.identifier_preparer.quote(self.table.name)}"))
-        match = self.match(key)
         differs = sa.or_(*[self.target.c[f].is_distinct_from(self.table.c[f]) for f in compare])
-        state = sa.case(
-            (~sa.exists().where(match), NEW),
-            (sa.exists().where(match, differs), CHANGED),
-            else_=SAME,
-        )
-        conn.execute(self.table.update().values(state=state))
+        # UPDATE … FROM the target: touches only rows that exist already, so a first import is cheap
+        conn.execute(self.table.update().where(self.match(key)).values(state=sa.case((differs, CHANGED), else_=SAME)))
         rows = conn.execute(sa.select(self.table.c.state, sa.func.count()).group_by(self.table.c.state))
-        counts.update({state: n for state, n in rows})
+        counts.update({state or NEW: n for state, n in rows})
         return counts
+
+    def written(self) -> sa.ColumnElement[bool]:
+        """Return the condition of staged rows that are new or changed."""
+        return sa.func.coalesce(self.table.c.state, NEW) != SAME
 
     def merge(self, key: Sequence[str], updates: Sequence[str]) -> None:
         """Insert the new rows and update the changed ones in one statement."""
         if not self.created:
             return
         fields = [f for f in self.fields if f in self.target.c]
-        source = sa.select(*[self.table.c[f] for f in fields]).where(self.table.c.state != SAME)
+        source = sa.select(*[self.table.c[f] for f in fields]).where(self.written())
         stmt = dialect_insert(self.target).from_select(fields, source)
         stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={f: stmt.excluded[f] for f in updates})
         db.session.execute(stmt)

@@ -1,6 +1,7 @@
 """Parse one cell of an import file: codes, text, booleans, dates, years, amounts, choices."""
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -16,6 +17,7 @@ YEAR_RE = re.compile(r"\d{4}")
 AMOUNT_RE = re.compile(r"(\d{1,6})(?:[.,](\d{1,2}))?")
 PHONE_RE = re.compile(r"\+?[0-9][0-9 .()-]{5,30}")
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+SPACE_RE = re.compile(r"\s")
 EARLIEST_YEAR = 1900
 
 
@@ -34,10 +36,10 @@ def text(value: str, max_len: int, *, required: bool = True) -> str | None:
     return value
 
 
-def code(value: str, *, required: bool = True) -> str | None:
-    """Return a code (at most 64 characters, no spaces), None when empty and optional."""
-    found = text(value, 64, required=required)
-    if found is not None and any(c.isspace() for c in found):
+def code(value: str, *, required: bool = True, max_len: int = 64) -> str | None:
+    """Return a code (no spaces, at most 64 characters), None when empty and optional."""
+    found = text(value, max_len, required=required)
+    if found is not None and SPACE_RE.search(found):
         raise BadValue(_("Mã không được chứa khoảng trắng"))
     return found
 
@@ -134,3 +136,20 @@ def email(value: str) -> str | None:
     if len(value) > 200 or not EMAIL_RE.fullmatch(value):
         raise BadValue(_("Email “%(value)s” không hợp lệ", value=value))
     return value
+
+
+class _FoldTable(dict[int, str]):
+    """Character → its folded form (đ → d, marks dropped), filled on first use of each character."""
+
+    def __missing__(self, char: int) -> str:
+        decomposed = unicodedata.normalize("NFD", chr(char).replace("đ", "d").replace("Đ", "D"))
+        self[char] = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+        return self[char]
+
+
+FOLD_TABLE = _FoldTable()
+
+
+def folded(name: str | None) -> str:
+    """Return exactly lms.util.fold(name), through a per-character table (fast for 100,000 names)."""
+    return name.translate(FOLD_TABLE).lower().strip() if name else ""

@@ -29,7 +29,11 @@ indicator = AreaIndicator.__table__
 
 
 def _attained(kind: str, period: int, alias: str) -> Any:
-    return sa.select(gr.c.subject_id).where(gr.c.kind == kind, gr.c.period == period, gr.c.attained.is_(True)).subquery(alias)
+    return (
+        sa.select(gr.c.subject_id)
+        .where(gr.c.kind == kind, gr.c.period == period, gr.c.attained.is_(True))
+        .subquery(alias)
+    )
 
 
 def _row(area_id: Any, **figures: Any) -> list[Any]:
@@ -53,28 +57,32 @@ def contributions(fw: CompiledFramework, areas: Select[Any]) -> Select[Any]:
         sa.or_(fam_ok.c.subject_id.is_not(None), clan_ok.c.subject_id.is_not(None), vil_ok.c.subject_id.is_not(None)),
     )
     kh = person.c.khuyen_hoc_member.is_(True)
-    people = sa.select(
-        *_row(
-            person.c.village_id,
-            people=sa.literal(1),
-            eligible=flag(pr.c.eligible.is_(True)),
-            holders=flag(is_holder),
-            i1_den=flag(kh),
-            i1_num=flag(sa.and_(kh, pr.c.studied_criteria.is_(True))),
-            i2_den=flag(in_group),
-            i2_num=flag(sa.and_(in_group, is_holder)),
-            i4_den=flag(is_holder),
-            i4_num=flag(sa.and_(is_holder, dl >= 1)),
-            i5_den=flag(sa.and_(is_holder, dl >= 1)),
-            i5_num=flag(sa.and_(is_holder, dl == 2)),
+    people = (
+        sa.select(
+            *_row(
+                person.c.village_id,
+                people=sa.literal(1),
+                eligible=flag(pr.c.eligible.is_(True)),
+                holders=flag(is_holder),
+                i1_den=flag(kh),
+                i1_num=flag(sa.and_(kh, pr.c.studied_criteria.is_(True))),
+                i2_den=flag(in_group),
+                i2_num=flag(sa.and_(in_group, is_holder)),
+                i4_den=flag(is_holder),
+                i4_num=flag(sa.and_(is_holder, dl >= 1)),
+                i5_den=flag(sa.and_(is_holder, dl >= 1)),
+                i5_num=flag(sa.and_(is_holder, dl == 2)),
+            )
         )
-    ).select_from(
-        person.outerjoin(pr, sa.and_(pr.c.person_id == person.c.id, pr.c.period == period))
-        .outerjoin(held, held.c.person_id == person.c.id)
-        .outerjoin(fam_ok, fam_ok.c.subject_id == person.c.family_id)
-        .outerjoin(clan_ok, clan_ok.c.subject_id == person.c.clan_id)
-        .outerjoin(vil_ok, vil_ok.c.subject_id == person.c.village_id)
-    ).where(person.c.village_id.in_(areas))
+        .select_from(
+            person.outerjoin(pr, sa.and_(pr.c.person_id == person.c.id, pr.c.period == period))
+            .outerjoin(held, held.c.person_id == person.c.id)
+            .outerjoin(fam_ok, fam_ok.c.subject_id == person.c.family_id)
+            .outerjoin(clan_ok, clan_ok.c.subject_id == person.c.clan_id)
+            .outerjoin(vil_ok, vil_ok.c.subject_id == person.c.village_id)
+        )
+        .where(person.c.village_id.in_(areas))
+    )
     families = (
         sa.select(*_row(family.c.village_id, families_attained=sa.literal(1)))
         .join_from(family, fam_ok, fam_ok.c.subject_id == family.c.id)
@@ -105,17 +113,15 @@ def contributions(fw: CompiledFramework, areas: Select[Any]) -> Select[Any]:
         .where(person.c.is_official.is_(True), unit.c.level.in_(("commune", "district")), unit.c.area_id.in_(areas))
     )
     parts = sa.union_all(people, families, villages, clans, units, officials).subquery("parts")
-    return sa.select(
-        parts.c.area_id, *(sa.func.sum(parts.c[c]).label(c) for c in FIGURE_COLUMNS)
-    ).group_by(parts.c.area_id)
+    return sa.select(parts.c.area_id, *(sa.func.sum(parts.c[c]).label(c) for c in FIGURE_COLUMNS)).group_by(
+        parts.c.area_id
+    )
 
 
 def ancestors_of(areas: Select[Any]) -> Select[Any]:
     """Return the ids of the given areas and every area above them."""
     below = area.alias("below")
-    return sa.select(area.c.id).where(
-        sa.exists().where(below.c.id.in_(areas), below.c.path.startswith(area.c.path))
-    )
+    return sa.select(area.c.id).where(sa.exists().where(below.c.id.in_(areas), below.c.path.startswith(area.c.path)))
 
 
 def refresh(conn: sa.Connection, fw: CompiledFramework, areas: Select[Any]) -> None:
@@ -127,7 +133,12 @@ def refresh(conn: sa.Connection, fw: CompiledFramework, areas: Select[Any]) -> N
     conn.execute(
         contribution.insert().from_select(
             ["area_id", "period", *FIGURE_COLUMNS, "computed_at"],
-            sa.select(contrib.c.area_id, sa.literal(period), *(contrib.c[c] for c in FIGURE_COLUMNS), sa.literal(now, sa.DateTime(timezone=True))),
+            sa.select(
+                contrib.c.area_id,
+                sa.literal(period),
+                *(contrib.c[c] for c in FIGURE_COLUMNS),
+                sa.literal(now, sa.DateTime(timezone=True)),
+            ),
         )
     )
     targets = ancestors_of(areas)

@@ -3,7 +3,7 @@
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 
 from lms.areas.models import Area
 from lms.areas.services import area_by_code, breadcrumbs, children, within
@@ -11,7 +11,7 @@ from lms.auth.services import officer_area, require_area
 from lms.extensions import db
 from lms.indicators.definitions import definitions
 from lms.indicators.services import figures, report
-from lms.web import localized, period_arg, period_choices
+from lms.web import localized, period_arg, period_choices, text_arg
 
 bp = Blueprint("indicators", __name__)
 
@@ -56,9 +56,9 @@ def dashboard():  # type: ignore[no-untyped-def]
     """Show the indicators of the officer's area (or an area inside it) for a year."""
     scope = officer_area()
     area = scope
-    code = request.args.get("area")
+    code = text_arg("area", 64)
     if code:
-        found = area_by_code(code[:64])
+        found = area_by_code(code)
         if found is None:
             abort(404)
         require_area(found)
@@ -70,8 +70,9 @@ def dashboard():  # type: ignore[no-untyped-def]
 
 def public_area(code: str | None) -> Area:
     """Return the area public statistics show: a district (the first one) unless a public area is asked."""
+    code = (code or "").replace("\x00", "")[:64]
     if code:
-        found = area_by_code(code[:64])
+        found = area_by_code(code)
         if found is None or found.level not in PUBLIC_LEVELS:
             abort(404)
         return found
@@ -86,7 +87,7 @@ def public_area(code: str | None) -> Area:
 @bp.get("/stats")
 def stats():  # type: ignore[no-untyped-def]
     """Show the public, aggregated statistics of the district (no personal data)."""
-    area = public_area(request.args.get("area"))
+    area = public_area(text_arg("area", 64))
     context = _dashboard_context(area, period_arg(), scope=None)
     context["children"] = [c for c in context["children"] if c["area"].level in PUBLIC_LEVELS]
     context["trail"] = [a for a in context["trail"] if a.level in PUBLIC_LEVELS]

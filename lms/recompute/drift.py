@@ -39,7 +39,9 @@ def _text(table: sa.Table, columns: tuple[str, ...]) -> Any:
 def _current(name: str, period: int) -> sa.Select[Any]:
     model, keys, values = COMPARED[name]
     table = model.__table__
-    return sa.select(_text(table, keys).label("key"), _text(table, values).label("value")).where(table.c.period == period)
+    return sa.select(_text(table, keys).label("key"), _text(table, values).label("value")).where(
+        table.c.period == period
+    )
 
 
 def take_snapshot(period: int) -> None:

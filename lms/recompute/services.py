@@ -44,7 +44,13 @@ def mark_dirty(kind: str, ids: Iterable[int] | Select[Any], period: int) -> None
     """Record that subjects must be recomputed for the year; repeated marks collapse (seq bumps)."""
     if isinstance(ids, Select):
         source = ids.subquery()
-        rows = sa.select(sa.literal(kind), source.c[0], sa.literal(period), sa.literal(1), sa.literal(utcnow(), sa.DateTime(timezone=True))).where(sa.true())
+        rows = sa.select(
+            sa.literal(kind),
+            source.c[0],
+            sa.literal(period),
+            sa.literal(1),
+            sa.literal(utcnow(), sa.DateTime(timezone=True)),
+        ).where(sa.true())
         stmt = _insert(dirty).from_select(["subject_kind", "subject_id", "period", "seq", "created_at"], rows)
     else:
         values = [
@@ -199,9 +205,7 @@ def drain_batch(limit: int = 1000) -> int:
     except NoFramework:
         fw = None  # nothing to score for a year without a framework: the marks are dropped
     if fw is not None:
-        scopes = {
-            GROUP_KINDS.get(kind, "persons"): _ids(TABLES[kind], ids) for kind, ids in by_kind.items()
-        }
+        scopes = {GROUP_KINDS.get(kind, "persons"): _ids(TABLES[kind], ids) for kind, ids in by_kind.items()}
         recompute_subjects(fw, **scopes)
     db.session.execute(
         dirty.delete().where(

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from lms.forms import Form
 from lms.web import FIRST_PERIOD, LAST_PERIOD
@@ -11,7 +12,7 @@ from lms.web import FIRST_PERIOD, LAST_PERIOD
 class AwardForm(Form):
     """Award the title to the people ticked in the list, under one decision."""
 
-    period = IntegerField(validators=[DataRequired(), NumberRange(FIRST_PERIOD, LAST_PERIOD)])
+    period = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(FIRST_PERIOD, LAST_PERIOD)])
     area = HiddenField(validators=[Optional(), Length(max=64)])
     decision_no = StringField(
         _l("Số quyết định"),

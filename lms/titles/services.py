@@ -52,7 +52,11 @@ def award_titles(
         raise TitleError(_("Cần số quyết định."))
     wanted = set(person_ids)
     allowed = set(
-        db.session.scalars(eligible_people(area, period, only_unawarded=False).with_only_columns(Person.id).where(Person.id.in_(wanted)))
+        db.session.scalars(
+            eligible_people(area, period, only_unawarded=False)
+            .with_only_columns(Person.id)
+            .where(Person.id.in_(wanted))
+        )
     )
     refused = wanted - allowed
     if refused:

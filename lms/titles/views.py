@@ -5,6 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from lms.areas.models import Area
@@ -19,7 +20,7 @@ from lms.people.models import Person
 from lms.titles.forms import AwardForm, RevokeForm
 from lms.titles.models import Award
 from lms.titles.services import TitleError, award_titles, eligible_people, revoke_title
-from lms.web import period_arg, period_choices
+from lms.web import period_arg, period_choices, text_arg
 
 bp = Blueprint("titles", __name__, url_prefix="/officer")
 
@@ -27,8 +28,7 @@ PER_PAGE = 50
 
 
 def _actor() -> str:
-    from flask_login import current_user
-
+    """Name the officer in awards and the audit log by their login."""
     return str(current_user.login)
 
 
@@ -76,7 +76,7 @@ def eligible():  # type: ignore[no-untyped-def]
     """List the eligible people of the officer's area for a year, with the bulk award form."""
     scope = officer_area()
     period = period_arg()
-    target = _target_area(scope, request.args.get("area"))
+    target = _target_area(scope, text_arg("area", 64))
     query = eligible_people(target, period, only_unawarded=False).options(selectinload(Person.village))
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     ids = [p.id for p in page.items]
@@ -197,8 +197,6 @@ def revoke(award_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/audit")
 def audit_log():  # type: ignore[no-untyped-def]
     """Show the audit log of the officer's area (everything for an admin), newest first."""
-    from flask_login import current_user
-
     scope = officer_area()
     query = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if current_user.role != "admin":

@@ -20,7 +20,9 @@ def test_a_stricter_threshold_shows_losses_by_commune_and_writes_nothing(default
     full_marks(other, hours=6)  # T1.3 = 6 → 96 points
     db.session.commit()
     run_full_recompute(2026, None)
-    db.session.add(Award(person_id=other.id, period=2026, decision_no="2/QĐ", decision_date=date(2026, 12, 1), awarded_by="t"))
+    db.session.add(
+        Award(person_id=other.id, period=2026, decision_no="2/QĐ", decision_date=date(2026, 12, 1), awarded_by="t")
+    )
     db.session.commit()
 
     doc = copy.deepcopy(load_document(DEFAULT_FRAMEWORK))

@@ -152,12 +152,20 @@ def test_family_share_rounds_half_up_and_entered_points(default_framework, tree,
     members = [make_person(tree["A1"], family_id=fam.id) for _ in range(3)]
     ev(members[0], "course", "X", category="health")
     ev(members[1], "session", "S", hours=Decimal(1))
-    db.session.add(GroupEntry(subject="family", subject_id=fam.id, item="F3", period=2026, date=date(2026, 11, 1), points=Decimal(30)))
-    db.session.add(Award(person_id=members[2].id, period=2026, decision_no="1/QĐ", decision_date=date(2026, 12, 1), awarded_by="t"))
+    db.session.add(
+        GroupEntry(
+            subject="family", subject_id=fam.id, item="F3", period=2026, date=date(2026, 11, 1), points=Decimal(30)
+        )
+    )
+    db.session.add(
+        Award(person_id=members[2].id, period=2026, decision_no="1/QĐ", decision_date=date(2026, 12, 1), awarded_by="t")
+    )
     recompute(*members)
     scores = dict(
         db.session.execute(
-            sa.select(GroupItemScore.item_code, GroupItemScore.points).where(GroupItemScore.kind == "family", GroupItemScore.subject_id == fam.id)
+            sa.select(GroupItemScore.item_code, GroupItemScore.points).where(
+                GroupItemScore.kind == "family", GroupItemScore.subject_id == fam.id
+            )
         ).all()
     )
     assert Decimal(str(scores["F1"])) == Decimal("26.67")  # 40 x 2/3 = 26.666… → 26.67

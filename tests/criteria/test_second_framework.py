@@ -75,12 +75,24 @@ def test_mode_all_gives_nothing_unless_every_member_qualifies(second, tree, make
 @pytest.mark.parametrize(
     "mutate,path",
     [
-        (lambda d: d["titles"]["citizen"]["items"][0]["rules"][0].update(kind="magic"), "titles.citizen.items[0].rules[0].kind"),
+        (
+            lambda d: d["titles"]["citizen"]["items"][0]["rules"][0].update(kind="magic"),
+            "titles.citizen.items[0].rules[0].kind",
+        ),
         (lambda d: d["titles"]["citizen"].pop("threshold"), "titles.citizen.threshold.total"),
         (lambda d: d["titles"]["citizen"]["items"][1].pop("max"), "titles.citizen.items[1].max"),
-        (lambda d: d["titles"]["citizen"]["items"][1]["rules"][0].update(proficient=11), "titles.citizen.items[1].rules[0].proficient"),
-        (lambda d: d["titles"]["family"]["items"][0]["rules"][0].update(predicate="rich"), "titles.family.items[0].rules[0].predicate"),
-        (lambda d: d["titles"]["citizen"]["overrides"].update(worker={"Z9": [{"kind": "declaration"}]}), "titles.citizen.overrides.worker.Z9"),
+        (
+            lambda d: d["titles"]["citizen"]["items"][1]["rules"][0].update(proficient=11),
+            "titles.citizen.items[1].rules[0].proficient",
+        ),
+        (
+            lambda d: d["titles"]["family"]["items"][0]["rules"][0].update(predicate="rich"),
+            "titles.family.items[0].rules[0].predicate",
+        ),
+        (
+            lambda d: d["titles"]["citizen"]["overrides"].update(worker={"Z9": [{"kind": "declaration"}]}),
+            "titles.citizen.overrides.worker.Z9",
+        ),
     ],
 )
 def test_bad_frameworks_are_rejected_with_the_path_of_the_fault(app, mutate, path):
@@ -95,7 +107,9 @@ def test_a_rejected_framework_publishes_nothing(runner, tmp_path):
     from lms.criteria.models import Framework
 
     bad = tmp_path / "bad.json"
-    bad.write_text('{"code": "x", "period": 2026, "titles": {"citizen": {"subject": "person", "items": []}}}', encoding="utf-8")
+    bad.write_text(
+        '{"code": "x", "period": 2026, "titles": {"citizen": {"subject": "person", "items": []}}}', encoding="utf-8"
+    )
     result = runner.invoke(args=["framework", "load", str(bad)])
     assert result.exit_code == 1
     assert "titles.citizen.threshold.total" in result.output

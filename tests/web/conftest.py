@@ -10,27 +10,6 @@ from lms.extensions import db
 from tests.conftest import PASSWORD
 
 PERIOD = 2026  # the year of the shipped default framework
-PER_REQUEST_G = ("_login_user", "csrf_token", "csrf_valid", "_flask_babel")
-
-
-@pytest.fixture(autouse=True)
-def fresh_g_per_request(app):  # type: ignore[no-untyped-def]
-    """Forget per-request state kept in `g` after each request.
-
-    The `app` fixture keeps one app context pushed for the whole test, so every test request shares its
-    `g`: without this, Flask-Login's cached user, Flask-WTF's CSRF token and Flask-Babel's locale would
-    leak from one request (or one client) to the next, which never happens in production.
-    """
-    from flask import g
-
-    @app.teardown_request
-    def forget(_exc):  # type: ignore[no-untyped-def]
-        for key in PER_REQUEST_G:
-            g.pop(key, None)
-
-    yield
-
-
 def token_of(html: str) -> str:
     """Return the CSRF token of the first form on a page."""
     found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
@@ -38,10 +17,31 @@ def token_of(html: str) -> str:
     return found.group(1)
 
 
+def hidden_fields(html: str, action: str) -> dict[str, str]:
+    """Return the hidden inputs of the page's form that posts to `action` (empty if there is none)."""
+    import html as htmllib
+
+    path = action.split("?")[0]
+    for form in re.finditer(r"<form\b([^>]*)>(.*?)</form>", html, flags=re.S):
+        target = re.search(r'action="([^"]*)"', form.group(1))
+        if target and htmllib.unescape(target.group(1)).split("?")[0] == path:
+            fields = {}
+            for tag in re.findall(r"<input\b[^>]*>", form.group(2)):
+                if 'type="hidden"' in tag:
+                    name = re.search(r'name="([^"]*)"', tag)
+                    value = re.search(r'value="([^"]*)"', tag)
+                    if name:
+                        fields[name.group(1)] = htmllib.unescape(value.group(1)) if value else ""
+            return fields
+    return {}
+
+
 def submit(client: FlaskClient, page: str, action: str, data: dict | None = None, **kwargs):  # type: ignore[no-untyped-def]
-    """Open `page`, take its CSRF token and POST `data` to `action` (like a browser submitting a form)."""
+    """Open `page` and POST to `action` like a browser: the form's hidden fields (CSRF token included)
+    when the page has that form, else just the page's CSRF token, plus `data`."""
     html = client.get(page).get_data(as_text=True)
-    return client.post(action, data={**(data or {}), "csrf_token": token_of(html)}, **kwargs)
+    fields = hidden_fields(html, action) or {"csrf_token": token_of(html)}
+    return client.post(action, data={**fields, **(data or {})}, **kwargs)
 
 
 def sign_in(client: FlaskClient, login: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]

@@ -20,9 +20,7 @@ def _vietnamese_words(text: str) -> list[str]:
     """Return the words that carry Vietnamese letters (tone marks, ă â đ ê ô ơ ư)."""
     words = re.findall(r"\w+", text)
     return [
-        w
-        for w in words
-        if "đ" in w.lower() or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", w))
+        w for w in words if "đ" in w.lower() or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", w))
     ]
 
 
@@ -60,7 +58,8 @@ def test_every_template_string_is_in_the_catalogue():
     missing = set()
     for sub in ("lms", "courses"):
         for filename, _lineno, message, _comments, _context in extract_from_dir(
-            ROOT / sub, method_map=[(p.split("/", 1)[1], m) for p, m in method_map if p.startswith(sub)],
+            ROOT / sub,
+            method_map=[(p.split("/", 1)[1], m) for p, m in method_map if p.startswith(sub)],
             keywords=keywords,
         ):
             msgid = message if isinstance(message, str) else message[0]
@@ -119,9 +118,22 @@ def walk(client, tree, make_person, make_user, course, default_framework):  # ty
 
 # data shown as it is stored (names of people, areas, decisions, lessons), not interface text
 DATA = [
-    "Trần Thị Bích Ngọc", "Phạm Văn Bình", "Xã Hòa Ân", "Xã Bình Lâm", "Thôn Bắc", "Thôn 1", "Thôn 2",
-    "QĐ-UBND", "Bài 1: Mật khẩu", "Mật khẩu", "Đặt mã PIN.", "Học cách dùng", "điện thoại", "an toàn",
-    "Bài 2: Tin nhắn lừa đảo", "Tiếng Việt",
+    "Trần Thị Bích Ngọc",
+    "Phạm Văn Bình",
+    "Xã Hòa Ân",
+    "Xã Bình Lâm",
+    "Thôn Bắc",
+    "Thôn 1",
+    "Thôn 2",
+    "QĐ-UBND",
+    "Bài 1: Mật khẩu",
+    "Mật khẩu",
+    "Đặt mã PIN.",
+    "Học cách dùng",
+    "điện thoại",
+    "an toàn",
+    "Bài 2: Tin nhắn lừa đảo",
+    "Tiếng Việt",
 ]
 
 

@@ -36,7 +36,7 @@ def test_award_and_revoke_through_the_pages_are_audited(client, tree, make_perso
         client,
         "/officer/eligible?period=2026",
         "/officer/award",
-        {"period": "2026", "decision_no": "15/QĐ-UBND", "decision_date": "2026-11-20", "person_ids": [a1.id, a2.id]},
+        {"decision_no": "15/QĐ-UBND", "decision_date": "2026-11-20", "person_ids": [a1.id, a2.id]},
         follow_redirects=True,
     )
     html = response.get_data(as_text=True)
@@ -77,7 +77,7 @@ def test_award_refuses_people_outside_the_area(client, tree, make_person, office
         client,
         "/officer/eligible?period=2026",
         "/officer/award",
-        {"period": "2026", "decision_no": "16/QĐ-UBND", "decision_date": "2026-11-20", "person_ids": [b1.id]},
+        {"decision_no": "16/QĐ-UBND", "decision_date": "2026-11-20", "person_ids": [b1.id]},
         follow_redirects=True,
     )
     assert "ngoài địa bàn" in response.get_data(as_text=True)
@@ -91,7 +91,7 @@ def test_award_needs_a_decision_number_and_a_selection(client, tree, make_person
         client,
         "/officer/eligible?period=2026",
         "/officer/award",
-        {"period": "2026", "decision_no": "", "decision_date": "2026-11-20", "person_ids": [a1.id]},
+        {"decision_no": "", "decision_date": "2026-11-20", "person_ids": [a1.id]},
         follow_redirects=True,
     )
     assert "Cần số quyết định." in response.get_data(as_text=True)
@@ -99,7 +99,7 @@ def test_award_needs_a_decision_number_and_a_selection(client, tree, make_person
         client,
         "/officer/eligible?period=2026",
         "/officer/award",
-        {"period": "2026", "decision_no": "17/QĐ-UBND", "decision_date": "2026-11-20"},
+        {"decision_no": "17/QĐ-UBND", "decision_date": "2026-11-20"},
         follow_redirects=True,
     )
     assert "Hãy chọn ít nhất một người." in response.get_data(as_text=True)

@@ -9,7 +9,7 @@ from flask import Flask
 
 from lms import create_app
 from lms.extensions import db
-from tests.conftest import _empty_tables
+from tests.conftest import _empty_tables, forget_request_state
 from tests.services import require_services
 from tests.worker_process import WorkerProcess
 
@@ -26,6 +26,7 @@ def live_app(services: tuple[str, str], _schema: None, tmp_path: Path) -> Iterat
     pg, rd = services
     redis.Redis.from_url(rd).flushdb()
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": pg, "REDIS_URL": rd, "WTF_CSRF_ENABLED": True})
+    forget_request_state(app)
     with app.app_context():
         _empty_tables()
         yield app

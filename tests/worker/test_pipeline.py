@@ -31,7 +31,9 @@ def test_beat_drains_the_outbox_without_any_poke(live_app, default_framework, tr
     assert district.people == 1
 
 
-def test_a_poke_makes_the_worker_recompute_and_cascade_to_the_district(live_app, default_framework, tree, make_person, worker):
+def test_a_poke_makes_the_worker_recompute_and_cascade_to_the_district(
+    live_app, default_framework, tree, make_person, worker
+):
     from lms.cli import poke_worker
 
     people = [make_person(tree["A1"]), make_person(tree["B1"])]
@@ -41,7 +43,8 @@ def test_a_poke_makes_the_worker_recompute_and_cascade_to_the_district(live_app,
     poke_worker()
     wait_for(lambda: all(db.session.get(PersonResult, (p.id, 2026)) for p in people), what="both people scored")
     district = wait_for(
-        lambda: (row := db.session.get(AreaIndicator, (tree["D"].id, 2026))) and row.people == 2 and row, what="district"
+        lambda: (row := db.session.get(AreaIndicator, (tree["D"].id, 2026))) and row.people == 2 and row,
+        what="district",
     )
     commune_a = db.session.get(AreaIndicator, (tree["A"].id, 2026))
     assert district.people == 2 and commune_a.people == 1

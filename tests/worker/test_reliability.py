@@ -40,7 +40,9 @@ def fast_redelivery(monkeypatch):
     monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", "4")
 
 
-def test_r1_worker_killed_mid_full_recompute_then_restarted(fast_redelivery, services, live_app, default_framework, tmp_path):
+def test_r1_worker_killed_mid_full_recompute_then_restarted(
+    fast_redelivery, services, live_app, default_framework, tmp_path
+):
     populate(12, 400)
     job = create_job(2026, None, "test")
     db.session.commit()
@@ -62,8 +64,27 @@ def test_r1_worker_killed_mid_full_recompute_then_restarted(fast_redelivery, ser
 def restart_redis():
     subprocess.run(["redis-cli", "-h", "127.0.0.1", "shutdown", "nosave"], capture_output=True)
     time.sleep(1)
-    subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
-                    "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"], check=True)
+    subprocess.run(
+        [
+            "redis-server",
+            "--daemonize",
+            "yes",
+            "--bind",
+            "127.0.0.1",
+            "-::1",
+            "--port",
+            "6379",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            "/var/lib/redis",
+            "--logfile",
+            "/var/log/redis/ci.log",
+        ],
+        check=True,
+    )
     for _ in range(50):
         if subprocess.run(["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True).stdout.strip() == b"PONG":
             return
@@ -81,8 +102,11 @@ def test_r2_redis_restart_during_a_burst_of_completions(services, live_app, defa
         poke_worker()  # fails quietly while Redis is down: the outbox row is already committed
         if n == 100:
             restart_redis()
-    wait_for(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(DirtySubject)) == 0, timeout=180,
-             what="the outbox to drain after the restart")
+    wait_for(
+        lambda: db.session.scalar(sa.select(sa.func.count()).select_from(DirtySubject)) == 0,
+        timeout=180,
+        what="the outbox to drain after the restart",
+    )
     assert_converged()
 
 
@@ -95,8 +119,11 @@ def test_r3_worker_database_connection_terminated_mid_task(services, live_app, d
     worker.start()
     live_app.extensions["celery"].send_task("worker.tasks.full_recompute", args=[job.id])
     wait_for(lambda: job_state(job.id)[1] >= 1, what="the recompute to be under way")
-    killed = db.session.scalar(sa.text(
-        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'lms-worker-r3'"))
+    killed = db.session.scalar(
+        sa.text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'lms-worker-r3'"
+        )
+    )
     db.session.commit()
     assert killed >= 1
     try:
