@@ -32,6 +32,20 @@ csrf = CSRFProtect()
 babel = Babel()
 
 
+def _transport_options(broker: str, visibility_timeout: int) -> dict[str, object]:
+    """Redis: redeliver unacknowledged tasks after the timeout, sweeping every second.
+
+    The embedded SQLAlchemy transport passes its options to create_engine, so it gets none.
+    """
+    if broker.startswith("redis"):
+        return {
+            "visibility_timeout": visibility_timeout,
+            "unacked_restore_interval": 1,
+            "unacked_restore_throttle": 1,
+        }
+    return {}
+
+
 def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app bound to this Flask app: every task runs inside an app context."""
 
@@ -53,12 +67,7 @@ def celery_init_app(app: Flask) -> Celery:
         task_serializer="json",
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
-        broker_transport_options={
-            "visibility_timeout": app.config["CELERY_VISIBILITY_TIMEOUT"],
-            "unacked_restore_interval": 1,
-            "unacked_restore_throttle": 1,
-            "polling_interval": 0.5,
-        },
+        broker_transport_options=_transport_options(broker, app.config["CELERY_VISIBILITY_TIMEOUT"]),
         timezone="Asia/Ho_Chi_Minh",
         **app.config.get("CELERY_EXTRA", {}),
     )
