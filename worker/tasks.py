@@ -6,33 +6,47 @@ from flask import current_app
 
 from lms.extensions import db
 from lms.recompute.models import RecomputeJob
-from lms.recompute.services import drain_batch, run_full_recompute
+from lms.recompute.services import claim_batch, park_batch, recompute_batch, release_batch, run_full_recompute
 from lms.util import utcnow
 
-RETRYABLE = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, sqlalchemy.exc.IntegrityError)
+TRANSIENT = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
+RETRYABLE = (*TRANSIENT, sqlalchemy.exc.IntegrityError)
 
 
 @shared_task(
     name="worker.tasks.drain",
     acks_late=True,
-    autoretry_for=RETRYABLE,
+    autoretry_for=TRANSIENT,
     retry_backoff=1,
     retry_backoff_max=30,
     max_retries=None,
 )
 def drain(max_batches: int = 200) -> int:
-    """Recompute dirty subjects batch by batch (one transaction each) until the outbox is empty."""
+    """Recompute dirty subjects batch by batch (one transaction each) until the outbox is empty.
+
+    A batch that fails for a transient reason (connection lost) is retried; one that fails for any
+    other reason is parked in failed_batch so the rest of the outbox keeps moving.
+    """
     done = 0
     try:
         for _ in range(max_batches):
-            n = drain_batch(current_app.config["RECOMPUTE_BATCH_SIZE"])
-            db.session.commit()
-            if not n:
+            batch = claim_batch(current_app.config["RECOMPUTE_BATCH_SIZE"])
+            if batch is None:
+                db.session.commit()
                 break
-            done += n
-    except Exception:
-        db.session.rollback()
-        raise
+            try:
+                recompute_batch(batch)
+                release_batch(batch)
+                db.session.commit()
+            except TRANSIENT:
+                db.session.rollback()
+                raise
+            except Exception as exc:  # noqa: BLE001 - parked, logged, and re-runnable by an admin
+                db.session.rollback()
+                current_app.logger.exception("recompute batch failed; parked")
+                park_batch(batch, f"{type(exc).__name__}: {exc}")
+                db.session.commit()
+            done += len(batch.rows)
     finally:
         db.session.remove()
     return done

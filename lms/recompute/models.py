@@ -71,3 +71,16 @@ class ScopeMember(db.Model):
     batch: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     subject_id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class FailedBatch(db.Model):
+    """A batch of dirty subjects whose recompute failed for a reason retrying cannot fix; an admin
+    re-runs it after the fix."""
+
+    __tablename__ = "failed_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[int]
+    subjects: Mapped[list] = mapped_column(sa.JSON)
+    error: Mapped[str] = mapped_column(sa.Text)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -9,6 +9,7 @@ only the scope differs, so the incremental state always equals a full recompute.
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from lms.criteria.services import NoFramework, compiled_framework
 from lms.extensions import db
 from lms.indicators import services as indicators
 from lms.people.models import Clan, Family, Person, Unit
-from lms.recompute.models import DirtySubject, RecomputeJob, ScopeMember
+from lms.recompute.models import DirtySubject, FailedBatch, RecomputeJob, ScopeMember
 from lms.util import utcnow
 
 dirty = DirtySubject.__table__
@@ -182,11 +183,19 @@ GROUP_KINDS = {"family": "families", "clan": "clans", "village": "villages", "un
 TABLES = {"person": person, "family": family, "clan": clan, "village": area, "unit": unit, "area": area}
 
 
-def drain_batch(limit: int = 1000) -> int:
-    """Recompute one batch of dirty subjects (one year) in the caller's transaction; return its size."""
+@dataclass
+class Batch:
+    """Dirty subjects claimed for one recompute transaction: (kind, id, seq) rows of one year."""
+
+    period: int
+    rows: list[tuple[str, int, int]]
+
+
+def claim_batch(limit: int = 1000) -> Batch | None:
+    """Lock up to `limit` dirty subjects of the oldest year (other workers skip them)."""
     oldest = db.session.execute(sa.select(dirty.c.period).order_by(dirty.c.created_at).limit(1)).scalar()
     if oldest is None:
-        return 0
+        return None
     query = (
         sa.select(dirty.c.subject_kind, dirty.c.subject_id, dirty.c.seq)
         .where(dirty.c.period == oldest)
@@ -194,29 +203,67 @@ def drain_batch(limit: int = 1000) -> int:
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    rows = db.session.execute(query).all()
-    if not rows:
-        return 0
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for kind, subject_id, _seq in rows:
-        by_kind[kind].append(subject_id)
+    rows = [tuple(r) for r in db.session.execute(query).all()]
+    return Batch(oldest, rows) if rows else None  # type: ignore[arg-type]
+
+
+def recompute_batch(batch: Batch) -> None:
+    """Recompute the batch's subjects and cascade (nothing to do for a year without a framework)."""
     try:
-        fw = compiled_framework(oldest)
+        fw = compiled_framework(batch.period)
     except NoFramework:
-        fw = None  # nothing to score for a year without a framework: the marks are dropped
-    if fw is not None:
-        scopes = {GROUP_KINDS.get(kind, "persons"): _ids(TABLES[kind], ids) for kind, ids in by_kind.items()}
-        recompute_subjects(fw, **scopes)
+        return
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for kind, subject_id, _seq in batch.rows:
+        by_kind[kind].append(subject_id)
+    scopes = {GROUP_KINDS.get(kind, "persons"): _ids(TABLES[kind], ids) for kind, ids in by_kind.items()}
+    recompute_subjects(fw, **scopes)
+
+
+def release_batch(batch: Batch) -> None:
+    """Delete the batch's marks, unless a subject was marked again meanwhile (its seq moved on)."""
     db.session.execute(
         dirty.delete().where(
             dirty.c.subject_kind == sa.bindparam("k"),
             dirty.c.subject_id == sa.bindparam("i"),
-            dirty.c.period == oldest,
+            dirty.c.period == batch.period,
             dirty.c.seq == sa.bindparam("s"),
         ),
-        [{"k": k, "i": i, "s": s} for k, i, s in rows],
+        [{"k": k, "i": i, "s": s} for k, i, s in batch.rows],
     )
-    return len(rows)
+
+
+def drain_batch(limit: int = 1000) -> int:
+    """Recompute one batch of dirty subjects in the caller's transaction; return its size."""
+    batch = claim_batch(limit)
+    if batch is None:
+        return 0
+    recompute_batch(batch)
+    release_batch(batch)
+    return len(batch.rows)
+
+
+def park_batch(batch: Batch, error: str) -> FailedBatch:
+    """Keep a batch that failed for a reason retrying cannot fix, so the outbox is not blocked."""
+    failed = FailedBatch(period=batch.period, subjects=[[k, i] for k, i, _ in batch.rows], error=error[:4000])
+    db.session.add(failed)
+    release_batch(batch)
+    db.session.flush()
+    return failed
+
+
+def rerun_failed_batch(failed: FailedBatch, actor: str) -> None:
+    """Mark a parked batch's subjects dirty again (an admin's re-run after a fix); audited."""
+    from lms.audit.services import audit
+
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for kind, subject_id in failed.subjects:
+        by_kind[kind].append(subject_id)
+    for kind, ids in by_kind.items():
+        mark_dirty(kind, ids, failed.period)
+    audit(actor, "recompute.rerun", f"failed batch {failed.id}", before={"error": failed.error[:200]})
+    db.session.delete(failed)
+    db.session.flush()
 
 
 def pending_count() -> int:
