@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the blueprints of lms and of the learning package."""
+    from lms.admin.views import bp as admin_bp
     from lms.api.views import bp as api_bp
     from lms.auth.views import bp as auth_bp
     from lms.indicators.views import bp as indicators_bp
@@ -44,7 +45,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.records.views import bp as records_bp
     from lms.titles.views import bp as titles_bp
 
-    for bp in (main_bp, auth_bp, records_bp, titles_bp, indicators_bp):
+    for bp in (main_bp, auth_bp, records_bp, titles_bp, indicators_bp, admin_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)

@@ -366,8 +366,8 @@ def holders(period: int) -> Select[Any]:
     return sa.select(award.c.person_id).where(award.c.period == period, award.c.revoked_at.is_(None))
 
 
-def _members(fw: CompiledFramework, kind: str, period: int, groups: Select[Any]) -> Select[Any]:
-    """Return (gid, member, predicate flags...) rows for the members of the groups."""
+def members_of(fw: CompiledFramework, kind: str, period: int, groups: Select[Any]) -> Select[Any]:
+    """Return (gid, member, predicate flags...) rows for the members of the groups (scores and explanations)."""
     if kind in ("family", "unit"):
         pr = person_result
         gid = person.c.family_id if kind == "family" else person.c.unit_id
@@ -376,6 +376,7 @@ def _members(fw: CompiledFramework, kind: str, period: int, groups: Select[Any])
         return (
             sa.select(
                 gid.label("gid"),
+                person.c.id.label("member"),
                 flag(pr.c.learned.is_(True)).label("learned"),
                 flag(pr.c.has_plan.is_(True)).label("has_learning_plan"),
                 flag(pr.c.eligible.is_(True)).label("eligible"),
@@ -402,7 +403,7 @@ def _members(fw: CompiledFramework, kind: str, period: int, groups: Select[Any])
             .where(family.c.village_id.in_(groups))
             .subquery("pairs")
         )
-    return sa.select(pairs.c.gid, flag(gr.c.attained.is_(True)).label("attains_title")).select_from(
+    return sa.select(pairs.c.gid, pairs.c.member, flag(gr.c.attained.is_(True)).label("attains_title")).select_from(
         pairs.outerjoin(gr, sa.and_(gr.c.kind == "family", gr.c.subject_id == pairs.c.member, gr.c.period == period))
     )
 
@@ -413,8 +414,8 @@ def score_groups(conn: sa.Connection, fw: CompiledFramework, kind: str, groups: 
     if title is None:
         return
     period = fw.period
-    members = _members(fw, kind, period, groups).subquery("m")
-    predicates = [c.name for c in members.c if c.name != "gid"]
+    members = members_of(fw, kind, period, groups).subquery("m")
+    predicates = [c.name for c in members.c if c.name not in ("gid", "member")]
     agg = (
         sa.select(
             members.c.gid,

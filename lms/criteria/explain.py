@@ -144,3 +144,81 @@ def explain_person(person_id: int, period: int) -> PersonExplanation | None:
         missing_total=max(applies - total, ZERO),
         items=items,
     )
+
+
+@dataclass
+class GroupItemExplanation:
+    """One item of a group title: its points, and for a member share the members behind it."""
+
+    code: str
+    name: dict[str, str]
+    max: Decimal
+    points: Decimal
+    kind: str  # member_share or entered
+    predicate: str | None = None
+    satisfied: list[int] = field(default_factory=list)  # member ids (persons, or families for clans/villages)
+    missing: list[int] = field(default_factory=list)
+
+
+@dataclass
+class GroupExplanation:
+    """Why a family, clan, village or unit has the total it has, and which members are missing."""
+
+    kind: str
+    subject_id: int
+    period: int
+    total: Decimal
+    threshold: Decimal
+    attained: bool
+    computed: bool
+    members: int
+    items: list[GroupItemExplanation]
+
+
+def explain_group(kind: str, subject_id: int, period: int) -> GroupExplanation | None:
+    """Return the explanation of a group's title for the year, or None without a framework or title."""
+    from lms.criteria.engine import CompiledFramework, members_of
+    from lms.criteria.models import GroupItemScore, GroupResult
+
+    fw = published_framework(period)
+    if fw is None:
+        return None
+    compiled = CompiledFramework(fw.document)
+    title = compiled.titles.get(kind)
+    if title is None:
+        return None
+    rows = db.session.execute(members_of(compiled, kind, period, sa.select(sa.literal(subject_id)))).mappings().all()
+    scores = dict(
+        db.session.execute(
+            sa.select(GroupItemScore.item_code, GroupItemScore.points).where(
+                GroupItemScore.kind == kind, GroupItemScore.subject_id == subject_id, GroupItemScore.period == period
+            )
+        ).all()
+    )
+    result = db.session.get(GroupResult, (kind, subject_id, period))
+    items = []
+    for item in title["items"]:
+        rule = item["rules"][0]
+        explanation = GroupItemExplanation(
+            code=item["code"],
+            name=item["name"],
+            max=Decimal(str(item["max"])),
+            points=Decimal(str(scores.get(item["code"], ZERO))).quantize(ZERO),
+            kind=rule["kind"],
+            predicate=rule.get("predicate"),
+        )
+        if rule["kind"] == "member_share":
+            for row in rows:
+                (explanation.satisfied if row[rule["predicate"]] else explanation.missing).append(row["member"])
+        items.append(explanation)
+    return GroupExplanation(
+        kind=kind,
+        subject_id=subject_id,
+        period=period,
+        total=Decimal(str(result.total)).quantize(ZERO) if result else ZERO,
+        threshold=Decimal(str(title["threshold"]["total"])),
+        attained=bool(result and result.attained),
+        computed=result is not None,
+        members=len(rows),
+        items=items,
+    )

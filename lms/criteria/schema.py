@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import gettext as _
 
 PERSON_RULES: dict[str, tuple[set[str], set[str]]] = {
     # kind: (required keys, optional keys)
@@ -38,13 +39,22 @@ class FrameworkError(ValueError):
 
 def load_document(path: str | Path) -> dict[str, Any]:
     """Read a framework document from a YAML or JSON file."""
-    text = Path(path).read_text(encoding="utf-8-sig")
+    return parse_document(Path(path).read_bytes(), str(path))
+
+
+def parse_document(raw: bytes, filename: str) -> dict[str, Any]:
+    """Parse framework bytes as JSON (by name or content) or YAML; raise FrameworkError when unreadable."""
     try:
-        data = json.loads(text) if str(path).lower().endswith(".json") else yaml.safe_load(text)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FrameworkError([("$", _("tệp không phải văn bản UTF-8"))]) from exc
+    try:
+        is_json = filename.lower().endswith(".json") or text.lstrip().startswith("{")
+        data = json.loads(text) if is_json else yaml.safe_load(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise FrameworkError([("$", f"not valid YAML/JSON: {exc}")]) from exc
+        raise FrameworkError([("$", _("không đọc được YAML/JSON: %(error)s", error=str(exc)))]) from exc
     if not isinstance(data, dict):
-        raise FrameworkError([("$", "the document must be a mapping")])
+        raise FrameworkError([("$", _("tài liệu phải là một bảng khóa–giá trị"))])
     return data
 
 
@@ -54,62 +64,76 @@ def _number(value: Any) -> bool:
 
 def _check_rule(rule: Any, path: str, subject: str, faults: list[tuple[str, str]]) -> None:
     if not isinstance(rule, dict) or "kind" not in rule:
-        faults.append((path, "a rule must be a mapping with a `kind`"))
+        faults.append((path, _("quy tắc phải là bảng khóa–giá trị có `kind`")))
         return
     kinds = PERSON_RULES if subject == "person" else GROUP_RULES
     kind = rule["kind"]
     if kind not in kinds:
-        faults.append((f"{path}.kind", f"unknown rule kind {kind!r} for subject {subject!r}"))
+        faults.append(
+            (
+                f"{path}.kind",
+                _("loại quy tắc không xác định %(kind)r cho đối tượng %(subject)r", kind=kind, subject=subject),
+            )
+        )
         return
     required, optional = kinds[kind]
     for key in sorted(required - rule.keys()):
-        faults.append((f"{path}.{key}", "missing"))
+        faults.append((f"{path}.{key}", _("còn thiếu")))
     for key in sorted(rule.keys() - required - optional - {"kind"}):
-        faults.append((f"{path}.{key}", "unknown key"))
+        faults.append((f"{path}.{key}", _("khóa không xác định")))
     for key in ("points_each", "points_per_hour", "points", "basic", "proficient"):
         if key in rule and not _number(rule[key]):
-            faults.append((f"{path}.{key}", "must be a number >= 0"))
+            faults.append((f"{path}.{key}", _("phải là số không âm")))
     if kind == "courses_completed":
         cats = rule.get("categories")
         if not (cats == "any" or (isinstance(cats, list) and cats and all(isinstance(c, str) for c in cats))):
-            faults.append((f"{path}.categories", "must be `any` or a list of category codes"))
+            faults.append((f"{path}.categories", _("phải là `any` hoặc danh sách mã lĩnh vực")))
     if kind == "learning_hours":
         ev = rule.get("evidence")
         if not (isinstance(ev, list) and ev and set(ev) <= HOURS_EVIDENCE):
-            faults.append((f"{path}.evidence", "must be a list of: course, session"))
+            faults.append((f"{path}.evidence", _("phải là danh sách gồm: course, session")))
     if kind == "member_share":
         predicate = rule.get("predicate")
         allowed = FAMILY_PREDICATES if SUBJECT_MEMBERS.get(subject) == "families" else PERSON_PREDICATES
         if predicate not in allowed:
-            faults.append((f"{path}.predicate", f"unknown predicate {predicate!r} for members of a {subject}"))
+            faults.append(
+                (
+                    f"{path}.predicate",
+                    _(
+                        "điều kiện không xác định %(predicate)r cho thành viên của %(subject)s",
+                        predicate=predicate,
+                        subject=subject,
+                    ),
+                )
+            )
         if rule.get("mode", "share") not in ("share", "all"):
-            faults.append((f"{path}.mode", "must be `all` when given"))
+            faults.append((f"{path}.mode", _("nếu có thì phải là `all`")))
 
 
 def _check_items(items: Any, path: str, subject: str, faults: list[tuple[str, str]]) -> set[str]:
     codes: set[str] = set()
     if not isinstance(items, list) or not items:
-        faults.append((path, "a title needs a non-empty list of items"))
+        faults.append((path, _("danh hiệu cần danh sách chỉ số không rỗng")))
         return codes
     for i, item in enumerate(items):
         ipath = f"{path}[{i}]"
         if not isinstance(item, dict):
-            faults.append((ipath, "an item must be a mapping"))
+            faults.append((ipath, _("chỉ số phải là bảng khóa–giá trị")))
             continue
         code = item.get("code")
         if not isinstance(code, str) or not code:
-            faults.append((f"{ipath}.code", "missing"))
+            faults.append((f"{ipath}.code", _("còn thiếu")))
         elif code in codes:
-            faults.append((f"{ipath}.code", f"duplicate item code {code!r}"))
+            faults.append((f"{ipath}.code", _("trùng mã chỉ số %(code)r", code=code)))
         else:
             codes.add(code)
         if "max" not in item:
-            faults.append((f"{ipath}.max", "item score cap missing"))
+            faults.append((f"{ipath}.max", _("thiếu điểm tối đa của chỉ số")))
         elif not _number(item["max"]):
-            faults.append((f"{ipath}.max", "must be a number >= 0"))
+            faults.append((f"{ipath}.max", _("phải là số không âm")))
         rules = item.get("rules")
         if not isinstance(rules, list) or not rules:
-            faults.append((f"{ipath}.rules", "an item needs at least one rule"))
+            faults.append((f"{ipath}.rules", _("chỉ số cần ít nhất một quy tắc")))
             continue
         for j, rule in enumerate(rules):
             _check_rule(rule, f"{ipath}.rules[{j}]", subject, faults)
@@ -123,68 +147,78 @@ def _check_rule_cap(rule: Any, maximum: Any, path: str, faults: list[tuple[str, 
         return
     for key in ("points", "basic", "proficient"):
         if _number(rule.get(key)) and rule[key] > maximum:
-            faults.append((f"{path}.{key}", f"{rule[key]} exceeds the item's maximum {maximum}"))
+            faults.append(
+                (
+                    f"{path}.{key}",
+                    _("%(points)s vượt điểm tối đa %(maximum)s của chỉ số", points=rule[key], maximum=maximum),
+                )
+            )
 
 
 def validate(doc: dict[str, Any]) -> dict[str, Any]:
     """Return the document if it is a valid framework, else raise FrameworkError with every fault."""
     faults: list[tuple[str, str]] = []
     if not isinstance(doc.get("code"), str):
-        faults.append(("code", "missing"))
+        faults.append(("code", _("còn thiếu")))
     period = doc.get("period")
     if not isinstance(period, int) or not 2000 <= period <= 2100:
-        faults.append(("period", "must be a year such as 2026"))
+        faults.append(("period", _("phải là một năm, ví dụ 2026")))
     params = doc.get("parameters") or {}
     if not isinstance(params, dict) or not isinstance(params.get("adult_min_age", 18), int):
-        faults.append(("parameters.adult_min_age", "must be a whole number"))
+        faults.append(("parameters.adult_min_age", _("phải là số nguyên")))
     titles = doc.get("titles")
     if not isinstance(titles, dict) or "citizen" not in titles:
-        faults.append(("titles", "must be a mapping with at least the `citizen` title"))
+        faults.append(("titles", _("phải có ít nhất danh hiệu `citizen`")))
         raise FrameworkError(faults)
     seen_subjects: set[str] = set()
     for name, title in titles.items():
         tpath = f"titles.{name}"
         if not isinstance(title, dict):
-            faults.append((tpath, "a title must be a mapping"))
+            faults.append((tpath, _("danh hiệu phải là bảng khóa–giá trị")))
             continue
         subject = title.get("subject")
         if subject not in SUBJECTS:
-            faults.append((f"{tpath}.subject", f"must be one of {sorted(SUBJECTS)}"))
+            faults.append((f"{tpath}.subject", _("phải là một trong %(values)s", values=", ".join(sorted(SUBJECTS)))))
             continue
         if subject in seen_subjects:
-            faults.append((f"{tpath}.subject", f"a second title for subject {subject!r}"))
+            faults.append((f"{tpath}.subject", _("danh hiệu thứ hai cho đối tượng %(subject)r", subject=subject)))
         seen_subjects.add(subject)
         if name == "citizen" and subject != "person":
-            faults.append((f"{tpath}.subject", "the citizen title's subject is `person`"))
+            faults.append((f"{tpath}.subject", _("đối tượng của danh hiệu citizen là `person`")))
         if subject != "person" and title.get("members", SUBJECT_MEMBERS[subject]) != SUBJECT_MEMBERS[subject]:
-            faults.append((f"{tpath}.members", f"members of a {subject} are {SUBJECT_MEMBERS[subject]}"))
+            faults.append(
+                (
+                    f"{tpath}.members",
+                    _("thành viên của %(subject)s là %(members)s", subject=subject, members=SUBJECT_MEMBERS[subject]),
+                )
+            )
         threshold = title.get("threshold")
         if not isinstance(threshold, dict) or "total" not in threshold:
-            faults.append((f"{tpath}.threshold.total", "threshold missing"))
+            faults.append((f"{tpath}.threshold.total", _("thiếu ngưỡng (threshold)")))
         else:
             for key in ("total", "total_disadvantaged", "each_item_min"):
                 if key in threshold and not _number(threshold[key]):
-                    faults.append((f"{tpath}.threshold.{key}", "must be a number >= 0"))
+                    faults.append((f"{tpath}.threshold.{key}", _("phải là số không âm")))
         codes = _check_items(title.get("items"), f"{tpath}.items", subject, faults)
         overrides = title.get("overrides") or {}
         if overrides and subject != "person":
-            faults.append((f"{tpath}.overrides", "overrides apply to the person title only"))
+            faults.append((f"{tpath}.overrides", _("overrides chỉ dùng cho danh hiệu cá nhân")))
             continue
         if not isinstance(overrides, dict):
-            faults.append((f"{tpath}.overrides", "must be a mapping audience → item → rules"))
+            faults.append((f"{tpath}.overrides", _("phải có dạng đối tượng → chỉ số → quy tắc")))
             continue
         for audience, items in overrides.items():
             apath = f"{tpath}.overrides.{audience}"
             if audience not in AUDIENCES:
-                faults.append((apath, f"unknown audience {audience!r}"))
+                faults.append((apath, _("nhóm đối tượng không xác định %(audience)r", audience=audience)))
             if not isinstance(items, dict):
-                faults.append((apath, "must map item codes to rule lists"))
+                faults.append((apath, _("phải ánh xạ mã chỉ số sang danh sách quy tắc")))
                 continue
             for code, rules in items.items():
                 if code not in codes:
-                    faults.append((f"{apath}.{code}", f"override for an unknown item {code!r}"))
+                    faults.append((f"{apath}.{code}", _("override cho chỉ số không tồn tại %(code)r", code=code)))
                 if not isinstance(rules, list) or not rules:
-                    faults.append((f"{apath}.{code}", "needs a non-empty list of rules"))
+                    faults.append((f"{apath}.{code}", _("cần danh sách quy tắc không rỗng")))
                     continue
                 item_max = next(
                     (i.get("max") for i in title.get("items") or [] if isinstance(i, dict) and i.get("code") == code),

@@ -43,25 +43,41 @@ def compiled_framework(period: int) -> CompiledFramework:
     return _compile(fw.id, json.dumps(fw.document, sort_keys=True))
 
 
-def publish_framework(document: dict[str, Any], actor: str) -> Framework:
-    """Validate and publish a framework as the new version for its year; audited."""
+def store_candidate(document: dict[str, Any], actor: str) -> Framework:
+    """Validate and store a framework as the next (unpublished) version of its year; audited."""
     validate(document)
     period = document["period"]
-    current = published_framework(period)
     version = (db.session.scalar(sa.select(sa.func.max(Framework.version)).where(Framework.period == period)) or 0) + 1
-    if current is not None:
-        current.published = False
-    fw = Framework(code=document["code"], period=period, version=version, document=document, published=True)
+    fw = Framework(code=document["code"], period=period, version=version, document=document, published=False)
     db.session.add(fw)
+    db.session.flush()
+    audit(actor, "framework.store", f"framework {fw.code} {period} v{version}", after={"version": version})
+    return fw
+
+
+def publish(fw: Framework, actor: str) -> Framework:
+    """Publish a stored version for its year (the previous one is kept, unpublished); audited.
+
+    Awards are never revoked by a new framework: officers see who no longer meets it.
+    """
+    current = published_framework(fw.period)
+    if current is not None and current.id != fw.id:
+        current.published = False
+    fw.published = True
     db.session.flush()
     audit(
         actor,
         "framework.publish",
-        f"framework {document['code']} {period} v{version}",
+        f"framework {fw.code} {fw.period} v{fw.version}",
         before={"version": current.version} if current else None,
-        after={"version": version, "code": document["code"]},
+        after={"version": fw.version, "code": fw.code},
     )
     return fw
+
+
+def publish_framework(document: dict[str, Any], actor: str) -> Framework:
+    """Validate, store and publish a framework as the new version for its year."""
+    return publish(store_candidate(document, actor), actor)
 
 
 def periods_with_framework() -> list[int]:

@@ -185,3 +185,22 @@ def test_adult_means_age_in_the_evaluation_year(default_framework, tree, make_pe
     recompute(p)
     f1 = db.session.get(GroupItemScore, ("family", fam.id, 2026, "F1"))
     assert Decimal(str(f1.points)) == (Decimal("40") if adult else Decimal("0"))
+
+
+def test_group_explanation_names_the_members_behind_each_share(default_framework, tree, make_person):
+    from lms.criteria.explain import explain_group
+
+    fam = Family(code="GD-9", name="Hộ Ngô", village_id=tree["A1"].id)
+    db.session.add(fam)
+    db.session.flush()
+    learner = make_person(tree["A1"], family_id=fam.id)
+    idle = make_person(tree["A1"], family_id=fam.id)
+    make_person(tree["A1"], birth_year=2016, family_id=fam.id)  # a child: not a member of the share
+    ev(learner, "course", "X", category="health")
+    recompute(learner)
+    explained = explain_group("family", fam.id, 2026)
+    f1 = next(i for i in explained.items if i.code == "F1")
+    assert explained.members == 2 and f1.points == Decimal("20.00")
+    assert f1.satisfied == [learner.id] and f1.missing == [idle.id]
+    assert next(i for i in explained.items if i.code == "F3").kind == "entered"
+    assert explained.total == Decimal("20.00") and not explained.attained

@@ -6,7 +6,9 @@ Each rule of app.url_map must have an entry in ACCESS: a route added without one
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
+from lms.criteria.models import Framework
 from lms.extensions import db
 from tests.web.conftest import make_eligible, score, sign_in
 
@@ -22,6 +24,7 @@ CITIZEN_ONLY = {
     "admin": DENY,
 }
 OFFICERS = {"anonymous": LOGIN, "citizen": DENY, "trainer": DENY, "officer": OK, "other_officer": OK, "admin": OK}
+ADMIN_ONLY = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "admin": OK}
 # officers of commune A (and admins) only: the subject lies in commune A
 OFFICERS_OF_A = {**OFFICERS, "other_officer": DENY}
 
@@ -48,6 +51,12 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "titles.audit_log": ("/officer/audit", OFFICERS),
     "indicators.dashboard": ("/dashboard?area=A&period=2026", OFFICERS_OF_A),
     "indicators.stats": ("/stats?period=2026", PUBLIC),
+    "admin.frameworks": ("/admin/frameworks", ADMIN_ONLY),
+    "admin.check_framework": ("/admin/frameworks", ADMIN_ONLY),
+    "admin.publish_framework": ("/admin/frameworks/{framework}/publish", ADMIN_ONLY),
+    "admin.export_framework": ("/admin/frameworks/{framework}.yaml", ADMIN_ONLY),
+    "admin.recompute_health": ("/admin/recompute", ADMIN_ONLY),
+    "admin.rerun": ("/admin/recompute/failed/999/rerun", ADMIN_ONLY),
     "api.courses": ("/api/v1/courses", PUBLIC),
     "api.indicators": ("/api/v1/indicators?area=D&period=2026", PUBLIC),
 }
@@ -85,6 +94,7 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
         "certificate": "CAFE00112233",
         "person": subject.id,
         "award": award.id,
+        "framework": db.session.scalar(sa.select(Framework.id)),
     }
 
 

@@ -1,0 +1,123 @@
+"""Admin pages: criteria frameworks (check, dry run, publish, export), failed batches, drift reports."""
+
+import json
+
+import sqlalchemy as sa
+import yaml
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from lms.admin.forms import ActionForm, FrameworkUploadForm
+from lms.auth.services import require_role
+from lms.cli import poke_worker
+from lms.criteria.dry_run import dry_run
+from lms.criteria.models import Framework
+from lms.criteria.schema import FrameworkError, parse_document
+from lms.criteria.services import publish, store_candidate
+from lms.extensions import db
+from lms.recompute.models import DriftReport, FailedBatch
+from lms.recompute.services import create_job, rerun_failed_batch
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+MAX_FRAMEWORK_BYTES = 1024 * 1024
+
+
+def _actor() -> str:
+    user = require_role("admin")
+    return user.login
+
+
+@bp.get("/frameworks")
+def frameworks():  # type: ignore[no-untyped-def]
+    """List the frameworks of every year, and the upload form."""
+    require_role("admin")
+    rows = db.session.scalars(sa.select(Framework).order_by(Framework.period.desc(), Framework.version.desc()))
+    return render_template(
+        "admin/frameworks.html", frameworks=list(rows), form=FrameworkUploadForm(), action=ActionForm()
+    )
+
+
+@bp.post("/frameworks")
+def check_framework():  # type: ignore[no-untyped-def]
+    """Validate an uploaded framework; store it unpublished and show its dry run, or list its faults."""
+    actor = _actor()
+    form = FrameworkUploadForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for(".frameworks"))
+    upload = form.file.data
+    raw = upload.stream.read(MAX_FRAMEWORK_BYTES + 1)
+    try:
+        if len(raw) > MAX_FRAMEWORK_BYTES:
+            raise FrameworkError([("$", _("Tệp quá lớn so với giới hạn cho phép."))])
+        document = parse_document(raw, upload.filename or "")
+        report = dry_run(document)  # validates; rolls back everything it computed
+        candidate = store_candidate(document, actor)
+    except FrameworkError as exc:
+        db.session.rollback()
+        rows = db.session.scalars(sa.select(Framework).order_by(Framework.period.desc(), Framework.version.desc()))
+        return (
+            render_template(
+                "admin/frameworks.html", frameworks=list(rows), form=form, action=ActionForm(), faults=exc.faults
+            ),
+            400,
+        )
+    db.session.commit()
+    return render_template("admin/dry_run.html", candidate=candidate, report=report, action=ActionForm())
+
+
+@bp.post("/frameworks/<int:framework_id>/publish")
+def publish_framework(framework_id: int):  # type: ignore[no-untyped-def]
+    """Publish a stored version, then queue a full recompute of its year."""
+    actor = _actor()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    fw = db.get_or_404(Framework, framework_id)
+    publish(fw, actor)
+    job = create_job(fw.period, None, actor)
+    db.session.commit()
+    try:
+        current_app.extensions["celery"].send_task("worker.tasks.full_recompute", args=[job.id])
+    except Exception:  # noqa: BLE001 - the job row stays queued; the recompute can be started again
+        current_app.logger.warning("could not queue recompute job %s", job.id)
+    flash(_("Đã áp dụng bộ tiêu chí năm %(year)d. Hệ thống đang tính toán lại.", year=fw.period), "success")
+    return redirect(url_for(".frameworks"))
+
+
+@bp.get("/frameworks/<int:framework_id>.<fmt>")
+def export_framework(framework_id: int, fmt: str):  # type: ignore[no-untyped-def]
+    """Download a stored framework as YAML or JSON."""
+    require_role("admin")
+    fw = db.get_or_404(Framework, framework_id)
+    if fmt == "json":
+        body, mime = json.dumps(fw.document, ensure_ascii=False, indent=1), "application/json"
+    elif fmt == "yaml":
+        body, mime = yaml.safe_dump(fw.document, allow_unicode=True, sort_keys=False), "application/yaml"
+    else:
+        abort(404)
+    name = f"{fw.code}-{fw.period}-v{fw.version}.{fmt}"
+    return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/recompute")
+def recompute_health():  # type: ignore[no-untyped-def]
+    """Show parked (failed) recompute batches and the latest drift reports."""
+    require_role("admin")
+    failed = db.session.scalars(sa.select(FailedBatch).order_by(FailedBatch.at.desc()).limit(100))
+    drift = db.session.scalars(sa.select(DriftReport).order_by(DriftReport.at.desc()).limit(20))
+    return render_template("admin/recompute.html", failed=list(failed), drift=list(drift), action=ActionForm())
+
+
+@bp.post("/recompute/failed/<int:batch_id>/rerun")
+def rerun(batch_id: int):  # type: ignore[no-untyped-def]
+    """Queue a parked batch's subjects again."""
+    actor = _actor()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    rerun_failed_batch(db.get_or_404(FailedBatch, batch_id), actor)
+    db.session.commit()
+    poke_worker()
+    flash(_("Đã đưa lô này vào hàng đợi tính toán lại."), "success")
+    return redirect(url_for(".recompute_health"))
