@@ -36,7 +36,18 @@ def record_context(person_id: int, explanation: Any) -> dict[str, Any]:
         for code, categories in wanted.items():
             suggestion_map[code] = [c for c in pool if c.category in categories][:2]
     return {
+        "recommended": recommended(explanation, suggestion_map) if explanation is not None else [],
         "enrolments": queries["enrolments_of"](person_id),
         "courses": queries["courses_by_code"](codes),
         "suggestions": suggestion_map,
     }
+
+
+def recommended(explanation: Any, suggestion_map: dict[str, list[Any]], limit: int = 3) -> list[Any]:
+    """Return up to three courses closing the largest gaps first (items by points missing, largest first)."""
+    chosen: list[Any] = []
+    for item in explanation.weakest:
+        for course in suggestion_map.get(item.code, []):
+            if course not in chosen:
+                chosen.append(course)
+    return chosen[:limit]
