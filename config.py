@@ -31,6 +31,7 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(200 * 1024 * 1024)))
     UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))  # materials and declaration files, by hash
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL")  # e.g. https://hoctap.example.vn: absolute links printed on certificates
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
     RECOMPUTE_BATCH_SIZE = 1000

@@ -166,22 +166,30 @@ class Province:
                 com.children.append(vil)
                 self.villages.append(vil)
         self.areas += self.districts + self.communes + self.villages
-        self.village_sizes = dict(zip((v.id for v in self.villages), _split(citizens, len(self.villages), rng, 0.35)))
+        self.village_sizes = dict(
+            zip((v.id for v in self.villages), _split(citizens, len(self.villages), rng, 0.35), strict=True)
+        )
         # clans: ~90% registered with a commune, ~10% with a district
         district_clans = max(1, round(s["clans"] * 0.1 / s["districts"])) if s["clans"] >= 10 else 0
-        per_commune = _split(max(len(self.communes), s["clans"] - district_clans * s["districts"]), len(self.communes), rng, 0.3)
+        per_commune = _split(
+            max(len(self.communes), s["clans"] - district_clans * s["districts"]), len(self.communes), rng, 0.3
+        )
         self.clans: list[tuple[int, str, str, int]] = []
         self.clans_of: dict[int, list[int]] = {}
         cid = 0
         for dist in self.districts:
             for k in range(district_clans):
                 cid += 1
-                self.clans.append((cid, f"DH-{dist.code}-{k + 1:02d}", f"Họ {SURNAMES[0][k % len(SURNAMES[0])]} {dist.name}", dist.id))
+                self.clans.append(
+                    (cid, f"DH-{dist.code}-{k + 1:02d}", f"Họ {SURNAMES[0][k % len(SURNAMES[0])]} {dist.name}", dist.id)
+                )
                 self.clans_of.setdefault(dist.id, []).append(cid)
         for k, com in enumerate(self.communes):
             for j in range(per_commune[k]):
                 cid += 1
-                self.clans.append((cid, f"DH-{com.code}-{j + 1:02d}", f"Họ {SURNAMES[0][j % len(SURNAMES[0])]} {com.name}", com.id))
+                self.clans.append(
+                    (cid, f"DH-{com.code}-{j + 1:02d}", f"Họ {SURNAMES[0][j % len(SURNAMES[0])]} {com.name}", com.id)
+                )
                 self.clans_of.setdefault(com.id, []).append(cid)
         # units: two per commune (People's Committee, school), the rest split over the districts
         self.units: list[tuple[int, str, str, str, int]] = []
@@ -196,7 +204,9 @@ class Province:
         for k, dist in enumerate(self.districts):
             for j in range(max(1, district_units[k])):
                 uid += 1
-                self.units.append((uid, f"DV-{dist.code}-{j + 1:02d}", f"Đơn vị {j + 1:02d} {dist.name}", "district", dist.id))
+                self.units.append(
+                    (uid, f"DV-{dist.code}-{j + 1:02d}", f"Đơn vị {j + 1:02d} {dist.name}", "district", dist.id)
+                )
                 self.units_of.setdefault(dist.id, []).append(uid)
         self.strong_clans = {cid for cid, *_ in self.clans if random.Random(f"{seed}:clan:{cid}").random() < 0.25}
         self.count = Counters()
@@ -223,20 +233,47 @@ class Province:
             # C2: the village's community learning activities
             if model or rng.random() < 0.8:
                 lo = 66 if model else 30
-                out["group_entry"].append(_line("village", vil.id, "C2", PERIOD, _day(rng, PERIOD), rng.randrange(lo, 81) / 2))
+                out["group_entry"].append(
+                    _line("village", vil.id, "C2", PERIOD, _day(rng, PERIOD), rng.randrange(lo, 81) / 2)
+                )
             if rng.random() < 0.1:
-                out["group_entry"].append(_line("village", vil.id, "C2", 2025, _day(rng, 2025), rng.randrange(30, 81) / 2))
+                out["group_entry"].append(
+                    _line("village", vil.id, "C2", 2025, _day(rng, 2025), rng.randrange(30, 81) / 2)
+                )
             while remaining > 0:
                 size = min(remaining, rng.choices((1, 2, 3, 4, 5, 6, 7), weights=(9, 16, 21, 25, 15, 9, 5))[0])
                 remaining -= size
-                self._household(rng, out, com, vil, size, village_momentum, commune_clans, district_clans,
-                                commune_units, district_units, sessions, session_hours)
+                self._household(
+                    rng,
+                    out,
+                    com,
+                    vil,
+                    size,
+                    village_momentum,
+                    commune_clans,
+                    district_clans,
+                    commune_units,
+                    district_units,
+                    sessions,
+                    session_hours,
+                )
         return out
 
-    def _household(self, rng: random.Random, out: dict[str, list[str]], com: Area, vil: Area, size: int,
-                   momentum: float, commune_clans: list[int], district_clans: list[int],
-                   commune_units: list[int], district_units: list[int], sessions: list[str],
-                   session_hours: dict[str, str]) -> None:
+    def _household(
+        self,
+        rng: random.Random,
+        out: dict[str, list[str]],
+        com: Area,
+        vil: Area,
+        size: int,
+        momentum: float,
+        commune_clans: list[int],
+        district_clans: list[int],
+        commune_units: list[int],
+        district_units: list[int],
+        sessions: list[str],
+        session_hours: dict[str, str],
+    ) -> None:
         c = self.count
         family_id = None
         if size > 1 or rng.random() < 0.9:
@@ -260,9 +297,13 @@ class Province:
         if family_id is not None:
             p_entry, lo, hi = {"high": (0.95, 48, 61), "mid": (0.6, 20, 57), "low": (0.3, 0, 41)}[activity]
             if rng.random() < p_entry:
-                out["group_entry"].append(_line("family", family_id, "F3", PERIOD, _day(rng, PERIOD), rng.randrange(lo, hi) / 2))
+                out["group_entry"].append(
+                    _line("family", family_id, "F3", PERIOD, _day(rng, PERIOD), rng.randrange(lo, hi) / 2)
+                )
             if rng.random() < 0.05:
-                out["group_entry"].append(_line("family", family_id, "F3", 2025, _day(rng, 2025), rng.randrange(0, 61) / 2))
+                out["group_entry"].append(
+                    _line("family", family_id, "F3", 2025, _day(rng, 2025), rng.randrange(0, 61) / 2)
+                )
         head_age = rng.randrange(22, 75) if size > 1 else rng.randrange(18, 90)
         ages = [head_age]
         if size >= 2:
@@ -273,13 +314,42 @@ class Province:
             else:
                 ages.append(rng.randrange(0, max(1, min(30, head_age - 18))))
         for k, age in enumerate(ages):
-            self._person(rng, out, com, vil, family_id, surname, clan, activity, age, k,
-                         commune_clans, commune_units, district_units, sessions, session_hours)
+            self._person(
+                rng,
+                out,
+                com,
+                vil,
+                family_id,
+                surname,
+                clan,
+                activity,
+                age,
+                k,
+                commune_clans,
+                commune_units,
+                district_units,
+                sessions,
+                session_hours,
+            )
 
-    def _person(self, rng: random.Random, out: dict[str, list[str]], com: Area, vil: Area,
-                family_id: int | None, surname: str, clan: int | None, activity: str, age: int, k: int,
-                commune_clans: list[int], commune_units: list[int], district_units: list[int],
-                sessions: list[str], session_hours: dict[str, str]) -> None:
+    def _person(
+        self,
+        rng: random.Random,
+        out: dict[str, list[str]],
+        com: Area,
+        vil: Area,
+        family_id: int | None,
+        surname: str,
+        clan: int | None,
+        activity: str,
+        age: int,
+        k: int,
+        commune_clans: list[int],
+        commune_units: list[int],
+        district_units: list[int],
+        sessions: list[str],
+        session_hours: dict[str, str],
+    ) -> None:
         c = self.count
         c.person += 1
         pid = c.person
@@ -298,17 +368,36 @@ class Province:
             if x < 0.045:
                 official = True
                 if rng.random() < 0.98:
-                    unit = rng.choice(district_units) if district_units and rng.random() < 0.2 else rng.choice(commune_units)
+                    unit = (
+                        rng.choice(district_units)
+                        if district_units and rng.random() < 0.2
+                        else rng.choice(commune_units)
+                    )
             elif x < 0.055:
                 unit = rng.choice(commune_units)  # an employee who is not an official
         khuyen_hoc = adult and rng.random() < (0.15 if activity == "high" else 0.05)
         x = rng.random()
         group = rng.choice(("resident", "worker", "official", "student")) if x < 0.012 else "" if x < 0.015 else None
         phone = f"09{pid % 100_000_000:08d}" if rng.random() < 0.3 else None
-        out["person"].append(_line(
-            pid, f"P{pid:08d}", full_name, fold(full_name), PERIOD - age, gender, vil.id, family_id,
-            person_clan, unit, official, khuyen_hoc, group, phone, None,
-        ))
+        out["person"].append(
+            _line(
+                pid,
+                f"P{pid:08d}",
+                full_name,
+                fold(full_name),
+                PERIOD - age,
+                gender,
+                vil.id,
+                family_id,
+                person_clan,
+                unit,
+                official,
+                khuyen_hoc,
+                group,
+                phone,
+                None,
+            )
+        )
         # learning profile
         if not adult:
             profile = "some" if rng.random() < 0.45 else "none"
@@ -328,22 +417,46 @@ class Province:
         c = self.count
         c.award += 1
         when = date(period, 11, 20) + timedelta(days=rng.randrange(25))
-        out["award"].append(_line(
-            c.award, pid, period, f"{c.award % 997}/QĐ-UBND", when, "bench", f"{when} 09:00:00+07",
-            f"{when} 10:00:00+07" if revoked else None, "bench" if revoked else None,
-            "Kê khai không đúng" if revoked else None,
-        ))
+        out["award"].append(
+            _line(
+                c.award,
+                pid,
+                period,
+                f"{c.award % 997}/QĐ-UBND",
+                when,
+                "bench",
+                f"{when} 09:00:00+07",
+                f"{when} 10:00:00+07" if revoked else None,
+                "bench" if revoked else None,
+                "Kê khai không đúng" if revoked else None,
+            )
+        )
         if revoked and rng.random() < 0.35:  # re-awarded after the revocation
             self._award(rng, out, pid, period, revoked=False)
 
-    def _evidence(self, rng: random.Random, out: dict[str, list[str]], pid: int, profile: str, khuyen_hoc: bool,
-                  sessions: list[str], session_hours: dict[str, str]) -> None:
+    def _evidence(
+        self,
+        rng: random.Random,
+        out: dict[str, list[str]],
+        pid: int,
+        profile: str,
+        khuyen_hoc: bool,
+        sessions: list[str],
+        session_hours: dict[str, str],
+    ) -> None:
         seen: set[tuple[str, str, date]] = set()
         rows = out["evidence"]
         c = self.count
 
-        def add(kind: str, ref: str, when: date, category: str | None = None, hours: str | None = None,
-                level: str | None = None, points: float | None = None) -> None:
+        def add(
+            kind: str,
+            ref: str,
+            when: date,
+            category: str | None = None,
+            hours: str | None = None,
+            level: str | None = None,
+            points: float | None = None,
+        ) -> None:
             key = (kind, ref, when)
             if key in seen:
                 return
@@ -360,11 +473,23 @@ class Province:
             when = _day(rng, _year(rng, 0.25 if category == "digital_skill" else 0.06, late))
             add("course", code, when, category, hours, stored_level if category == "digital_skill" else None)
             if rng.random() < 0.03:  # the same course again on another date: it counts once
-                add("course", code, _day(rng, _year(rng)), category, hours, stored_level if category == "digital_skill" else None)
+                add(
+                    "course",
+                    code,
+                    _day(rng, _year(rng)),
+                    category,
+                    hours,
+                    stored_level if category == "digital_skill" else None,
+                )
 
         def session() -> None:
             ref = rng.choice(sessions)
-            add("session", ref, _day(rng, _year(rng, 0.06, late)), hours=session_hours[ref] if rng.random() < 0.99 else None)
+            add(
+                "session",
+                ref,
+                _day(rng, _year(rng, 0.06, late)),
+                hours=session_hours[ref] if rng.random() < 0.99 else None,
+            )
 
         def declaration(item: str, lo: int = 2, hi: int = 21) -> None:
             add("declaration", item, _day(rng, _year(rng, 0.08, 0.02)), points=rng.randrange(lo, hi) / 2)
@@ -490,25 +615,43 @@ def generate(citizens: int, seed: int, url: str, log=print) -> dict[str, int]:  
     log(f"shape: {prov.shape}")
     with psycopg.connect(conninfo(url)) as conn, conn.cursor() as cur:
         cur.execute("SET session_replication_role = replica")  # bulk load: rows are consistent by construction
-        _copy(cur, "area", [
-            _line(a.id, a.code, a.name, a.level, a.parent.id if a.parent else None, a.disadvantaged, a.path)
-            for a in prov.areas
-        ])
+        _copy(
+            cur,
+            "area",
+            [
+                _line(a.id, a.code, a.name, a.level, a.parent.id if a.parent else None, a.disadvantaged, a.path)
+                for a in prov.areas
+            ],
+        )
         _copy(cur, "clan", [_line(*c) for c in prov.clans])
         _copy(cur, "unit", [_line(*u) for u in prov.units])
         courses = []
-        for n, ((cat, level), items) in enumerate(sorted(CATALOGUE.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))):
+        for (cat, level), items in sorted(CATALOGUE.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
             for code, hours in items:
-                courses.append(_line(len(courses) + 1, code, f"Khóa {code}", f"Course {code}", fold(f"Khóa {code}"),
-                                     "", cat, hours, level, True))
+                courses.append(
+                    _line(
+                        len(courses) + 1,
+                        code,
+                        f"Khóa {code}",
+                        f"Course {code}",
+                        fold(f"Khóa {code}"),
+                        "",
+                        cat,
+                        hours,
+                        level,
+                        True,
+                    )
+                )
         _copy(cur, "course", courses)
         for k, com in enumerate(prov.communes):
             rows = prov.commune_rows(com)
             for table in ("family", "person", "evidence", "award", "group_entry"):
                 _copy(cur, table, rows[table])
             if (k + 1) % 50 == 0:
-                log(f"  {k + 1}/{len(prov.communes)} communes, {prov.count.person} people, "
-                    f"{prov.count.evidence} evidence, {time.perf_counter() - started:.0f}s")
+                log(
+                    f"  {k + 1}/{len(prov.communes)} communes, {prov.count.person} people, "
+                    f"{prov.count.evidence} evidence, {time.perf_counter() - started:.0f}s"
+                )
         _copy(cur, "group_entry", prov.small_group_entries())
         for table in ("area", "clan", "unit", "family", "person", "evidence", "award", "course"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
@@ -517,9 +660,16 @@ def generate(citizens: int, seed: int, url: str, log=print) -> dict[str, int]:  
         conn.execute("VACUUM ANALYZE")
     c = prov.count
     counts = {
-        "citizens": c.person, "families": c.family, "clans": len(prov.clans), "units": len(prov.units),
-        "areas": len(prov.areas), "villages": len(prov.villages), "communes": len(prov.communes),
-        "districts": len(prov.districts), "evidence": c.evidence, "awards": c.award,
+        "citizens": c.person,
+        "families": c.family,
+        "clans": len(prov.clans),
+        "units": len(prov.units),
+        "areas": len(prov.areas),
+        "villages": len(prov.villages),
+        "communes": len(prov.communes),
+        "districts": len(prov.districts),
+        "evidence": c.evidence,
+        "awards": c.award,
     }
     log(f"generated {counts} in {time.perf_counter() - started:.0f}s")
     return counts

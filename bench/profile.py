@@ -17,20 +17,26 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import sqlalchemy as sa
 from sqlalchemy import event
 
 from bench.recompute import DEFAULT_BASE, PERIOD, label
 
+DML = re.compile(r"\s*(INSERT|DELETE|WITH\b.*\b(INSERT INTO|DELETE FROM)\b)", re.S)
 KINDS = ("person", "family", "clan", "village", "unit", "area")
 
 
 def statement_label(statement: str, parameters: object) -> str:
     """Name a statement by its verb and table, plus the subject kind it works on."""
     text = " ".join(statement.split())
-    m = re.match(r"(INSERT INTO \w+|DELETE FROM \w+|UPDATE \w+|ANALYZE \w+|SELECT pg_advisory_xact_lock|SELECT)", text)
+    m = re.search(r"(INSERT INTO \w+|DELETE FROM \w+|UPDATE \w+|ANALYZE \w+|SELECT pg_advisory_xact_lock)", text)
     name = m.group(1) if m else text[:40]
-    values = parameters.values() if isinstance(parameters, dict) else parameters if isinstance(parameters, (list, tuple)) else ()
+    values = (
+        parameters.values()
+        if isinstance(parameters, dict)
+        else parameters
+        if isinstance(parameters, (list, tuple))
+        else ()
+    )
     kind = next((v for v in values if isinstance(v, str) and v in KINDS), None)
     return f"{name} [{kind}]" if kind else name
 
@@ -42,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url")
     parser.add_argument("--explain-step", type=int, default=3, help="commune step to EXPLAIN ANALYZE (0-based)")
+    parser.add_argument("--limit", type=int, help="run only this many commune steps (then the final step)")
     parser.add_argument("--out", help="file for the plans (default bench/.profile-<N>.txt)")
     args = parser.parse_args(argv)
     url = args.database_url or f"{DEFAULT_BASE}/bench_{label(args.citizens)}_s{args.seed}"
@@ -64,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         @event.listens_for(engine, "before_cursor_execute", retval=True)
         def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ANN202
             conn.info["t0"] = time.perf_counter()
-            if state["explain"] and not executemany and re.match(r"\s*(INSERT|DELETE)", statement):
+            if state["explain"] and not executemany and DML.match(statement):
                 conn.info["explained"] = statement
                 return "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
             conn.info["explained"] = None
@@ -83,6 +90,8 @@ def main(argv: list[str] | None = None) -> None:
                 plans.append((elapsed, name, conn.info["explained"], plan))
 
         steps = full_recompute_chunks(PERIOD, None)
+        if args.limit:
+            steps = steps[: args.limit] + steps[-1:]
         explain_steps = {min(args.explain_step, len(steps) - 2), len(steps) - 1}
         started = time.perf_counter()
         for n, step in enumerate(steps):

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.generate import CATALOGUE, ROOT, conninfo, database_name, admin_url, generate
+from bench.generate import CATALOGUE, ROOT, conninfo, database_name, generate
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "RESULTS.md"
@@ -46,7 +46,9 @@ FIGURES = (
 )
 COMPARED = {
     "person_item_score": "person_id, item_code, points",
-    "person_result": "person_id, audience, total, threshold, eligible, learned, has_plan, digital_level, studied_criteria",
+    "person_result": (
+        "person_id, audience, total, threshold, eligible, learned, has_plan, digital_level, studied_criteria"
+    ),
     "group_item_score": "kind, subject_id, item_code, points",
     "group_result": "kind, subject_id, total, attained",
     "area_indicator": f"area_id, {FIGURES}",
@@ -116,8 +118,12 @@ def flask_child(url: str, *args: str) -> Child:
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     child = Child(
-        command=["flask", *command[1:]], seconds=seconds, max_rss_mb=usage.ru_maxrss / 1024,
-        returncode=proc.returncode, stdout=out_path.read_text(), stderr=err_path.read_text(),
+        command=["flask", *command[1:]],
+        seconds=seconds,
+        max_rss_mb=usage.ru_maxrss / 1024,
+        returncode=proc.returncode,
+        stdout=out_path.read_text(),
+        stderr=err_path.read_text(),
     )
     out_path.unlink(missing_ok=True)
     err_path.unlink(missing_ok=True)
@@ -126,7 +132,9 @@ def flask_child(url: str, *args: str) -> Child:
 
 def job_seconds(conn: psycopg.Connection) -> float | None:
     """In-process time of the last recompute job (created → finished), without interpreter start-up."""
-    row = conn.execute("SELECT extract(epoch FROM finished_at - created_at) FROM recompute_job ORDER BY id DESC LIMIT 1").fetchone()
+    row = conn.execute(
+        "SELECT extract(epoch FROM finished_at - created_at) FROM recompute_job ORDER BY id DESC LIMIT 1"
+    ).fetchone()
     return float(row[0]) if row and row[0] is not None else None
 
 
@@ -163,7 +171,9 @@ def report_compare(result: dict[str, tuple[int, int, list, list]], log) -> bool:
 def loaded(url: str) -> bool:
     try:
         with psycopg.connect(conninfo(url)) as conn:
-            return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM person) AND EXISTS (SELECT 1 FROM framework)").fetchone()[0])
+            return bool(
+                conn.execute("SELECT EXISTS (SELECT 1 FROM person) AND EXISTS (SELECT 1 FROM framework)").fetchone()[0]
+            )
     except psycopg.Error:
         return False
 
@@ -177,7 +187,7 @@ def reset_results(url: str) -> None:
         )
         for table in RESULT_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS bl_{table}")
-        for name, sql in baseline_sections()[0]:
+        for _name, sql in baseline_sections()[0]:
             conn.execute(sql)
         conn.execute("VACUUM ANALYZE")
         conn.execute("CHECKPOINT")
@@ -220,7 +230,9 @@ def insert_burst(url: str, path: str, events: int, seed: int, log) -> tuple[floa
     # config.py read DATABASE_URL when `lms` was first imported: pass the URL explicitly
     app = create_app("development", {"SQLALCHEMY_DATABASE_URI": url})
     rng = random.Random(f"{seed}:burst")
-    courses = [(cat, level, code, hours) for (cat, level), items in sorted(CATALOGUE.items(), key=str) for code, hours in items]
+    courses = [
+        (cat, level, code, hours) for (cat, level), items in sorted(CATALOGUE.items(), key=str) for code, hours in items
+    ]
     started = time.perf_counter()
     with app.app_context():
         assert db.engine.url.database == database_name(url), db.engine.url
@@ -231,7 +243,9 @@ def insert_burst(url: str, path: str, events: int, seed: int, log) -> tuple[floa
             person = people[rng.choice(ids)]
             cat, level, code, hours = rng.choice(courses)
             when = date.fromordinal(date(PERIOD, 1, 1).toordinal() + rng.randrange(330))
-            add_evidence(person, kind="course", ref=code, when=when, category=cat, hours=hours, level=level, source="online")
+            add_evidence(
+                person, kind="course", ref=code, when=when, category=cat, hours=hours, level=level, source="online"
+            )
             if (n + 1) % 50 == 0:  # one request's worth of completions per commit
                 db.session.commit()
         db.session.commit()
@@ -263,11 +277,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-drift", action="store_true", help="skip `flask drift` after the burst")
     parser.add_argument("--rounds", type=int, default=1, help="rounds 2+ start from the previous results")
     parser.add_argument("--database-url", help="default: …/bench_<N>_s<seed>")
+    parser.add_argument("--pgoptions", help='server settings for both sides, e.g. "-c jit=off" (sets PGOPTIONS)')
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args(argv)
     url = args.database_url or f"{DEFAULT_BASE}/bench_{label(args.citizens)}_s{args.seed}"
     if not database_name(url).startswith("bench_"):
         raise SystemExit("benchmark databases are named bench_*")
+    if args.pgoptions:
+        os.environ["PGOPTIONS"] = args.pgoptions  # libpq: this process's connections and the flask children
     lines: list[str] = []
 
     def log(msg: str) -> None:
@@ -294,7 +311,11 @@ def main(argv: list[str] | None = None) -> None:
         log(f"round {r + 1}: {state}")
         settle(url)
         bl_total, steps = run_baseline(url)
-        log(f"  baseline SQL: {bl_total:.2f}s  (" + ", ".join(f"{n.split(' (')[0]} {s:.2f}" for n, s in steps if s >= 0.05) + ")")
+        log(
+            f"  baseline SQL: {bl_total:.2f}s  ("
+            + ", ".join(f"{n.split(' (')[0]} {s:.2f}" for n, s in steps if s >= 0.05)
+            + ")"
+        )
         settle(url)
         child = flask_child(url, "recompute", "--period", str(PERIOD), "--inline")
         if child.returncode:
@@ -302,8 +323,10 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(f"engine failed with exit code {child.returncode}")
         with psycopg.connect(conninfo(url)) as conn:
             in_process = job_seconds(conn)
-        log(f"  engine: {child.seconds:.2f}s wall ({in_process:.2f}s in-process), peak RSS {child.max_rss_mb:.0f} MB; "
-            f"{child.stdout.strip()}")
+        log(
+            f"  engine: {child.seconds:.2f}s wall ({in_process:.2f}s in-process), peak RSS {child.max_rss_mb:.0f} MB; "
+            f"{child.stdout.strip()}"
+        )
         log(f"  ratio engine/baseline: {child.seconds / bl_total:.2f} (in-process {in_process / bl_total:.2f})")
         mismatch = compare(url)
         identical = report_compare(mismatch, log)
@@ -321,11 +344,15 @@ def main(argv: list[str] | None = None) -> None:
             log(drain.stderr[-3000:])
             raise SystemExit("drain failed")
         with psycopg.connect(conninfo(url)) as conn:
-            contrib = conn.execute("SELECT count(*) FILTER (WHERE computed_at >= %s), count(*) FROM area_contribution "
-                                   "WHERE period = %s", (drain_from, PERIOD)).fetchone()
+            contrib = conn.execute(
+                "SELECT count(*) FILTER (WHERE computed_at >= %s), count(*) FROM area_contribution WHERE period = %s",
+                (drain_from, PERIOD),
+            ).fetchone()
             left = conn.execute("SELECT count(*) FROM dirty_subject").fetchone()[0]
-        log(f"  drain: {drain.seconds:.2f}s wall, peak RSS {drain.max_rss_mb:.0f} MB; {drain.stdout.strip()}; "
-            f"{left} left; area contributions rewritten: {contrib[0]} of {contrib[1]}")
+        log(
+            f"  drain: {drain.seconds:.2f}s wall, peak RSS {drain.max_rss_mb:.0f} MB; {drain.stdout.strip()}; "
+            f"{left} left; area contributions rewritten: {contrib[0]} of {contrib[1]}"
+        )
         bl_total, _ = run_baseline(url)
         log(f"  consistency after the drain, against a fresh baseline ({bl_total:.2f}s):")
         burst_identical = report_compare(compare(url), log)
@@ -336,11 +363,21 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit("commune recompute failed")
         with psycopg.connect(conninfo(url)) as conn:
             commune_job = job_seconds(conn)
-        log(f"  full recompute of the commune: {commune.seconds:.2f}s wall ({commune_job:.2f}s in-process); "
-            f"{commune.stdout.strip()}")
+        log(
+            f"  full recompute of the commune: {commune.seconds:.2f}s wall ({commune_job:.2f}s in-process); "
+            f"{commune.stdout.strip()}"
+        )
         log(f"  ratio drain/commune recompute: {drain.seconds / commune.seconds:.2f} (bar: <= 2)")
-        p2 = {"code": code, "people": people, "drain": drain, "commune": commune, "identical": burst_identical,
-              "pending": pending, "insert": ins_seconds}
+        p2 = {
+            "code": code,
+            "people": people,
+            "drain": drain,
+            "commune": commune,
+            "identical": burst_identical,
+            "pending": pending,
+            "contrib": f"{contrib[0]} of {contrib[1]}",
+            "insert": ins_seconds,
+        }
         if not args.no_drift:
             drift = flask_child(url, "drift", "--period", str(PERIOD))
             log(f"  drift check: exit {drift.returncode} in {drift.seconds:.1f}s: {drift.stdout.strip()[:300]}")
@@ -350,32 +387,46 @@ def main(argv: list[str] | None = None) -> None:
         record(command, args, counts, rounds, p2)
 
 
-def record(command: str, args: argparse.Namespace, counts: dict[str, int], rounds: list[Round],
-           p2: dict[str, object]) -> None:
+def record(
+    command: str, args: argparse.Namespace, counts: dict[str, int], rounds: list[Round], p2: dict[str, object]
+) -> None:
     """Append this run's figures to bench/RESULTS.md."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    out = [f"\n### {label(args.citizens)} citizens, seed {args.seed} — {now}\n", f"`{command}`\n",
-           "Data: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + "\n",
-           "| round | state | baseline SQL s | engine s (wall / in-process) | ratio wall (in-process) | bar | peak RSS MB (P5 < 500) | results |",
-           "|---|---|---|---|---|---|---|---|"]
+    out = [
+        f"\n### {label(args.citizens)} citizens, seed {args.seed} — {now}\n",
+        f"`{command}`\n",
+        "Data: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + "\n",
+        f"Server settings: {os.environ.get('PGOPTIONS') or 'defaults'}\n",
+        "| round | state | baseline SQL s | engine s (wall / in-process) | ratio wall (in-process) | bar "
+        "| peak RSS MB (P5 < 500) | results |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for n, r in enumerate(rounds, 1):
         state = "empty" if n == 1 else "steady"
         ip = f"{r.engine_job:.2f}" if r.engine_job is not None else "?"
         ratio_ip = f"{r.engine_job / r.baseline:.2f}" if r.engine_job is not None else "?"
-        verdict = "identical" if r.identical else "MISMATCH: " + "; ".join(
-            f"{t} {e}/{b}" for t, (e, b, _s1, _s2) in r.mismatches.items() if e or b)
-        out.append(f"| {n} | {state} | {r.baseline:.2f} | {r.engine.seconds:.2f} / {ip} | "
-                   f"{r.engine.seconds / r.baseline:.2f} ({ratio_ip}) | ≤ 1.5 | {r.engine.max_rss_mb:.0f} | {verdict} |")
+        verdict = (
+            "identical"
+            if r.identical
+            else "MISMATCH: " + "; ".join(f"{t} {e}/{b}" for t, (e, b, _s1, _s2) in r.mismatches.items() if e or b)
+        )
+        out.append(
+            f"| {n} | {state} | {r.baseline:.2f} | {r.engine.seconds:.2f} / {ip} | "
+            f"{r.engine.seconds / r.baseline:.2f} ({ratio_ip}) | ≤ 1.5 | {r.engine.max_rss_mb:.0f} | {verdict} |"
+        )
     if p2:
         drain, commune = p2["drain"], p2["commune"]
         assert isinstance(drain, Child) and isinstance(commune, Child)
         drift = p2.get("drift")
         out.append(
-            f"\nP2: {args.events:,} completions in commune {p2['code']} ({p2['people']:,} people, {p2['pending']:,} dirty "
-            f"subjects): drain {drain.seconds:.2f}s (`{drain.stdout.strip()}`, peak RSS {drain.max_rss_mb:.0f} MB) vs "
+            f"\nP2: {args.events:,} completions in commune {p2['code']} ({p2['people']:,} people, "
+            f"{p2['pending']:,} dirty subjects): drain {drain.seconds:.2f}s (`{drain.stdout.strip()}`, "
+            f"peak RSS {drain.max_rss_mb:.0f} MB; area contributions rewritten {p2['contrib']}) vs "
             f"full recompute of the commune {commune.seconds:.2f}s → ratio **{drain.seconds / commune.seconds:.2f}** "
-            f"(bar ≤ 2); results after the drain {'identical to' if p2['identical'] else 'DIFFERENT from'} a fresh baseline"
-            + (f"; `flask drift` exit {drift.returncode}" if isinstance(drift, Child) else "") + ".\n"
+            f"(bar ≤ 2); results after the drain {'identical to' if p2['identical'] else 'DIFFERENT from'} "
+            "a fresh baseline"
+            + (f"; `flask drift` exit {drift.returncode}" if isinstance(drift, Child) else "")
+            + ".\n"
         )
     with RESULTS.open("a", encoding="utf-8") as fh:
         fh.write("\n".join(out) + "\n")

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import DecimalField, FieldList, FormField
 
 MESSAGES = {
     "This field is required.": _l("Vui lòng điền mục này."),
@@ -59,5 +60,17 @@ class Form(FlaskForm):
             return TRANSLATIONS
 
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            if issubclass(unbound_field.field_class, (FieldList, FormField)):
+                return unbound_field.bind(form=form, **options)  # containers take no filters (NUL: refused at 400)
             filters = (drop_nul, *unbound_field.kwargs.get("filters", ()))
             return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class FiniteDecimalField(DecimalField):
+    """A DecimalField that refuses NaN and infinities (they break every comparison: a 500 otherwise)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.invalid_value_message or str(MESSAGES["Invalid input."]))

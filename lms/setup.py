@@ -37,15 +37,23 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the blueprints of lms and of the learning package."""
+    from lms.activation.views import bp as activation_bp
     from lms.admin.views import bp as admin_bp
     from lms.api.views import bp as api_bp
     from lms.auth.views import bp as auth_bp
+    from lms.declarations.views import bp as declarations_bp
+    from lms.imports.views import bp as imports_bp
     from lms.indicators.views import bp as indicators_bp
     from lms.main.views import bp as main_bp
+    from lms.recompute.views import bp as recompute_bp
     from lms.records.views import bp as records_bp
+    from lms.registry.views import bp as registry_bp
+    from lms.reports.views import bp as reports_bp
     from lms.titles.views import bp as titles_bp
 
-    for bp in (main_bp, auth_bp, records_bp, titles_bp, indicators_bp, admin_bp):
+    for bp in (main_bp, auth_bp, records_bp, titles_bp, indicators_bp, admin_bp, declarations_bp):
+        app.register_blueprint(bp)
+    for bp in (registry_bp, activation_bp, imports_bp, reports_bp, recompute_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)

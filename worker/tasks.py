@@ -103,3 +103,28 @@ def nightly_drift() -> int:
     if report.differences:
         current_app.logger.error("drift: %d rows differ for %d: %s", report.differences, period, report.details)
     return report.differences
+
+
+@shared_task(
+    bind=True,
+    name="worker.tasks.run_import",
+    acks_late=True,
+    autoretry_for=RETRYABLE,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=5,
+)
+def run_import(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Check or import an uploaded file (the step its job waits for); a finished step is not redone."""
+    from lms.imports.jobs import fail_job, process
+
+    try:
+        process(job_id)
+    except Exception as exc:
+        db.session.rollback()
+        if not isinstance(exc, RETRYABLE) or self.request.retries >= self.max_retries:
+            fail_job(job_id, str(exc))
+            db.session.commit()
+        raise
+    finally:
+        db.session.remove()

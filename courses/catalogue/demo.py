@@ -1,4 +1,4 @@
-"""Demo catalogue: ten Vietnamese courses with lessons, loaded by `flask --app lms demo`."""
+"""Demo catalogue: ten Vietnamese courses with lessons, loaded by `flask --app lms demo` (quizzes: quizzes/demo.py)."""
 
 from decimal import Decimal
 from typing import Any
@@ -6,8 +6,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from courses.catalogue.models import Course, Lesson
+from lms.auth.models import User
+from lms.auth.services import create_user, find_login
 from lms.extensions import db
-from lms.util import fold
 
 COURSES: list[dict[str, Any]] = [
     {
@@ -591,10 +592,25 @@ Dạy trẻ đi bộ sát lề, qua đường ở nơi có vạch kẻ đường
 ]
 
 
+TRAINER_NAME = "Giảng viên Trung tâm GDNN-GDTX Bắc Bình"
+
+
+def demo_trainer() -> User:
+    """Return the demo trainer's account, creating it (as the demo would) when the catalogue loads first."""
+    from lms.demo.services import ACTOR, LOGINS, PASSWORD
+
+    found = find_login(LOGINS["trainer"])
+    if found is None:
+        found = create_user(LOGINS["trainer"], PASSWORD, "trainer", display_name=TRAINER_NAME, actor=ACTOR)
+    return found
+
+
 def load_demo_catalogue() -> list[str]:
-    """Create the demo courses and their lessons (skipping codes that exist); return every demo code."""
+    """Create the demo courses and their lessons (skipping codes that exist), authored by the demo trainer;
+    return every demo code."""
     codes = [c["code"] for c in COURSES]
     existing = set(db.session.scalars(sa.select(Course.code).where(Course.code.in_(codes))))
+    trainer = demo_trainer()
     for spec in COURSES:
         if spec["code"] in existing:
             continue
@@ -602,12 +618,12 @@ def load_demo_catalogue() -> list[str]:
             code=spec["code"],
             title=spec["title"],
             title_en=spec["title_en"],
-            title_folded=fold(spec["title"]),
             description=spec["description"],
             category=spec["category"],
             hours=Decimal(spec["hours"]),
             digital_level=spec["digital_level"],
             published=True,
+            created_by_id=trainer.id,
         )
         course.lessons = [
             Lesson(position=n, title=title, body=body) for n, (title, body) in enumerate(spec["lessons"], start=1)

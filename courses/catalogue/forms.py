@@ -36,6 +36,13 @@ def course_title(course: Course) -> str:
     return course.title
 
 
+def course_description(course: Course) -> str:
+    """Return the course description in the current language (Vietnamese when no English one exists)."""
+    if str(get_locale() or "vi") == "en" and course.description_en:
+        return course.description_en
+    return course.description
+
+
 class SearchForm(Form):
     """Search the public catalogue (a GET form: no CSRF token needed)."""
 
@@ -62,3 +69,9 @@ class LessonDoneForm(Form):
     """The "mark this lesson done" button."""
 
     submit = SubmitField(_l("Đánh dấu đã học xong bài này"))
+
+
+class LeaveForm(Form):
+    """The "leave this course" button."""
+
+    submit = SubmitField(_l("Rời khóa học"))

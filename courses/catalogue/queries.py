@@ -6,31 +6,43 @@ import sqlalchemy as sa
 from flask import Flask
 
 from courses.catalogue.models import Course, Enrolment, Lesson, LessonProgress
+from courses.catalogue.services import catalogue, percent_done, quiz_requirement
 from lms.extensions import db
 
 
 def enrolments_of(person_id: int) -> list[dict[str, Any]]:
-    """Return a learner's enrolments, newest first, with lessons done, total and certificate code."""
+    """Return a learner's current enrolments, newest first, with lessons done, total, quiz and certificate."""
     total = sa.select(sa.func.count(Lesson.id)).where(Lesson.course_id == Enrolment.course_id).scalar_subquery()
-    done = sa.select(sa.func.count()).where(LessonProgress.enrolment_id == Enrolment.id).scalar_subquery()
+    done = (
+        sa.select(sa.func.count())
+        .select_from(LessonProgress)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.enrolment_id == Enrolment.id, Lesson.course_id == Enrolment.course_id)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        sa.select(Enrolment, Course, total, done)
+        sa.select(Enrolment, Course, total, done, quiz_requirement(Enrolment.course_id))
         .join(Course, Course.id == Enrolment.course_id)
-        .where(Enrolment.person_id == person_id)
-        .order_by(Enrolment.enrolled_at.desc())
+        .where(Enrolment.person_id == person_id, Enrolment.left_at.is_(None))
+        .order_by(Enrolment.completed_at.is_not(None), Enrolment.enrolled_at.desc())
     ).all()
     out = []
-    for enrolment, course, n_total, n_done in rows:
-        percent = round(100 * n_done / n_total) if n_total else 100
+    for enrolment, course, n_total, n_done, has_quiz in rows:
+        completed = enrolment.completed_at is not None
         out.append(
             {
+                "enrolment": enrolment,
                 "course": course,
                 "enrolled_at": enrolment.enrolled_at,
                 "completed_at": enrolment.completed_at,
                 "certificate_code": enrolment.certificate_code,
                 "done": n_done,
                 "total": n_total,
-                "percent": percent,
+                "quiz": bool(has_quiz),
+                "quiz_passed": enrolment.quiz_passed_at is not None,
+                "percent": percent_done(
+                    n_done, n_total, bool(has_quiz), enrolment.quiz_passed_at is not None, completed
+                ),
             }
         )
     return out
@@ -56,8 +68,6 @@ def suggestions(categories: set[str], exclude_person_id: int | None = None, limi
 
 def catalogue_page(query: str, category: str | None, page: int, per_page: int) -> dict[str, Any]:
     """Return one page of the public catalogue as plain data (the JSON API's shape)."""
-    from courses.catalogue.services import catalogue
-
     stmt = catalogue(query, category)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
     lessons = (

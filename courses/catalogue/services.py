@@ -4,48 +4,83 @@ import secrets
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
 from courses.catalogue.models import Course, Enrolment, Lesson, LessonProgress
+from courses.quizzes.models import Question, Quiz
 from lms.evidence.services import add_evidence
 from lms.extensions import db
 from lms.people.models import Person
 from lms.util import fold, today_local, utcnow
 
 
+class EnrolmentError(ValueError):
+    """A learner's action refused; the message is shown to the user (already translated)."""
+
+
 def catalogue(query: str = "", category: str | None = None) -> Select[tuple[Course]]:
-    """Return published courses matching a diacritics-insensitive search and an optional category."""
-    stmt = sa.select(Course).where(Course.published.is_(True)).order_by(Course.title_folded)
-    if query:
-        for word in fold(query).split():
-            stmt = stmt.where(Course.title_folded.contains(word, autoescape=True))
+    """Return published courses matching a diacritics-insensitive search and an optional category.
+
+    Every word must appear in the title (either language), the code or the category's name; courses
+    whose title holds the words come first.
+    """
+    stmt = sa.select(Course).where(Course.published.is_(True))
+    words = fold(query).split()
+    in_title = sa.true()
+    for word in words:
+        stmt = stmt.where(
+            sa.or_(
+                Course.search_folded.contains(word, autoescape=True),
+                Course.title_folded.contains(word, autoescape=True),
+            )
+        )
+        in_title = sa.and_(in_title, Course.title_folded.contains(word, autoescape=True))
     if category:
         stmt = stmt.where(Course.category == category)
-    return stmt
+    if words:
+        stmt = stmt.order_by(sa.case((in_title, 0), else_=1))
+    return stmt.order_by(Course.title_folded, Course.id)
 
 
-def enrolment_of(person: Person, course: Course) -> Enrolment | None:
-    """Return the person's enrolment in the course, if any."""
-    return db.session.scalar(
+def may_author(user: Any, course: Course) -> bool:
+    """Return True when the user may edit the course (the trainer who created it, or an admin)."""
+    return user.role == "admin" or (user.role == "trainer" and course.created_by_id == user.id)
+
+
+def enrolment_of(person: Person, course: Course, include_left: bool = False) -> Enrolment | None:
+    """Return the person's enrolment in the course (one they left only if asked), if any."""
+    enrolment = db.session.scalar(
         sa.select(Enrolment).where(Enrolment.person_id == person.id, Enrolment.course_id == course.id)
     )
+    if enrolment is not None and enrolment.left_at is not None and not include_left:
+        return None
+    return enrolment
 
 
 def enrol(person: Person, course: Course) -> Enrolment:
-    """Enrol the person (idempotent: a second enrolment returns the first)."""
-    existing = enrolment_of(person, course)
-    if existing is not None:
-        return existing
-    enrolment = Enrolment(person_id=person.id, course_id=course.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(enrolment)
-    except IntegrityError:
-        found = enrolment_of(person, course)
-        assert found is not None
-        return found
-    return enrolment
+    """Enrol the person (idempotent; enrolling again after leaving picks up where they stopped)."""
+    existing = enrolment_of(person, course, include_left=True)
+    if existing is None:
+        existing = Enrolment(person_id=person.id, course_id=course.id)
+        try:
+            with db.session.begin_nested():
+                db.session.add(existing)
+        except IntegrityError:
+            existing = enrolment_of(person, course, include_left=True)
+            assert existing is not None
+    existing.left_at = None
+    db.session.flush()
+    return existing
+
+
+def leave(enrolment: Enrolment) -> None:
+    """Leave a course not yet completed (progress and attempts are kept for a later return)."""
+    if enrolment.completed_at is not None:
+        raise EnrolmentError(_("Bạn đã hoàn thành khóa học này nên không thể rời khóa học."))
+    enrolment.left_at = utcnow()
+    db.session.flush()
 
 
 def done_lessons(enrolment: Enrolment) -> set[int]:
@@ -55,35 +90,112 @@ def done_lessons(enrolment: Enrolment) -> set[int]:
     )
 
 
+def quiz_requirement(course_id: Any) -> sa.ColumnElement[bool]:
+    """Return an SQL test: the course has a quiz with at least one question."""
+    return sa.select(Question.id).join(Quiz, Quiz.id == Question.quiz_id).where(Quiz.course_id == course_id).exists()
+
+
+def requires_quiz(course: Course) -> bool:
+    """Return True when passing the course's quiz is part of completing it."""
+    return bool(db.session.scalar(sa.select(quiz_requirement(course.id))))
+
+
+def percent_done(done: int, total: int, quiz: bool, quiz_passed: bool, completed: bool) -> int:
+    """Return the progress percentage: lessons done plus the quiz as one more step."""
+    if completed:
+        return 100
+    steps = total + (1 if quiz else 0)
+    finished = done + (1 if quiz and quiz_passed else 0)
+    return min(100, 100 * finished // steps) if steps else 0
+
+
 def progress(enrolment: Enrolment) -> dict[str, Any]:
-    """Return {done, total, percent} for an enrolment."""
-    total = len(enrolment.course.lessons)
-    done = len(done_lessons(enrolment))
-    return {"done": done, "total": total, "percent": round(100 * done / total) if total else 100}
+    """Return {done, total, percent, quiz, quiz_passed, completed} for an enrolment."""
+    lesson_ids = {lesson.id for lesson in enrolment.course.lessons}
+    done = len(done_lessons(enrolment) & lesson_ids)
+    quiz = requires_quiz(enrolment.course)
+    passed = enrolment.quiz_passed_at is not None
+    completed = enrolment.completed_at is not None
+    return {
+        "done": done,
+        "total": len(lesson_ids),
+        "percent": percent_done(done, len(lesson_ids), quiz, passed, completed),
+        "quiz": quiz,
+        "quiz_passed": passed,
+        "completed": completed,
+    }
+
+
+def next_lesson(enrolment: Enrolment) -> Lesson | None:
+    """Return the first lesson, in course order, the learner has not done yet (where to resume)."""
+    finished = done_lessons(enrolment)
+    return next((lesson for lesson in enrolment.course.lessons if lesson.id not in finished), None)
+
+
+def lock(enrolment: Enrolment) -> None:
+    """Lock the enrolment row for this transaction and reload it: progress changes of one learner in one
+    course run one after the other.
+
+    Take it before writing anything that refers to the enrolment: inserting a row with a foreign key to
+    it takes a share lock, and two transactions upgrading their share locks would deadlock.
+    """
+    db.session.flush()
+    db.session.refresh(enrolment, with_for_update=True)
 
 
 def mark_lesson_done(enrolment: Enrolment, lesson: Lesson) -> bool:
-    """Mark a lesson done; complete the course when every lesson is done. Return True on completion."""
+    """Mark a lesson done; complete the course if that was the last step. Return True on completion."""
     if lesson.course_id != enrolment.course_id:
         raise ValueError("lesson of another course")
+    lock(enrolment)
     if lesson.id not in done_lessons(enrolment):
         try:
             with db.session.begin_nested():
                 db.session.add(LessonProgress(enrolment_id=enrolment.id, lesson_id=lesson.id))
         except IntegrityError:
-            pass
-    if enrolment.completed_at is None and done_lessons(enrolment) >= {lesson.id for lesson in enrolment.course.lessons}:
-        record_completion(enrolment)
-        return True
-    return False
+            pass  # a concurrent request marked it: same result
+    return complete_if_ready(enrolment)
+
+
+def ready_to_complete(enrolment: Enrolment) -> bool:
+    """Return True when every lesson is done and the quiz, if the course has one, is passed."""
+    lessons = {lesson.id for lesson in enrolment.course.lessons}
+    if not lessons or not done_lessons(enrolment) >= lessons:
+        return False
+    return enrolment.quiz_passed_at is not None or not requires_quiz(enrolment.course)
+
+
+def complete_if_ready(enrolment: Enrolment) -> bool:
+    """Complete the enrolment once the rule holds; exactly one of concurrent callers wins.
+
+    The enrolment row is locked (callers lock it before their own writes), so progress recorded by a
+    concurrent request (another lesson, the quiz) is committed and visible before the rule is checked:
+    no completion is missed. The conditional UPDATE is the claim (and the guard on databases without
+    row locks): the evidence is recorded once. Return True for the winner.
+    """
+    lock(enrolment)
+    if enrolment.completed_at is not None or not ready_to_complete(enrolment):
+        return False
+    claimed = db.session.execute(
+        sa.update(Enrolment)
+        .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+        .values(completed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(enrolment)
+    if claimed != 1:
+        return False
+    record_completion(enrolment)
+    return True
 
 
 def record_completion(enrolment: Enrolment) -> None:
     """Mark the enrolment complete, issue its certificate code and record the evidence."""
     now = utcnow()
-    enrolment.completed_at = now
-    enrolment.certificate_code = enrolment.certificate_code or secrets.token_hex(6).upper()
     course = enrolment.course
+    enrolment.completed_at = enrolment.completed_at or now
+    enrolment.completed_hours = course.hours
+    enrolment.certificate_code = enrolment.certificate_code or secrets.token_hex(6).upper()
     add_evidence(
         enrolment.person,
         kind="course",

@@ -1,36 +1,67 @@
-"""Public catalogue, course pages, enrolment, lessons, completion and certificate verification."""
+"""Public catalogue, course pages, enrolment, lessons and their files, my courses, certificate verification."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courses.catalogue.forms import EnrolForm, LessonDoneForm, SearchForm, category_label, course_title
-from courses.catalogue.markup import render_lesson
-from courses.catalogue.models import Course, Enrolment, Lesson
+from courses.catalogue.forms import (
+    EnrolForm,
+    LeaveForm,
+    LessonDoneForm,
+    SearchForm,
+    category_label,
+    course_description,
+    course_title,
+)
+from courses.catalogue.markup import render_lesson, video_site
+from courses.catalogue.models import Course, Enrolment, Lesson, LessonFile
+from courses.catalogue.queries import enrolments_of
 from courses.catalogue.queries import install as install_queries
 from courses.catalogue.services import (
+    EnrolmentError,
     catalogue,
     certificate,
     done_lessons,
     enrol,
     enrolment_of,
+    leave,
     mark_lesson_done,
+    may_author,
+    next_lesson,
     progress,
 )
+from courses.quizzes.services import quiz_status
 from lms.auth.services import require_role
 from lms.cli import poke_worker
 from lms.extensions import db
 from lms.people.models import Person
+from lms.uploads.services import path_of, send_upload
 from lms.web import text_arg
 
 bp = Blueprint("catalogue", __name__, template_folder="templates")
 bp.add_app_template_global(category_label)
 bp.add_app_template_global(course_title)
+bp.add_app_template_global(course_description)
+bp.add_app_template_global(video_site)
+bp.add_app_template_global(may_author)
 bp.add_app_template_filter(render_lesson, "lesson_html")
 bp.record_once(lambda state: install_queries(state.app))
 
 PER_PAGE = 20
+
+
+def by_module(lessons: list[Lesson]) -> list[tuple[str, list[tuple[int, Lesson]]]]:
+    """Group consecutive lessons by module name, keeping each lesson's number in the course."""
+    groups: list[tuple[str, list[tuple[int, Lesson]]]] = []
+    for n, lesson in enumerate(lessons, start=1):
+        if not groups or groups[-1][0] != lesson.module:
+            groups.append((lesson.module, []))
+        groups[-1][1].append((n, lesson))
+    return groups
+
+
+bp.add_app_template_global(by_module)
 
 
 def _course_or_404(code: str) -> Course:
@@ -47,6 +78,16 @@ def _citizen() -> Person:
     return user.person
 
 
+def enrolled_citizen(code: str) -> tuple[Course, Enrolment | None]:
+    """Return a published course and the logged-in citizen's active enrolment in it (flash if none)."""
+    person = _citizen()
+    found = _course_or_404(code)
+    enrolment = enrolment_of(person, found)
+    if enrolment is None:
+        flash(_("Hãy ghi danh khóa học trước khi học."), "info")
+    return found, enrolment
+
+
 def _viewer_person() -> Person | None:
     """Return the person record of the viewer when they are a citizen."""
     if current_user.is_authenticated and current_user.role == "citizen":
@@ -60,12 +101,25 @@ def index():  # type: ignore[no-untyped-def]
     query, category = text_arg("q"), text_arg("category", 32) or None
     form = SearchForm(formdata=None, q=query, category=category or "")
     page = db.paginate(catalogue(query, category), per_page=PER_PAGE, error_out=False)
-    return render_template("catalogue/index.html", form=form, page=page, query=query, category=category)
+    person = _viewer_person()
+    mine: dict[int, Enrolment] = {}
+    if person is not None and page.items:
+        mine = {
+            e.course_id: e
+            for e in db.session.scalars(
+                sa.select(Enrolment).where(
+                    Enrolment.person_id == person.id,
+                    Enrolment.course_id.in_([c.id for c in page.items]),
+                    Enrolment.left_at.is_(None),
+                )
+            )
+        }
+    return render_template("catalogue/index.html", form=form, page=page, query=query, category=category, mine=mine)
 
 
 @bp.get("/courses/<code>")
 def course(code: str):  # type: ignore[no-untyped-def]
-    """Show a course: description, lessons (ticked when done), progress and the enrol button."""
+    """Show a course: description, lessons by module (ticked when done), progress, quiz and next step."""
     found = _course_or_404(code)
     person = _viewer_person()
     enrolment = enrolment_of(person, found) if person is not None else None
@@ -75,40 +129,90 @@ def course(code: str):  # type: ignore[no-untyped-def]
         enrolment=enrolment,
         done=done_lessons(enrolment) if enrolment else set(),
         progress=progress(enrolment) if enrolment else None,
+        resume=next_lesson(enrolment) if enrolment else None,
+        quiz=quiz_status(found, enrolment),
         can_enrol=person is not None and enrolment is None,
         enrol_form=EnrolForm(),
+        leave_form=LeaveForm(),
     )
+
+
+@bp.get("/courses/<code>/cover")
+def cover(code: str):  # type: ignore[no-untyped-def]
+    """Send a course's cover picture (a JPEG the platform re-encoded), inline and cacheable."""
+    if "\x00" in code or len(code) > 64:
+        abort(404)
+    found = db.first_or_404(sa.select(Course).where(Course.code == code))
+    if not found.published and not (current_user.is_authenticated and may_author(current_user, found)):
+        abort(404)
+    if not found.cover_sha256:
+        abort(404)
+    try:
+        path = path_of(found.cover_sha256)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response: Response = send_file(path, mimetype="image/jpeg", conditional=True, etag=found.cover_sha256)
+    response.headers["Cache-Control"] = "public, max-age=86400" if found.published else "private, no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.post("/courses/<code>/enrol")
 def enrol_in(code: str):  # type: ignore[no-untyped-def]
-    """Enrol the logged-in citizen in the course."""
+    """Enrol the logged-in citizen in the course and take them to where they stopped (the first lesson)."""
     person = _citizen()
     found = _course_or_404(code)
     if EnrolForm().validate_on_submit():
-        enrol(person, found)
+        enrolment = enrol(person, found)
         db.session.commit()
         flash(_("Bạn đã ghi danh khóa học."), "success")
-        if found.lessons:
-            return redirect(url_for(".lesson", code=found.code, lesson_id=found.lessons[0].id))
+        resume = next_lesson(enrolment)
+        if resume is not None:
+            return redirect(url_for(".lesson", code=found.code, lesson_id=resume.id))
     return redirect(url_for(".course", code=found.code))
 
 
-def _enrolled_lesson(code: str, lesson_id: int) -> tuple[Person, Course, Enrolment | None, Lesson]:
+@bp.post("/courses/<code>/leave")
+def leave_course(code: str):  # type: ignore[no-untyped-def]
+    """Leave a course not yet completed (coming back later resumes where the learner stopped)."""
+    found, enrolment = enrolled_citizen(code)
+    if enrolment is not None and LeaveForm().validate_on_submit():
+        try:
+            leave(enrolment)
+        except EnrolmentError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Bạn đã rời khóa học. Tiến độ học được giữ lại nếu bạn ghi danh lại."), "success")
+    return redirect(url_for(".course", code=found.code))
+
+
+@bp.get("/my/courses")
+def my_courses():  # type: ignore[no-untyped-def]
+    """The citizen's courses: progress, where to continue, certificates."""
     person = _citizen()
-    found = _course_or_404(code)
+    rows = enrolments_of(person.id)
+    for row in rows:
+        row["resume"] = None if row["completed_at"] else next_lesson(row["enrolment"])
+    return render_template("catalogue/my_courses.html", rows=rows)
+
+
+def _enrolled_lesson(code: str, lesson_id: int) -> tuple[Course, Enrolment | None, Lesson]:
+    found, enrolment = enrolled_citizen(code)
     lesson = db.session.get(Lesson, lesson_id)
     if lesson is None or lesson.course_id != found.id:
         abort(404)
-    return person, found, enrolment_of(person, found), lesson
+    return found, enrolment, lesson
 
 
 @bp.get("/courses/<code>/lessons/<int:lesson_id>")
 def lesson(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
-    """Show one lesson to an enrolled citizen."""
-    _person, found, enrolment, current = _enrolled_lesson(code, lesson_id)
+    """Show one lesson to an enrolled citizen: text, video link, files."""
+    found, enrolment, current = _enrolled_lesson(code, lesson_id)
     if enrolment is None:
-        flash(_("Hãy ghi danh khóa học trước khi học."), "info")
         return redirect(url_for(".course", code=found.code))
     lessons = list(found.lessons)
     index_of = lessons.index(current)
@@ -126,12 +230,29 @@ def lesson(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
     )
 
 
+@bp.get("/courses/<code>/lessons/<int:lesson_id>/files/<int:file_id>")
+def lesson_file(code: str, lesson_id: int, file_id: int):  # type: ignore[no-untyped-def]
+    """Download a lesson's file: its enrolled learners, the course's trainer and admins (as an attachment)."""
+    user = require_role("citizen", "trainer", "admin")
+    if "\x00" in code or len(code) > 64:
+        abort(404)
+    found = db.first_or_404(sa.select(Course).where(Course.code == code))
+    if user.role == "citizen":
+        if user.person is None or not found.published or enrolment_of(user.person, found) is None:
+            abort(403)
+    elif not may_author(user, found):
+        abort(403)
+    attached = db.session.get(LessonFile, file_id)
+    if attached is None or attached.lesson_id != lesson_id or attached.lesson.course_id != found.id:
+        abort(404)
+    return send_upload(attached.sha256, attached.kind, attached.name)
+
+
 @bp.post("/courses/<code>/lessons/<int:lesson_id>/done")
 def lesson_done(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
-    """Mark a lesson done; completing the last lesson completes the course and issues a certificate."""
-    _person, found, enrolment, current = _enrolled_lesson(code, lesson_id)
+    """Mark a lesson done and go to the next step; the last step completes the course."""
+    found, enrolment, current = _enrolled_lesson(code, lesson_id)
     if enrolment is None:
-        flash(_("Hãy ghi danh khóa học trước khi học."), "info")
         return redirect(url_for(".course", code=found.code))
     if not LessonDoneForm().validate_on_submit():
         return redirect(url_for(".lesson", code=found.code, lesson_id=current.id))
@@ -155,6 +276,9 @@ def lesson_done(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
     flash(_("Đã đánh dấu bài học là đã học xong."), "success")
     if after:
         return redirect(url_for(".lesson", code=found.code, lesson_id=after[0].id))
+    if enrolment.completed_at is None and quiz_status(found, enrolment) is not None:
+        flash(_("Bạn đã học xong các bài học. Hãy làm bài kiểm tra để hoàn thành khóa học."), "info")
+        return redirect(url_for("quizzes.overview", code=found.code))
     return redirect(url_for(".course", code=found.code))
 
 

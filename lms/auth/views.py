@@ -18,8 +18,8 @@ bp.record_once(install_template_helpers)
 
 @bp.app_context_processor
 def inject_logout_form() -> dict[str, object]:
-    """Give the layout its logout button form."""
-    return {"logout_form": LogoutForm() if current_user.is_authenticated else None}
+    """Give the layout its logout button form (never bound to the request: a 413 page must not read the body)."""
+    return {"logout_form": LogoutForm(formdata=None) if current_user.is_authenticated else None}
 
 
 def _start_session(user: User) -> None:

@@ -65,6 +65,7 @@ class Importer:
     compare: ClassVar[tuple[str, ...] | None] = None  # fields that make a row "changed" (None: every non-key field)
     updates: ClassVar[tuple[str, ...] | None] = None  # fields a re-import overwrites (None: as compare)
     extra: ClassVar[dict[str, sa.types.TypeEngine[Any]]] = {}  # staged fields that are not target columns
+    scope: Area | None = None  # an officer's area: rows outside it are faults (lms.imports.scope)
 
     def __init__(self, spec: Spec, present: Iterable[str], dry_run: bool) -> None:
         self.spec, self.dry_run = spec, dry_run
@@ -98,11 +99,19 @@ class Importer:
         self.stage.add(records)
 
     def finish(self, errors: list[RowError], room: int) -> Counts:
-        """Report duplicate keys; with no fault, count new / changed / same rows and (unless a dry run) write."""
+        """Report duplicate keys (and rows outside `scope`); with no fault, count new / changed / same rows
+        and (unless a dry run) write."""
+        before = len(errors)
         for row, first in self.stage.duplicates(self.spec.key, room):
             errors.append(RowError(row, self.spec.key_column, _("Trùng với dòng %(row)s", row=first)))
+        if self.scope is not None:
+            from lms.imports.scope import scope_errors
+
+            errors.extend(scope_errors(self, self.scope, room - (len(errors) - before)))
         if errors:
             return {NEW: 0, CHANGED: 0, SAME: 0}
+        if not self.dry_run:
+            serialise_writes(self.target.name)
         counts = self.stage.classify(self.spec.key, self.compared)
         if not self.dry_run and (counts[NEW] or counts[CHANGED]):
             self.write()
@@ -115,6 +124,13 @@ class Importer:
     def close(self) -> None:
         """Drop the staging table."""
         self.stage.drop()
+
+
+def serialise_writes(table_name: str) -> None:
+    """Let one import at a time write a table (PostgreSQL, until commit): a second one waits, then counts
+    against what the first wrote. The upserts alone already prevent duplicates; this keeps counts exact."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(7302, hashtext(:t))"), {"t": table_name})
 
 
 def load_areas() -> dict[str, tuple[int, str]]:
@@ -309,6 +325,8 @@ class AreaImporter:
     def finish(self, errors: list[RowError], room: int) -> Counts:
         """Check codes, parents, levels and cycles; count; unless a dry run, upsert, link parents, rebuild paths."""
         self._drop_duplicates(errors)
+        if not self.dry_run:
+            serialise_writes("area")
         existing = {
             r.code: r
             for r in db.session.execute(

@@ -9,7 +9,7 @@ CLI) commits or rolls back.
 
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import islice
@@ -19,6 +19,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
+from lms.areas.models import Area
 from lms.audit.services import audit
 from lms.extensions import db
 from lms.imports.importers import IMPORTERS, AreaImporter, Importer
@@ -73,13 +74,29 @@ class ImportReport:
         }
 
 
-def run_import(kind: str, stream: IO[bytes], filename: str, *, actor: str, dry_run: bool = False) -> ImportReport:
-    """Check a whole CSV/XLSX file of `kind`; when every row is good (and not a dry run) write it and audit."""
+def run_import(
+    kind: str,
+    stream: IO[bytes],
+    filename: str,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    scope: Area | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Check a whole CSV/XLSX file of `kind`; when every row is good (and not a dry run) write it and audit.
+
+    With `scope` (an officer's area) every row must lie inside it (lms.imports.scope) and areas are
+    refused; `progress(rows checked)` is called after each chunk.
+    """
     if kind not in SPECS:
         raise ValueError(f"unknown import kind: {kind}")
     spec = SPECS[kind]
     report = ImportReport(kind=kind, filename=os.path.basename(filename)[:200], dry_run=dry_run)
     config = current_app.config
+    if scope is not None and kind == "areas":
+        report.fail(1, "", _("Chỉ quản trị viên được nhập danh mục địa bàn"))
+        return report
     try:
         with read_table(
             stream,
@@ -89,12 +106,12 @@ def run_import(kind: str, stream: IO[bytes], filename: str, *, actor: str, dry_r
         ) as table:
             columns = check_header(spec, table.header, report)
             if report.ok:
-                _import_rows(kind, spec, columns, table.rows, report)
+                _import_rows(kind, spec, columns, table.rows, report, scope, progress)
     except FileProblem as exc:
         report.fail(exc.row, "", exc.message)
     report.errors.sort(key=lambda e: e.row)
     if report.ok and not dry_run:
-        audit(actor, f"import.{kind}", report.filename, after=report.counts())
+        audit(actor, f"import.{kind}", report.filename, area_id=scope.id if scope else None, after=report.counts())
         db.session.flush()
     return report
 
@@ -124,13 +141,20 @@ def check_header(spec: Spec, header: list[str], report: ImportReport) -> list[st
 
 
 def _import_rows(
-    kind: str, spec: Spec, columns: list[str], rows: Iterator[tuple[int, list[str]]], report: ImportReport
+    kind: str,
+    spec: Spec,
+    columns: list[str],
+    rows: Iterator[tuple[int, list[str]]],
+    report: ImportReport,
+    scope: Area | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> None:
     """Check and stage the rows, then let the kind's importer finish: more checks, counts, and the writes."""
     max_errors = current_app.config.get("IMPORT_MAX_ERRORS", DEFAULT_MAX_ERRORS)
     importer = IMPORTERS[kind](spec, columns, report.dry_run)
+    importer.scope = scope
     try:
-        if _check_rows(spec, columns, rows, importer, report, max_errors):
+        if _check_rows(spec, columns, rows, importer, report, max_errors, progress):
             counts = importer.finish(report.errors, max_errors - len(report.errors))  # writes only if all is good
             report.created, report.updated, report.unchanged = counts[NEW], counts[CHANGED], counts[SAME]
     except BaseException:
@@ -152,6 +176,7 @@ def _check_rows(
     importer: Importer | AreaImporter,
     report: ImportReport,
     max_errors: int,
+    progress: Callable[[int], None] | None = None,
 ) -> bool:
     """Check every row chunk by chunk and stage the good ones; False when the check stopped at too many faults."""
     width = len(columns)
@@ -172,6 +197,8 @@ def _check_rows(
                 record["row"] = row.number
                 records.append(record)
         importer.add(records)
+        if progress is not None:
+            progress(report.rows)
         if len(report.errors) >= max_errors:
             del report.errors[max_errors:]
             last = chunk[-1][0]

@@ -129,8 +129,13 @@ def recompute_subjects(
     villages: Select[Any] | None = None,
     units: Select[Any] | None = None,
     areas: Select[Any] | None = None,
+    cascade: bool = True,
 ) -> None:
-    """Recompute the given subjects and cascade: persons → groups they touch → area figures."""
+    """Recompute the given subjects and cascade: persons → groups they touch → area figures.
+
+    With cascade=False only the subjects given are recomputed (persons with their families): a
+    full recompute's commune steps, whose clans, units and area figures its last step does once.
+    """
     conn = db.session.connection()
     _lock(conn, fw.period)
     scope = Scope()
@@ -147,6 +152,13 @@ def recompute_subjects(
     fams = scope.ids("family")
     if fams is not None:
         score_groups(conn, fw, "family", fams)
+    if not cascade:
+        scope.add("village", villages)
+        vil = scope.ids("village")
+        if vil is not None:
+            score_groups(conn, fw, "village", vil)
+        scope.clear()
+        return
     scope.add(
         "clan",
         clans,
@@ -303,6 +315,7 @@ def full_recompute_chunks(
                 persons=sa.select(person.c.id).where(person.c.village_id.in_(inside)),
                 families=sa.select(family.c.id).where(family.c.village_id.in_(inside)),
                 villages=sa.select(area.c.id).where(area.c.path.startswith(path), area.c.level == "village"),
+                cascade=False,
             )
 
         return step

@@ -31,3 +31,18 @@ class RevokeForm(Form):
         validators=[DataRequired(message=_l("Thu hồi danh hiệu cần nêu lý do.")), Length(max=1000)],
     )
     submit = SubmitField(_l("Thu hồi danh hiệu"))
+
+
+class GroupConfirmForm(Form):
+    """Recognise the groups ticked in the list (`subject_ids`) under one decision."""
+
+    period = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(FIRST_PERIOD, LAST_PERIOD)])
+    kind = HiddenField(validators=[DataRequired(), Length(max=16)])
+    area = HiddenField(validators=[Optional(), Length(max=64)])
+    decision_no = StringField(
+        _l("Số quyết định"),
+        validators=[DataRequired(message=_l("Cần số quyết định.")), Length(max=64)],
+        render_kw={"placeholder": "20/QĐ-UBND"},
+    )
+    decision_date = DateField(_l("Ngày quyết định"), validators=[DataRequired(message=_l("Cần ngày quyết định."))])
+    submit = SubmitField(_l("Công nhận danh hiệu cho những đơn vị đã chọn"))

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -14,7 +15,7 @@ from lms.criteria.models import PersonResult
 from lms.extensions import db
 from lms.people.models import Person
 from lms.recompute.services import mark_dirty
-from lms.titles.models import Award
+from lms.titles.models import GROUP_KINDS, Award, GroupConfirmation
 from lms.util import utcnow
 
 
@@ -40,6 +41,27 @@ def eligible_people(area: Area, period: int, *, only_unawarded: bool = True) -> 
     if only_unawarded:
         held = sa.select(Award.person_id).where(Award.period == period, Award.revoked_at.is_(None))
         query = query.where(Person.id.not_in(held))
+    return query
+
+
+def filter_eligible(
+    query: Select[tuple[Person]],
+    *,
+    unit_id: int | None = None,
+    audience: str | None = None,
+    disadvantaged: bool | None = None,
+) -> Select[tuple[Person]]:
+    """Narrow an eligible_people query: members of a unit, an audience group (as the engine scored
+    them: resident, worker, official, student), living in a disadvantaged area or not."""
+    if unit_id is not None:
+        query = query.where(Person.unit_id == unit_id)
+    if audience is not None:
+        query = query.where(PersonResult.audience == audience)
+    if disadvantaged is not None:
+        from lms.criteria.engine import disadvantaged_villages
+
+        inside = Person.village_id.in_(disadvantaged_villages())
+        query = query.where(inside if disadvantaged else sa.not_(inside))
     return query
 
 
@@ -103,3 +125,131 @@ def revoke_title(award: Award, reason: str, actor: str, area: Area) -> Award:
     mark_dirty("person", [award.person_id], award.period)
     db.session.flush()
     return award
+
+
+# ---- group titles -------------------------------------------------------------------------------
+def group_model(kind: str) -> tuple[Any, Any]:
+    """Return the model of a group kind and its column naming the area the group belongs to."""
+    from lms.people.models import Clan, Family, Unit
+
+    models: dict[str, tuple[Any, Any]] = {
+        "family": (Family, Family.village_id),
+        "clan": (Clan, Clan.area_id),
+        "village": (Area, Area.id),
+        "unit": (Unit, Unit.area_id),
+    }
+    return models[kind]
+
+
+def group_area(kind: str, group: Any) -> Area | None:
+    """Return the area a group belongs to (a village is its own area)."""
+    if kind == "village":
+        return group
+    return group.village if kind == "family" else group.area
+
+
+def attaining_groups(kind: str, area: Area, period: int) -> Select[Any]:
+    """Return (group, total) for the groups of the area that attain their title for the year."""
+    from lms.criteria.models import GroupResult
+
+    model, area_column = group_model(kind)
+    query = (
+        sa.select(model, GroupResult.total)
+        .join(
+            GroupResult,
+            sa.and_(GroupResult.kind == kind, GroupResult.subject_id == model.id, GroupResult.period == period),
+        )
+        .where(GroupResult.attained.is_(True), area_column.in_(areas_under(area)))
+    )
+    if kind == "village":
+        query = query.where(Area.level == "village")
+    return query
+
+
+def active_confirmations(kind: str, ids: Sequence[int], period: int) -> dict[int, GroupConfirmation]:
+    """Return the unrevoked confirmations of the given groups for the year, by group id."""
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(GroupConfirmation).where(
+            GroupConfirmation.kind == kind,
+            GroupConfirmation.subject_id.in_(list(ids)),
+            GroupConfirmation.period == period,
+            GroupConfirmation.revoked_at.is_(None),
+        )
+    )
+    return {c.subject_id: c for c in rows}
+
+
+def confirm_groups(
+    kind: str, ids: Sequence[int], period: int, decision_no: str, decision_date: date, actor: str, area: Area
+) -> list[GroupConfirmation]:
+    """Recognise groups of the area that attain their title (one decision); refuse any other. Audited."""
+    decision_no = decision_no.strip()
+    if not decision_no:
+        raise TitleError(_("Cần số quyết định."))
+    if kind not in GROUP_KINDS:
+        raise TitleError(_("Loại danh hiệu không hợp lệ."))
+    model, _column = group_model(kind)
+    wanted = set(ids)
+    allowed = {
+        g.id: g
+        for g in db.session.scalars(
+            attaining_groups(kind, area, period).with_only_columns(model).where(model.id.in_(wanted))
+        )
+    }
+    refused = wanted - allowed.keys()
+    if refused:
+        raise TitleError(_("Có %(n)d đơn vị không đạt danh hiệu hoặc ngoài địa bàn.", n=len(refused)))
+    held = active_confirmations(kind, list(allowed), period)
+    made = []
+    for group_id in sorted(allowed):
+        if group_id in held:
+            continue
+        confirmation = GroupConfirmation(
+            kind=kind,
+            subject_id=group_id,
+            period=period,
+            decision_no=decision_no,
+            decision_date=decision_date,
+            confirmed_by=actor,
+        )
+        db.session.add(confirmation)
+        made.append(confirmation)
+    db.session.flush()
+    for confirmation in made:
+        group = allowed[confirmation.subject_id]
+        audit(
+            actor,
+            "group.confirm",
+            f"{kind} {group.code} {period}",
+            area_id=area.id,
+            after={
+                "confirmation_id": confirmation.id,
+                "decision_no": decision_no,
+                "decision_date": decision_date.isoformat(),
+            },
+        )
+    return made
+
+
+def revoke_group(confirmation: GroupConfirmation, reason: str, actor: str, area: Area) -> GroupConfirmation:
+    """Revoke a group's recognition with a reason (required); audited."""
+    reason = reason.strip()
+    if not reason:
+        raise TitleError(_("Thu hồi danh hiệu cần nêu lý do."))
+    if confirmation.revoked_at is not None:
+        raise TitleError(_("Danh hiệu này đã bị thu hồi."))
+    model, _column = group_model(confirmation.kind)
+    group = db.session.get(model, confirmation.subject_id)
+    confirmation.revoked_at, confirmation.revoked_by, confirmation.revoke_reason = utcnow(), actor, reason
+    audit(
+        actor,
+        "group.revoke",
+        f"{confirmation.kind} {group.code if group else confirmation.subject_id} {confirmation.period}",
+        area_id=area.id,
+        before={"confirmation_id": confirmation.id, "decision_no": confirmation.decision_no},
+        after={"revoked": True, "reason": reason},
+    )
+    db.session.flush()
+    return confirmation

@@ -1,10 +1,12 @@
 """Officers' pages: eligible people, bulk award, one person's record, revoke, audit log."""
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -13,18 +15,33 @@ from lms.areas.services import area_by_code, areas_under
 from lms.audit.models import AuditEntry
 from lms.auth.services import officer_area, require_area, require_person
 from lms.cli import poke_worker
-from lms.criteria.explain import explain_person
+from lms.criteria.explain import explain_group, explain_person
 from lms.criteria.models import PersonResult
 from lms.extensions import db
-from lms.people.models import Person
-from lms.titles.forms import AwardForm, RevokeForm
-from lms.titles.models import Award
-from lms.titles.services import TitleError, award_titles, eligible_people, revoke_title
+from lms.indicators.services import figures
+from lms.paging import install as install_paging
+from lms.paging import keyset_page
+from lms.people.models import Person, Unit
+from lms.registry.queries import village_groups, visible_groups
+from lms.titles.forms import AwardForm, GroupConfirmForm, RevokeForm
+from lms.titles.models import GROUP_KINDS, Award, GroupConfirmation
+from lms.titles.services import (
+    TitleError,
+    active_confirmations,
+    attaining_groups,
+    award_titles,
+    confirm_groups,
+    eligible_people,
+    filter_eligible,
+    group_area,
+    group_model,
+    revoke_group,
+    revoke_title,
+)
 from lms.web import period_arg, period_choices, text_arg
 
 bp = Blueprint("titles", __name__, url_prefix="/officer")
-
-PER_PAGE = 50
+bp.record_once(install_paging)
 
 
 def _actor() -> str:
@@ -45,40 +62,53 @@ def _target_area(scope: Area, code: str | None) -> Area:
 
 def scope_options(scope: Area) -> list[dict[str, Any]]:
     """Return the communes and villages inside the scope as option groups for a filter."""
-    rows = list(
-        db.session.scalars(
-            sa.select(Area)
-            .where(Area.path.startswith(scope.path), Area.level.in_(("commune", "village")), Area.id != scope.id)
-            .order_by(Area.path)
-        )
-    )
-    groups: dict[int, dict[str, Any]] = {}
-    loose: list[Area] = []
-    for found in rows:
-        if found.level == "commune":
-            groups[found.id] = {"commune": found, "villages": []}
-    for found in rows:
-        if found.level == "village":
-            if found.parent_id in groups:
-                groups[found.parent_id]["villages"].append(found)
-            else:
-                loose.append(found)
-    ordered = sorted(groups.values(), key=lambda g: g["commune"].name)
-    for group in ordered:
-        group["villages"].sort(key=lambda v: v.name)
-    if loose:
-        ordered.insert(0, {"commune": None, "villages": sorted(loose, key=lambda v: v.name)})
-    return ordered
+    return village_groups(scope)
+
+
+AUDIENCES = ("resident", "worker", "official", "student")
+
+
+@dataclass
+class EligibleFilter:
+    """The review list's filters besides the area: unit, audience group, disadvantaged area."""
+
+    unit: Unit | None = None
+    audience: str | None = None
+    disadvantaged: bool | None = None
+
+    @property
+    def any(self) -> bool:
+        """True when a filter narrows the list below the area."""
+        return self.unit is not None or self.audience is not None or self.disadvantaged is not None
+
+
+def _eligible_filter(scope: Area) -> EligibleFilter:
+    wanted = EligibleFilter()
+    if code := text_arg("unit", 64):
+        wanted.unit = db.session.scalar(sa.select(Unit).where(Unit.code == code))
+        if wanted.unit is None:
+            abort(404)
+    if (audience := text_arg("group", 16)) in AUDIENCES:
+        wanted.audience = audience
+    wanted.disadvantaged = {"1": True, "0": False}.get(text_arg("disadvantaged", 1))
+    return wanted
 
 
 @bp.get("/eligible")
 def eligible():  # type: ignore[no-untyped-def]
-    """List the eligible people of the officer's area for a year, with the bulk award form."""
+    """List the eligible people of the officer's area for a year (filters: village, unit, group,
+    disadvantaged area), with the bulk award form."""
     scope = officer_area()
     period = period_arg()
     target = _target_area(scope, text_arg("area", 64))
-    query = eligible_people(target, period, only_unawarded=False).options(selectinload(Person.village))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    wanted = _eligible_filter(scope)
+    query = filter_eligible(
+        eligible_people(target, period, only_unawarded=False),
+        unit_id=wanted.unit.id if wanted.unit else None,
+        audience=wanted.audience,
+        disadvantaged=wanted.disadvantaged,
+    ).options(selectinload(Person.village), selectinload(Person.unit))
+    page = keyset_page(query, [Person.name_folded, Person.id], lambda p: (p.name_folded, p.id))
     ids = [p.id for p in page.items]
     totals = dict(
         db.session.execute(
@@ -93,6 +123,7 @@ def eligible():  # type: ignore[no-untyped-def]
             sa.select(Award).where(Award.person_id.in_(ids), Award.period == period, Award.revoked_at.is_(None))
         )
     }
+    stored = figures(target.id, period)
     form = AwardForm(formdata=None, period=period, area=target.code if target.id != scope.id else "")
     return render_template(
         "titles/eligible.html",
@@ -101,10 +132,15 @@ def eligible():  # type: ignore[no-untyped-def]
         period=period,
         periods=period_choices(period),
         options=scope_options(scope),
+        units=visible_groups(Unit, scope),
+        audiences=AUDIENCES,
+        wanted=wanted,
+        count=None if wanted.any or stored is None else stored.eligible,
         page=page,
         totals=totals,
         awards=awards,
         form=form,
+        pending_declarations="declarations.pending" in current_app.view_functions,
     )
 
 
@@ -196,14 +232,186 @@ def revoke(award_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/audit")
 def audit_log():  # type: ignore[no-untyped-def]
-    """Show the audit log of the officer's area (everything for an admin), newest first."""
+    """Show the audit log of the officer's area (everything for an admin), newest first, filtered by
+    kind of action and actor."""
     scope = officer_area()
-    query = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    query = sa.select(AuditEntry)
     if current_user.role != "admin":
         query = query.where(AuditEntry.area_id.in_(areas_under(scope)))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    action = text_arg("action", 64)
+    if action:
+        query = query.where(sa.or_(AuditEntry.action == action, AuditEntry.action.startswith(f"{action}.")))
+    actor = text_arg("actor", 200)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    page = keyset_page(query, [AuditEntry.id], lambda e: (e.id,), descending=True)
     area_ids = {e.area_id for e in page.items if e.area_id is not None}
     names = (
         dict(db.session.execute(sa.select(Area.id, Area.name).where(Area.id.in_(area_ids))).all()) if area_ids else {}
     )
-    return render_template("titles/audit.html", scope=scope, page=page, area_names=names)
+    return render_template("titles/audit.html", scope=scope, page=page, area_names=names, action=action, actor=actor)
+
+
+# ---- group titles -------------------------------------------------------------------------------
+GROUP_LABELS = {
+    "family": _l("Gia đình học tập"),
+    "clan": _l("Dòng họ học tập"),
+    "village": _l("Cộng đồng học tập (thôn, khu phố)"),
+    "unit": _l("Đơn vị học tập"),
+}
+
+
+def _kind_arg() -> str:
+    kind = text_arg("kind", 16)
+    return kind if kind in GROUP_KINDS else "family"
+
+
+@bp.get("/groups")
+def groups():  # type: ignore[no-untyped-def]
+    """List the families, clans, villages or units of the officer's area that attain their title for a
+    year, with the form recognising them under one decision."""
+    scope = officer_area()
+    period = period_arg()
+    kind = _kind_arg()
+    target = _target_area(scope, text_arg("area", 64))
+    model, _column = group_model(kind)
+    query = attaining_groups(kind, target, period)
+    page = keyset_page(query, [model.code], lambda row: (row[0].code,), scalars=False)
+    confirmations = active_confirmations(kind, [row[0].id for row in page.items], period)
+    form = GroupConfirmForm(formdata=None, period=period, kind=kind, area=target.code if target.id != scope.id else "")
+    return render_template(
+        "titles/groups.html",
+        scope=scope,
+        target=target,
+        period=period,
+        periods=period_choices(period),
+        options=scope_options(scope),
+        kind=kind,
+        labels=GROUP_LABELS,
+        page=page,
+        confirmations=confirmations,
+        form=form,
+    )
+
+
+def _group_or_403(kind: str, subject_id: int) -> tuple[Any, Area]:
+    """Return a group of the officer's area and that scope; 404 for an unknown one, 403 outside."""
+    officer_area()
+    if kind not in GROUP_KINDS:
+        abort(404)
+    model, _column = group_model(kind)
+    group = db.get_or_404(model, subject_id)
+    if kind == "village" and group.level != "village":
+        abort(404)
+    home = group_area(kind, group)
+    if home is None:
+        abort(404)
+    return group, require_area(home)
+
+
+@bp.post("/groups/confirm")
+def confirm_groups_view():  # type: ignore[no-untyped-def]
+    """Recognise the ticked groups (attaining their title) under one decision number and date."""
+    scope = officer_area()
+    form = GroupConfirmForm()
+    kind = (request.form.get("kind") or "")[:16]
+    back: dict[str, Any] = {"kind": kind if kind in GROUP_KINDS else "family"}
+    if area_code := (request.form.get("area") or "")[:64]:
+        back["area"] = area_code
+    if form.validate_on_submit():
+        back["period"] = form.period.data
+        ids = request.form.getlist("subject_ids", type=int)
+        if not ids:
+            flash(_("Hãy chọn ít nhất một đơn vị."), "error")
+        else:
+            try:
+                made = confirm_groups(
+                    form.kind.data,
+                    ids,
+                    form.period.data,
+                    form.decision_no.data,
+                    form.decision_date.data,
+                    _actor(),
+                    scope,
+                )
+            except TitleError as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+            else:
+                db.session.commit()
+                flash(
+                    _(
+                        "Đã công nhận danh hiệu cho %(n)d đơn vị (quyết định số %(no)s).",
+                        n=len(made),
+                        no=form.decision_no.data.strip(),
+                    ),
+                    "success",
+                )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+    return redirect(url_for(".groups", **back))
+
+
+@bp.get("/groups/<kind>/<int:subject_id>")
+def group(kind: str, subject_id: int):  # type: ignore[no-untyped-def]
+    """Show one group of the officer's area: its title's explanation, decisions, and the revoke form."""
+    found, _scope = _group_or_403(kind, subject_id)
+    period = period_arg()
+    explanation = explain_group(kind, subject_id, period)
+    missing_names: dict[str, list[str]] = {}
+    if explanation is not None:
+        member_model = Person if kind in ("family", "unit") else group_model("family")[0]
+        name_of = Person.full_name if member_model is Person else member_model.name
+        for item in explanation.items:
+            if item.missing:
+                missing_names[item.code] = list(
+                    db.session.scalars(
+                        sa.select(name_of).where(member_model.id.in_(item.missing[:30])).order_by(name_of)
+                    )
+                )
+    history = list(
+        db.session.scalars(
+            sa.select(GroupConfirmation)
+            .where(GroupConfirmation.kind == kind, GroupConfirmation.subject_id == subject_id)
+            .order_by(GroupConfirmation.confirmed_at.desc())
+        )
+    )
+    return render_template(
+        "titles/group.html",
+        group=found,
+        kind=kind,
+        labels=GROUP_LABELS,
+        period=period,
+        periods=period_choices(period),
+        explanation=explanation,
+        missing_names=missing_names,
+        history=history,
+        revoke_form=RevokeForm(),
+    )
+
+
+@bp.post("/groups/confirmations/<int:confirmation_id>/revoke")
+def revoke_group_view(confirmation_id: int):  # type: ignore[no-untyped-def]
+    """Revoke a group's recognition (officer of its area); a reason is required."""
+    officer_area()
+    confirmation = db.get_or_404(GroupConfirmation, confirmation_id)
+    _found, scope = _group_or_403(confirmation.kind, confirmation.subject_id)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            revoke_group(confirmation, form.reason.data, _actor(), scope)
+        except TitleError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã thu hồi danh hiệu."), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+    return redirect(
+        url_for(".group", kind=confirmation.kind, subject_id=confirmation.subject_id, period=confirmation.period)
+    )

@@ -34,12 +34,8 @@ class FileType:
 
 TYPES: dict[str, FileType] = {
     "pdf": FileType("PDF", "application/pdf", (".pdf",)),
-    "docx": FileType(
-        "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)
-    ),
-    "pptx": FileType(
-        "PPTX", "application/vnd.openxmlformats-officedocument.presentationml.presentation", (".pptx",)
-    ),
+    "docx": FileType("DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
+    "pptx": FileType("PPTX", "application/vnd.openxmlformats-officedocument.presentationml.presentation", (".pptx",)),
     "xlsx": FileType("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
     "png": FileType("PNG", "image/png", (".png",)),
     "jpeg": FileType("JPEG", "image/jpeg", (".jpg", ".jpeg", ".jfif")),
@@ -83,6 +79,17 @@ def accepted_types() -> str:
 def accept_attribute() -> str:
     """Return the `accept` attribute of a file input (a hint for the picker; the server checks content)."""
     return ",".join(ext for t in TYPES.values() for ext in t.extensions)
+
+
+def file_size(size: int | None) -> str:
+    """Format a size in bytes for people: 820 KB, 12.5 MB."""
+    from flask_babel import format_decimal
+
+    if not size:
+        return "0 KB"
+    if size < 1024 * 1024:
+        return f"{format_decimal(max(1, round(size / 1024)))} KB"
+    return f"{format_decimal(round(size / (1024 * 1024), 1))} MB"
 
 
 def upload_dir() -> Path:

@@ -10,6 +10,9 @@ import sqlalchemy as sa
 
 from lms.criteria.models import Framework
 from lms.extensions import db
+from tests.course_factories import course_world
+from tests.registry.helpers import officer_world
+from tests.sessions.helpers import learning_world
 from tests.web.conftest import make_eligible, score, sign_in
 
 OK, LOGIN, DENY = "ok", "login", "403"
@@ -27,6 +30,12 @@ OFFICERS = {"anonymous": LOGIN, "citizen": DENY, "trainer": DENY, "officer": OK,
 ADMIN_ONLY = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "admin": OK}
 # officers of commune A (and admins) only: the subject lies in commune A
 OFFICERS_OF_A = {**OFFICERS, "other_officer": DENY}
+TRAINER_ONLY = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "trainer": OK}  # the session's own trainer
+SIGNED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
+SESSION_VIEWERS = {**SIGNED_IN, "other_officer": DENY}  # trainer, audience (commune A), officers of A
+DECLARATION_FILE = {**SESSION_VIEWERS, "trainer": DENY}  # the citizen who declared, officers of A
+COURSE_AUTHORS = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "trainer": OK, "admin": OK}  # its trainer, admins
+LESSON_FILE = {**COURSE_AUTHORS, "citizen": OK}  # and its enrolled learners
 
 # endpoint -> (URL template, expected outcome per role)
 ACCESS: dict[str, tuple[str, dict[str, str]]] = {
@@ -43,12 +52,73 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "catalogue.lesson": ("/courses/{course}/lessons/{lesson}", CITIZEN_ONLY),
     "catalogue.lesson_done": ("/courses/{course}/lessons/{lesson}/done", CITIZEN_ONLY),
     "catalogue.verify": ("/verify/{certificate}", PUBLIC),
+    "catalogue.cover": ("/courses/{course}/cover", PUBLIC),
+    "catalogue.leave_course": ("/courses/{course}/leave", CITIZEN_ONLY),
+    "catalogue.my_courses": ("/my/courses", CITIZEN_ONLY),
+    "catalogue.lesson_file": ("/courses/{course}/lessons/{lesson}/files/{lesson_file}", LESSON_FILE),
+    "authoring.index": ("/trainer/courses", COURSE_AUTHORS),
+    "authoring.new": ("/trainer/courses/new", COURSE_AUTHORS),
+    "authoring.course": ("/trainer/courses/{course}", COURSE_AUTHORS),
+    "authoring.edit": ("/trainer/courses/{course}/edit", COURSE_AUTHORS),
+    "authoring.publish_course": ("/trainer/courses/{course}/publish", COURSE_AUTHORS),
+    "authoring.new_lesson": ("/trainer/courses/{course}/lessons/new", COURSE_AUTHORS),
+    "authoring.edit_lesson": ("/trainer/courses/{course}/lessons/{lesson}/edit", COURSE_AUTHORS),
+    "authoring.move": ("/trainer/courses/{course}/lessons/{lesson}/move", COURSE_AUTHORS),
+    "authoring.remove_lesson": ("/trainer/courses/{course}/lessons/{lesson}/delete", COURSE_AUTHORS),
+    "authoring.upload_file": ("/trainer/courses/{course}/lessons/{lesson}/files", COURSE_AUTHORS),
+    "authoring.delete_file": ("/trainer/courses/{course}/lessons/{lesson}/files/{lesson_file}/delete", COURSE_AUTHORS),
+    "authoring.learners_of": ("/trainer/courses/{course}/learners", COURSE_AUTHORS),
+    "quizzes.settings": ("/trainer/courses/{course}/quiz", COURSE_AUTHORS),
+    "quizzes.new_question": ("/trainer/courses/{course}/quiz/questions/new", COURSE_AUTHORS),
+    "quizzes.edit_question": ("/trainer/courses/{course}/quiz/questions/{question}/edit", COURSE_AUTHORS),
+    "quizzes.remove_question": ("/trainer/courses/{course}/quiz/questions/{question}/delete", COURSE_AUTHORS),
+    "quizzes.overview": ("/courses/{course}/quiz", CITIZEN_ONLY),
+    "quizzes.start": ("/courses/{course}/quiz/start", CITIZEN_ONLY),
+    "quizzes.attempt": ("/courses/{course}/quiz/attempts/1", CITIZEN_ONLY),
+    "certificates.download": ("/my/certificates/{certificate}.pdf", CITIZEN_ONLY),
     "records.record": ("/record?period=2026", CITIZEN_ONLY),
     "titles.eligible": ("/officer/eligible?period=2026", OFFICERS),
     "titles.award": ("/officer/award", OFFICERS),
     "titles.person": ("/officer/people/{person}?period=2026", OFFICERS_OF_A),
     "titles.revoke": ("/officer/awards/{award}/revoke", OFFICERS_OF_A),
     "titles.audit_log": ("/officer/audit", OFFICERS),
+    "titles.groups": ("/officer/groups?kind=family&period=2026", OFFICERS),
+    "titles.group": ("/officer/groups/family/{family}?period=2026", OFFICERS_OF_A),
+    "titles.confirm_groups_view": ("/officer/groups/confirm", OFFICERS),
+    "titles.revoke_group_view": ("/officer/groups/confirmations/{confirmation}/revoke", OFFICERS_OF_A),
+    "registry.people": ("/officer/registry/people", OFFICERS),
+    "registry.mark_people": ("/officer/registry/people/mark", OFFICERS),
+    "registry.new_person": ("/officer/registry/people/new", OFFICERS),
+    "registry.edit_person_page": ("/officer/registry/people/{person}/edit", OFFICERS_OF_A),
+    "registry.families": ("/officer/registry/families", OFFICERS),
+    "registry.new_family": ("/officer/registry/families/new", OFFICERS),
+    "registry.edit_family": ("/officer/registry/families/{family}/edit", OFFICERS_OF_A),
+    "registry.clans": ("/officer/registry/clans", OFFICERS),
+    "registry.new_clan": ("/officer/registry/clans/new", OFFICERS),
+    "registry.edit_clan": ("/officer/registry/clans/{clan}/edit", OFFICERS_OF_A),
+    "registry.units": ("/officer/registry/units", OFFICERS),
+    "registry.new_unit": ("/officer/registry/units/new", OFFICERS),
+    "registry.edit_unit": ("/officer/registry/units/{unit}/edit", OFFICERS_OF_A),
+    "registry.villages": ("/officer/registry/villages", OFFICERS),
+    "registry.new_village": ("/officer/registry/villages/new", OFFICERS),
+    "registry.edit_village": ("/officer/registry/villages/{village}/edit", OFFICERS_OF_A),
+    "activation.activate": ("/auth/activate", PUBLIC),
+    "activation.codes": ("/officer/registry/activation", OFFICERS),
+    "activation.print_codes": ("/officer/registry/activation", OFFICERS),
+    "imports.index": ("/officer/imports", OFFICERS),
+    "imports.upload": ("/officer/imports", OFFICERS),
+    "imports.job": ("/officer/imports/{import_job}", OFFICERS_OF_A),
+    "imports.status": ("/officer/imports/{import_job}/status", OFFICERS_OF_A),
+    "imports.confirm": ("/officer/imports/{import_job}/confirm", OFFICERS_OF_A),
+    "imports.cancel": ("/officer/imports/{import_job}/cancel", OFFICERS_OF_A),
+    "imports.template": ("/officer/imports/templates/people.xlsx", OFFICERS),
+    "reports.index": ("/officer/reports?period=2026", OFFICERS),
+    "reports.report_xlsx": ("/officer/reports/indicators.xlsx", OFFICERS),
+    "reports.report_pdf": ("/officer/reports/indicators.pdf", OFFICERS),
+    "reports.holders_xlsx": ("/officer/reports/holders.xlsx", OFFICERS),
+    "recompute.start": ("/officer/recompute", OFFICERS),
+    "recompute.job": ("/officer/recompute/{recompute_job}", OFFICERS_OF_A),
+    "recompute.status": ("/officer/recompute/{recompute_job}/status", OFFICERS_OF_A),
     "indicators.dashboard": ("/dashboard?area=A&period=2026", OFFICERS_OF_A),
     "indicators.stats": ("/stats?period=2026", PUBLIC),
     "admin.frameworks": ("/admin/frameworks", ADMIN_ONLY),
@@ -57,6 +127,25 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "admin.export_framework": ("/admin/frameworks/{framework}.yaml", ADMIN_ONLY),
     "admin.recompute_health": ("/admin/recompute", ADMIN_ONLY),
     "admin.rerun": ("/admin/recompute/failed/999/rerun", ADMIN_ONLY),
+    "sessions.index": ("/sessions", SIGNED_IN),
+    "sessions.new": ("/sessions/new", TRAINER_ONLY),
+    "sessions.show": ("/sessions/{session}", SESSION_VIEWERS),
+    "sessions.edit": ("/sessions/{session}/edit", TRAINER_ONLY),
+    "sessions.upload": ("/sessions/{session}/materials", TRAINER_ONLY),
+    "sessions.material": ("/sessions/{session}/materials/{material}", SESSION_VIEWERS),
+    "sessions.delete_material": ("/sessions/{session}/materials/{material}/delete", TRAINER_ONLY),
+    "sessions.attendance": ("/sessions/{session}/attendance", TRAINER_ONLY),
+    "sessions.checkin_code": ("/sessions/{session}/checkin-code", TRAINER_ONLY),
+    "sessions.qr": ("/sessions/{session}/qr.svg", TRAINER_ONLY),
+    "sessions.checkin": ("/sessions/checkin/{checkin_token}", CITIZEN_ONLY),
+    "plans.plan": ("/plan", CITIZEN_ONLY),
+    "declarations.mine": ("/declarations", CITIZEN_ONLY),
+    "declarations.create": ("/declarations", CITIZEN_ONLY),
+    "declarations.file": ("/declarations/{declaration}/file", DECLARATION_FILE),
+    "declarations.pending": ("/officer/declarations", OFFICERS),
+    "declarations.review": ("/officer/declarations/{declaration}", OFFICERS_OF_A),
+    "declarations.verify_one": ("/officer/declarations/{declaration}/verify", OFFICERS_OF_A),
+    "declarations.reject_one": ("/officer/declarations/{declaration}/reject", OFFICERS_OF_A),
     "api.courses": ("/api/v1/courses", PUBLIC),
     "api.indicators": ("/api/v1/indicators?area=D&period=2026", PUBLIC),
 }
@@ -95,6 +184,9 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
         "person": subject.id,
         "award": award.id,
         "framework": db.session.scalar(sa.select(Framework.id)),
+        **officer_world(tree),
+        **learning_world(tree),
+        **course_world(course),
     }
 
 

@@ -34,6 +34,20 @@ URLS = [
     "/api/v1/courses",
     "/api/v1/indicators",
     "/lang/%00",
+    "/sessions",
+    "/sessions/99999",
+    "/sessions/checkin/%00",
+    "/plan",
+    "/declarations",
+    "/officer/declarations",
+    "/officer/declarations/99999",
+    "/my/courses",
+    "/my/certificates/%00.pdf",
+    "/courses/KNS-01/cover",
+    "/courses/KNS-01/quiz",
+    "/courses/KNS-01/quiz/attempts/99999",
+    "/trainer/courses",
+    "/trainer/courses/KNS-01/learners",
 ]
 
 

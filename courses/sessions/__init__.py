@@ -1,0 +1,1 @@
+"""Training sessions (tập huấn): scheduling, materials, attendance by checklist or QR code."""

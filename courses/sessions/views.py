@@ -1,0 +1,307 @@
+"""Training sessions: schedule, materials, attendance checklist, QR self check-in, upcoming sessions."""
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from courses.sessions.forms import (
+    AttendanceForm,
+    AudienceSearchForm,
+    DeleteForm,
+    MaterialForm,
+    SessionForm,
+    to_local_input,
+    to_utc,
+)
+from courses.sessions.models import Attendance, Material, TrainingSession
+from courses.sessions.services import (
+    CheckinError,
+    SessionError,
+    add_material,
+    attendance_count,
+    attendance_counts,
+    attended_by,
+    audience,
+    audience_area,
+    audience_options,
+    audience_value,
+    check_in,
+    checkin_token,
+    checkin_window,
+    in_audience,
+    present_among,
+    qr_svg,
+    remove_material,
+    schedule_session,
+    session_for_token,
+    sessions_for,
+    sessions_in,
+    sessions_of,
+    take_attendance,
+    update_session,
+)
+from lms.areas.services import within
+from lms.auth.models import User
+from lms.auth.services import officer_area, require_role
+from lms.cli import poke_worker
+from lms.extensions import db
+from lms.uploads.services import UploadError, accept_attribute, accepted_types, file_size, send_upload, store_upload
+from lms.uploads.web import add_upload_error, upload_done, upload_failed
+from lms.web import text_arg
+
+bp = Blueprint("sessions", __name__, template_folder="templates")
+bp.add_app_template_global(file_size)
+
+PER_PAGE = 20
+CHECKLIST_PER_PAGE = 50
+
+
+def _session_or_404(session_id: int) -> TrainingSession:
+    return db.get_or_404(TrainingSession, session_id)
+
+
+def _own_session(session_id: int) -> tuple[User, TrainingSession]:
+    """Return the trainer and their session; 403 for anyone else."""
+    user = require_role("trainer")
+    ts = _session_or_404(session_id)
+    if ts.trainer_id != user.id:
+        abort(403)
+    return user, ts
+
+
+def _visible_session(session_id: int) -> tuple[User, TrainingSession]:
+    """Return a session the user may see: its trainer, its audience, officers of its area; else 403."""
+    user = require_role("citizen", "trainer", "officer", "admin")
+    ts = _session_or_404(session_id)
+    if user.role == "trainer":
+        if ts.trainer_id != user.id:
+            abort(403)
+    elif user.role == "citizen":
+        if user.person is None or not in_audience(ts, user.person):
+            abort(403)
+    elif not within(audience_area(ts), officer_area()):
+        abort(403)
+    return user, ts
+
+
+def _session_form(user: User, **kwargs: object) -> SessionForm:
+    form = SessionForm(**kwargs)
+    form.set_audience_choices(audience_options(user), _("Đơn vị"))
+    return form
+
+
+def _save_session(form: SessionForm, user: User, ts: TrainingSession | None) -> TrainingSession | None:
+    """Schedule or update from a valid form; a refusal becomes a form error (None returned)."""
+    fields = {
+        "code": form.code.data or "",
+        "title": form.title.data or "",
+        "description": form.description.data or "",
+        "audience": form.audience.data or "",
+        "place": form.place.data or "",
+        "starts_at": to_utc(form.starts_at.data),
+        "ends_at": to_utc(form.ends_at.data),
+        "hours": form.hours.data,
+    }
+    try:
+        if ts is None:
+            return schedule_session(user, **fields)  # type: ignore[arg-type]
+        return update_session(ts, user, **fields)  # type: ignore[arg-type]
+    except SessionError as exc:
+        form.form_errors.append(str(exc))
+        return None
+
+
+@bp.get("/sessions")
+def index():  # type: ignore[no-untyped-def]
+    """List sessions: a citizen's upcoming and attended ones, a trainer's own, those of an officer's area."""
+    user = require_role("citizen", "trainer", "officer", "admin")
+    if user.role == "citizen":
+        if user.person is None:
+            abort(403)
+        upcoming = list(db.session.scalars(sessions_for(user.person).limit(50)))
+        attended = db.session.execute(attended_by(user.person).limit(50)).all()
+        return render_template("sessions/citizen_index.html", upcoming=upcoming, attended=attended)
+    query = sessions_of(user) if user.role == "trainer" else sessions_in(officer_area())
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    counts = attendance_counts([ts.id for ts in page.items])
+    return render_template("sessions/index.html", page=page, counts=counts, is_trainer=user.role == "trainer")
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+def new():  # type: ignore[no-untyped-def]
+    """Schedule a session (trainers)."""
+    user = require_role("trainer")
+    form = _session_form(user)
+    if form.validate_on_submit():
+        ts = _save_session(form, user, None)
+        if ts is not None:
+            db.session.commit()
+            flash(_("Đã lên lịch lớp tập huấn %(code)s.", code=ts.code), "success")
+            return redirect(url_for(".show", session_id=ts.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("sessions/edit.html", form=form, ts=None), status
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def edit(session_id: int):  # type: ignore[no-untyped-def]
+    """Change a session (its trainer)."""
+    user, ts = _own_session(session_id)
+    if request.method == "GET":
+        form = _session_form(
+            user,
+            obj=ts,
+            audience=audience_value(ts),
+            starts_at=to_local_input(ts.starts_at),
+            ends_at=to_local_input(ts.ends_at),
+        )
+    else:
+        form = _session_form(user)
+    if form.validate_on_submit() and _save_session(form, user, ts) is not None:
+        db.session.commit()
+        flash(_("Đã lưu thay đổi."), "success")
+        return redirect(url_for(".show", session_id=ts.id))
+    db.session.rollback()
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("sessions/edit.html", form=form, ts=ts), status
+
+
+def _render_show(user: User, ts: TrainingSession, material_form: MaterialForm | None = None) -> str:
+    mine = user.role == "trainer"
+    attendance = None
+    if user.role == "citizen" and user.person is not None:
+        attendance = db.session.scalar(
+            sa.select(Attendance).where(Attendance.session_id == ts.id, Attendance.person_id == user.person.id)
+        )
+    return render_template(
+        "sessions/show.html",
+        ts=ts,
+        mine=mine,
+        attendance=attendance,
+        present=attendance_count(ts) if user.role != "citizen" else None,
+        material_form=material_form or MaterialForm(),
+        delete_form=DeleteForm(),
+        accept=accept_attribute(),
+        accepted=accepted_types(),
+    )
+
+
+@bp.get("/sessions/<int:session_id>")
+def show(session_id: int):  # type: ignore[no-untyped-def]
+    """Show a session: time, place, audience, materials; the trainer's tools."""
+    user, ts = _visible_session(session_id)
+    return _render_show(user, ts)
+
+
+@bp.post("/sessions/<int:session_id>/materials")
+def upload(session_id: int):  # type: ignore[no-untyped-def]
+    """Upload a material (checked by content, stored once by hash)."""
+    user, ts = _own_session(session_id)
+    form = MaterialForm()
+    if form.validate_on_submit():
+        try:
+            material = add_material(ts, store_upload(form.file.data))
+        except UploadError as exc:
+            add_upload_error(form, "file", exc)
+        else:
+            db.session.commit()
+            flash(_("Đã tải lên tài liệu: %(name)s", name=material.name), "success")
+            return upload_done(url_for(".show", session_id=ts.id))
+    return upload_failed(form, lambda: _render_show(user, ts, form))
+
+
+@bp.post("/sessions/<int:session_id>/materials/<int:material_id>/delete")
+def delete_material(session_id: int, material_id: int):  # type: ignore[no-untyped-def]
+    """Remove a material from the session."""
+    _user, ts = _own_session(session_id)
+    material = db.session.get(Material, material_id)
+    if material is None or material.session_id != ts.id:
+        abort(404)
+    if DeleteForm().validate_on_submit():
+        remove_material(material)
+        db.session.commit()
+        flash(_("Đã xóa tài liệu."), "success")
+    return redirect(url_for(".show", session_id=ts.id))
+
+
+@bp.get("/sessions/<int:session_id>/materials/<int:material_id>")
+def material(session_id: int, material_id: int):  # type: ignore[no-untyped-def]
+    """Download a material (attachment, nosniff) — only for those who may see the session."""
+    _user, ts = _visible_session(session_id)
+    found = db.session.get(Material, material_id)
+    if found is None or found.session_id != ts.id:
+        abort(404)
+    return send_upload(found.sha256, found.kind, found.name)
+
+
+@bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
+def attendance(session_id: int):  # type: ignore[no-untyped-def]
+    """The trainer's checklist of the audience: tick who is present."""
+    _user, ts = _own_session(session_id)
+    query = text_arg("q")
+    form = AttendanceForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            added, removed = take_attendance(
+                ts, request.form.getlist("shown", type=int), request.form.getlist("present", type=int)
+            )
+            db.session.commit()
+            if added or removed:
+                poke_worker()
+            flash(_("Đã lưu điểm danh: thêm %(added)d, bỏ %(removed)d.", added=added, removed=removed), "success")
+        return redirect(url_for(".attendance", session_id=ts.id, q=query or None, page=request.args.get("page")))
+    page = db.paginate(audience(ts, query), per_page=CHECKLIST_PER_PAGE, error_out=False)
+    return render_template(
+        "sessions/attendance.html",
+        ts=ts,
+        page=page,
+        present=present_among(ts, [p.id for p in page.items]),
+        total_present=attendance_count(ts),
+        form=form,
+        search=AudienceSearchForm(formdata=None, q=query),
+        query=query,
+    )
+
+
+@bp.get("/sessions/<int:session_id>/checkin-code")
+def checkin_code(session_id: int):  # type: ignore[no-untyped-def]
+    """Show the QR code to put on the projector; citizens scan it to check themselves in."""
+    _user, ts = _own_session(session_id)
+    opens, closes = checkin_window(ts)
+    return render_template(
+        "sessions/checkin_code.html",
+        ts=ts,
+        url=url_for(".checkin", token=checkin_token(ts), _external=True),
+        opens=opens,
+        closes=closes,
+        present=attendance_count(ts),
+    )
+
+
+@bp.get("/sessions/<int:session_id>/qr.svg")
+def qr(session_id: int):  # type: ignore[no-untyped-def]
+    """Return the session's check-in QR code as an SVG image (drawn by the platform)."""
+    _user, ts = _own_session(session_id)
+    response = Response(qr_svg(url_for(".checkin", token=checkin_token(ts), _external=True)), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/sessions/checkin/<token>")
+def checkin(token: str):  # type: ignore[no-untyped-def]
+    """Check the logged-in citizen in with the code from the projector (twice is harmless)."""
+    user = require_role("citizen")
+    if user.person is None:
+        abort(403)
+    try:
+        ts = session_for_token(token)
+    except CheckinError as exc:
+        return render_template("sessions/checkin.html", ts=None, error=str(exc)), exc.status
+    if not in_audience(ts, user.person):
+        message = _("Lớp này dành cho đối tượng khác. Nếu bạn có mặt, hãy nhờ báo cáo viên điểm danh giúp.")
+        return render_template("sessions/checkin.html", ts=ts, error=message), 403
+    added = check_in(ts, user.person, method="qr")
+    db.session.commit()
+    if added:
+        poke_worker()
+    return render_template("sessions/checkin.html", ts=ts, error=None, added=added, person=current_user.person)

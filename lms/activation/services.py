@@ -1,0 +1,202 @@
+"""One-time activation codes: an officer issues them for imported people, a citizen activates with one.
+
+A code is 12 characters from an alphabet without look-alikes (about 60 bits, from `secrets`). Only
+its keyed hash (HMAC-SHA256 with the app's secret key) is stored, in User.activation_code_hash:
+issuing a new code replaces the old one, activation clears it. A slow password hash would make a
+sheet of 2,000 codes take minutes; the code's entropy and the secret key make a fast one safe.
+Wrong codes count as failed logins of that account and lock it like the login form does.
+"""
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from lms.areas.models import Area
+from lms.areas.services import areas_under
+from lms.audit.services import audit
+from lms.auth.models import User
+from lms.auth.services import AuthError, end_sessions, find_login, hash_password, normalise_login
+from lms.extensions import db
+from lms.people.models import Person
+from lms.util import today_local, utcnow
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1
+CODE_LENGTH = 12
+MAX_PER_SHEET = 2000
+HASH_PREFIX = "hmac-sha256$"
+
+
+@dataclass
+class IssuedCode:
+    """A person and the code just issued to them (shown once, on the printed sheet)."""
+
+    person: Person
+    code: str
+
+
+def new_code() -> str:
+    """Return a fresh activation code, grouped for reading: XXXX-XXXX-XXXX."""
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def _canonical(code: str) -> str:
+    """Return a typed code without separators, upper case (what is hashed)."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def code_hash(code: str) -> str:
+    """Return the stored form of a code: a keyed hash, never the code itself."""
+    key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    digest = hmac.new(key, _canonical(code).encode("utf-8"), hashlib.sha256).hexdigest()
+    return HASH_PREFIX + digest
+
+
+def code_matches(user: User, code: str) -> bool:
+    """True when `code` is the user's current activation code."""
+    stored = user.activation_code_hash
+    return bool(stored) and hmac.compare_digest(stored, code_hash(code))  # type: ignore[arg-type]
+
+
+def people_for_codes(scope: Area, *, person_ids: Sequence[int] = (), village: Area | None = None) -> list[Person]:
+    """Return the people of the scope to issue codes to (ticked ids, or a whole village), by name."""
+    query = sa.select(Person).where(Person.village_id.in_(areas_under(scope)))
+    if person_ids:
+        query = query.where(Person.id.in_(list(person_ids)))
+    elif village is not None:
+        query = query.where(Person.village_id == village.id)
+    else:
+        return []
+    return list(db.session.scalars(query.order_by(Person.name_folded, Person.id).limit(MAX_PER_SHEET + 1)))
+
+
+def _initial_login(person: Person) -> str:
+    """Return a free login for a not-yet-activated account: the phone if free, else the person code."""
+    if person.phone:
+        phone = normalise_login(person.phone)
+        if phone and find_login(phone) is None:
+            return phone
+    return person.code
+
+
+def issue_codes(people: Sequence[Person], *, actor: str, scope: Area) -> tuple[list[IssuedCode], int]:
+    """Issue a new code to each person without an activated account (the old code stops working).
+
+    Creates a citizen account with no password for people without one. Returns the codes and how
+    many people were skipped because their account is already activated. Audited.
+    """
+    if len(people) > MAX_PER_SHEET:
+        raise AuthError(_("Mỗi lần in tối đa %(n)d người; hãy chọn từng thôn, khu phố.", n=MAX_PER_SHEET))
+    ids = [p.id for p in people]
+    accounts = {u.person_id: u for u in db.session.scalars(sa.select(User).where(User.person_id.in_(ids)))}
+    issued: list[IssuedCode] = []
+    skipped = 0
+    for person in people:
+        user = accounts.get(person.id)
+        if user is not None and (user.password_hash is not None or user.role != "citizen"):
+            skipped += 1
+            continue
+        if user is None:
+            user = User(login=_initial_login(person), role="citizen", display_name=person.full_name, person=person)
+            db.session.add(user)
+        code = new_code()
+        user.activation_code_hash = code_hash(code)
+        user.failed_logins, user.locked_until = 0, None
+        issued.append(IssuedCode(person, code))
+        db.session.flush()  # one at a time: the next initial login must see this one
+    if issued:
+        audit(
+            actor,
+            "activation.codes",
+            _("%(n)d mã kích hoạt", n=len(issued)),
+            area_id=scope.id,
+            after={"count": len(issued), "skipped": skipped, "people": [i.person.code for i in issued]},
+        )
+    db.session.flush()
+    return issued, skipped
+
+
+def activate(person_code: str, code: str, login: str, password: str) -> User:
+    """Activate an account with its person code and one-time code: set the login (phone/email) and password.
+
+    A wrong code counts as a failed login of that account (lockout after too many); an unknown
+    person code gives the same message, so codes cannot be used to probe who has an account.
+    """
+    wrong = _("Mã người dân hoặc mã kích hoạt không đúng.")
+    user = db.session.scalar(
+        sa.select(User).join(Person, Person.id == User.person_id).where(Person.code == person_code.strip())
+    )
+    if user is None or user.activation_code_hash is None or user.password_hash is not None:
+        raise AuthError(wrong)
+    now = utcnow()
+    locked_until = user.locked_until
+    if locked_until is not None and locked_until.tzinfo is None:
+        locked_until = locked_until.replace(tzinfo=now.tzinfo)
+    if locked_until is not None and locked_until > now:
+        raise AuthError(_("Tài khoản tạm khóa do nhập sai nhiều lần. Vui lòng thử lại sau."))
+    if not code_matches(user, code):
+        user.failed_logins += 1
+        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+        raise AuthError(wrong)
+    new_login = normalise_login(login)
+    taken = find_login(new_login)
+    if taken is not None and taken.id != user.id:
+        raise AuthError(_("Số điện thoại hoặc email này đã được đăng ký."))
+    person = user.person
+    before = {"login": user.login}
+    user.login = new_login
+    user.password_hash = hash_password(password)
+    user.activation_code_hash = None
+    user.failed_logins, user.locked_until = 0, None
+    end_sessions(user)
+    if person is not None:  # keep the contact the citizen gave, unless the record has one already
+        if "@" in new_login and not person.email:
+            person.email = new_login
+        elif "@" not in new_login and not person.phone:
+            person.phone = new_login
+    audit(
+        new_login,
+        "user.activate",
+        f"user {new_login}",
+        area_id=person.village_id if person is not None else None,
+        before=before,
+        after={"login": new_login, "person": person.code if person else None},
+    )
+    db.session.flush()
+    return user
+
+
+def codes_pdf(issued: Sequence[IssuedCode], *, area_name: str, activate_url: str) -> bytes:
+    """Return the printable sheet of codes: one line per person (name, village, person code, code)."""
+    from flask_babel import format_date
+
+    from lms.reports.pdf import ReportPDF
+
+    pdf = ReportPDF(
+        _("Mã kích hoạt tài khoản"), page_label=_("Trang %(page)s/%(pages)s", page="{page}", pages="{pages}")
+    )
+    pdf.heading(_("Mã kích hoạt tài khoản Học Tập Suốt Đời"))
+    pdf.paragraph(_("Địa bàn: %(area)s · Ngày in: %(date)s", area=area_name, date=format_date(today_local(), "short")))
+    pdf.paragraph(
+        _(
+            "Cách kích hoạt: mở %(url)s, nhập mã người dân và mã kích hoạt, số điện thoại hoặc email "
+            "của bạn, rồi đặt mật khẩu. Mỗi mã chỉ dùng một lần; giữ kín mã như mật khẩu.",
+            url=activate_url,
+        )
+    )
+    header = [_("STT"), _("Họ và tên"), _("Thôn, khu phố"), _("Mã người dân"), _("Mã kích hoạt")]
+    rows = [
+        [n, item.person.full_name, item.person.village.name, item.person.code, item.code]
+        for n, item in enumerate(issued, start=1)
+    ]
+    pdf.grid(header, rows, [11, 58, 40, 33, 44], numeric=[True, False, False, False, False], size=10)
+    return pdf.to_bytes()

@@ -1,0 +1,95 @@
+"""Account activation: officers print one-time codes (PDF), citizens activate with one."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from lms.activation.forms import ActivateForm, CodesForm
+from lms.activation.services import codes_pdf, issue_codes, people_for_codes
+from lms.areas.services import area_by_code
+from lms.auth.services import AuthError, officer_area, require_area
+from lms.extensions import db
+from lms.registry.queries import village_groups
+
+bp = Blueprint("activation", __name__)
+
+
+@bp.route("/auth/activate", methods=["GET", "POST"])
+def activate():  # type: ignore[no-untyped-def]
+    """Let a citizen activate an account with the codes on the officer's sheet, then log them in."""
+    from lms.activation.services import activate as activate_account
+
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = ActivateForm()
+    if form.validate_on_submit():
+        try:
+            user = activate_account(form.person_code.data, form.code.data, form.login.data, form.password.data)
+        except AuthError as exc:
+            db.session.commit()  # keep the failure count and any lockout
+            form.code.errors = [*form.code.errors, str(exc)]
+        else:
+            db.session.commit()
+            lang = session.get("lang")
+            session.clear()  # a fresh session at login
+            if lang:
+                session["lang"] = lang
+            login_user(user)
+            flash(_("Đã kích hoạt tài khoản. Từ nay bạn đăng nhập bằng %(login)s.", login=user.login), "success")
+            return redirect(url_for("main.index"))
+    return render_template("activation/activate.html", form=form)
+
+
+def _codes_page(form: CodesForm):  # type: ignore[no-untyped-def]
+    scope = officer_area()
+    return render_template("activation/codes.html", form=form, scope=scope, village_groups=village_groups(scope))
+
+
+@bp.get("/officer/registry/activation")
+def codes():  # type: ignore[no-untyped-def]
+    """Show the page that prints activation codes for a village of the officer's area."""
+    return _codes_page(CodesForm(formdata=None))
+
+
+@bp.post("/officer/registry/activation")
+def print_codes():  # type: ignore[no-untyped-def]
+    """Issue new codes for the ticked people or a whole village and return the printable sheet (PDF)."""
+    scope = officer_area()
+    form = CodesForm()
+    if not form.validate_on_submit():
+        flash(_("Phiên làm việc đã hết hạn. Vui lòng thử lại."), "error")
+        return redirect(url_for(".codes"))
+    village = None
+    if form.village.data:
+        village = area_by_code(form.village.data)
+        if village is None or village.level != "village":
+            flash(_("Hãy chọn thôn, khu phố trong danh sách."), "error")
+            return redirect(url_for(".codes"))
+        require_area(village)
+    ids = request.form.getlist("person_ids", type=int)
+    people = people_for_codes(scope, person_ids=ids, village=village)
+    if not people:
+        flash(_("Hãy chọn một thôn, khu phố hoặc đánh dấu những người cần in mã."), "error")
+        return redirect(url_for(".codes"))
+    try:
+        issued, skipped = issue_codes(people, actor=str(current_user.login), scope=scope)
+    except AuthError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".codes"))
+    if not issued:
+        db.session.rollback()
+        flash(_("Những người đã chọn đều đã kích hoạt tài khoản."), "info")
+        return redirect(url_for(".codes"))
+    pdf = codes_pdf(
+        issued,
+        area_name=village.name if village is not None else scope.name,
+        activate_url=url_for(".activate", _external=True),
+    )
+    db.session.commit()
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'attachment; filename="ma-kich-hoat.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    if skipped:
+        response.headers["X-Skipped"] = str(skipped)
+    return response

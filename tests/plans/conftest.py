@@ -1,0 +1,3 @@
+"""Fixtures shared with the page tests."""
+
+from tests.web.conftest import citizen, course  # noqa: F401  (fixtures)
