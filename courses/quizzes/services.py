@@ -230,10 +230,12 @@ def best_scores(enrolment_ids: list[int]) -> dict[int, tuple[int, int, int]]:
 def quiz_status(course: Course, enrolment: Enrolment | None) -> dict[str, Any] | None:
     """Return what the course page says about the quiz (None when the course has none)."""
     quiz = quiz_of(course)
-    if quiz is None or not quiz.questions:
+    if quiz is None:
         return None
-    usable = sum(1 for q in quiz.questions if len(q.choices) >= 2)
-    size = quiz.questions_per_attempt if 0 < quiz.questions_per_attempt < usable else usable
+    bank = db.session.scalar(sa.select(sa.func.count(Question.id)).where(Question.quiz_id == quiz.id)) or 0
+    if not bank:
+        return None
+    size = quiz.questions_per_attempt if 0 < quiz.questions_per_attempt < bank else bank
     status: dict[str, Any] = {"quiz": quiz, "size": size, "passed": False, "left": None, "open": None, "last": None}
     if enrolment is not None:
         attempts = attempts_of(enrolment)
