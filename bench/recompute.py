@@ -139,19 +139,45 @@ def job_seconds(conn: psycopg.Connection) -> float | None:
 
 
 # ---- comparison ------------------------------------------------------------------------------------
-def compare(url: str, sample: int = 5) -> dict[str, tuple[int, int, list, list]]:
-    """EXCEPT ALL both ways per result table: {table: (engine-only, baseline-only, samples...)}."""
+def compare(url: str, sample: int = 5, scope: str | None = None) -> dict[str, tuple[int, int, list, list]]:
+    """EXCEPT ALL both ways per result table: {table: (engine-only, baseline-only, samples...)}.
+
+    `scope` (a path prefix) limits the check to the people and families of one area (--engine-area).
+    """
     out = {}
+    people = f"SELECT p.id FROM person p JOIN area a ON a.id = p.village_id WHERE a.path LIKE '{scope}%'"
+    families = f"SELECT f.id FROM family f JOIN area a ON a.id = f.village_id WHERE a.path LIKE '{scope}%'"
     with psycopg.connect(conninfo(url)) as conn:
         for table, cols in COMPARED.items():
-            eng = f"SELECT {cols} FROM {table} WHERE period = {PERIOD}"
-            bl = f"SELECT {cols} FROM bl_{table} WHERE period = {PERIOD}"
+            where = f"period = {PERIOD}"
+            if scope is not None:
+                if table.startswith("person"):
+                    where += f" AND person_id IN ({people})"
+                elif table.startswith("group"):
+                    where += f" AND kind = 'family' AND subject_id IN ({families})"
+                else:
+                    continue
+            eng = f"SELECT {cols} FROM {table} WHERE {where}"
+            bl = f"SELECT {cols} FROM bl_{table} WHERE {where}"
             only_e = conn.execute(f"SELECT count(*) FROM ({eng} EXCEPT ALL {bl}) x").fetchone()[0]
             only_b = conn.execute(f"SELECT count(*) FROM ({bl} EXCEPT ALL {eng}) x").fetchone()[0]
             se = conn.execute(f"({eng} EXCEPT ALL {bl}) ORDER BY 1, 2 LIMIT {sample}").fetchall() if only_e else []
             sb = conn.execute(f"({bl} EXCEPT ALL {eng}) ORDER BY 1, 2 LIMIT {sample}").fetchall() if only_b else []
             out[table] = (only_e, only_b, se, sb)
     return out
+
+
+def area_share(url: str, code: str) -> tuple[float, str]:
+    """Return the share of the citizens living under the area, and its path."""
+    with psycopg.connect(conninfo(url)) as conn:
+        row = conn.execute("SELECT path FROM area WHERE code = %s", (code,)).fetchone()
+        if row is None:
+            raise SystemExit(f"unknown area {code}")
+        inside, total = conn.execute(
+            "SELECT count(*) FILTER (WHERE a.path LIKE %s), count(*) FROM person p JOIN area a ON a.id = p.village_id",
+            (row[0] + "%",),
+        ).fetchone()
+    return inside / total, row[0]
 
 
 def report_compare(result: dict[str, tuple[int, int, list, list]], log) -> bool:  # noqa: ANN001
@@ -264,6 +290,7 @@ class Round:
     engine_job: float | None
     identical: bool
     mismatches: dict = field(default_factory=dict)
+    share: float = 1.0  # of the citizens the engine ran on (--engine-area)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -277,6 +304,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-drift", action="store_true", help="skip `flask drift` after the burst")
     parser.add_argument("--rounds", type=int, default=1, help="rounds 2+ start from the previous results")
     parser.add_argument("--database-url", help="default: …/bench_<N>_s<seed>")
+    parser.add_argument(
+        "--engine-area", help="run the engine on this area only (e.g. one district at 1M) and extrapolate"
+    )
     parser.add_argument("--pgoptions", help='server settings for both sides, e.g. "-c jit=off" (sets PGOPTIONS)')
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args(argv)
@@ -317,7 +347,8 @@ def main(argv: list[str] | None = None) -> None:
             + ")"
         )
         settle(url)
-        child = flask_child(url, "recompute", "--period", str(PERIOD), "--inline")
+        area_args = ["--area", args.engine_area] if args.engine_area else []
+        child = flask_child(url, "recompute", "--period", str(PERIOD), *area_args, "--inline")
         if child.returncode:
             log(child.stderr[-3000:])
             raise SystemExit(f"engine failed with exit code {child.returncode}")
@@ -327,10 +358,20 @@ def main(argv: list[str] | None = None) -> None:
             f"  engine: {child.seconds:.2f}s wall ({in_process:.2f}s in-process), peak RSS {child.max_rss_mb:.0f} MB; "
             f"{child.stdout.strip()}"
         )
-        log(f"  ratio engine/baseline: {child.seconds / bl_total:.2f} (in-process {in_process / bl_total:.2f})")
-        mismatch = compare(url)
+        if args.engine_area:
+            share, scope = area_share(url, args.engine_area)
+            log(
+                f"  engine ran on {args.engine_area} only ({100 * share:.1f}% of the citizens): extrapolated to the "
+                f"province {in_process / share:.0f}s in-process, ratio ~{in_process / share / bl_total:.1f}"
+            )
+            mismatch = compare(url, scope=scope)
+            rounds_share = share
+        else:
+            log(f"  ratio engine/baseline: {child.seconds / bl_total:.2f} (in-process {in_process / bl_total:.2f})")
+            mismatch = compare(url)
+            rounds_share = 1.0
         identical = report_compare(mismatch, log)
-        rounds.append(Round(bl_total, steps, child, in_process, identical, mismatch))
+        rounds.append(Round(bl_total, steps, child, in_process, identical, mismatch, rounds_share))
 
     p2: dict[str, object] = {}
     if args.burst:
@@ -410,6 +451,12 @@ def record(
             if r.identical
             else "MISMATCH: " + "; ".join(f"{t} {e}/{b}" for t, (e, b, _s1, _s2) in r.mismatches.items() if e or b)
         )
+        if args.engine_area and r.engine_job is not None:
+            state += (
+                f", engine on {args.engine_area} only ({100 * r.share:.1f}% of the people; people and families "
+                f"compared): extrapolated {r.engine_job / r.share:.0f}s, "
+                f"ratio ~{r.engine_job / r.share / r.baseline:.1f}"
+            )
         out.append(
             f"| {n} | {state} | {r.baseline:.2f} | {r.engine.seconds:.2f} / {ip} | "
             f"{r.engine.seconds / r.baseline:.2f} ({ratio_ip}) | ≤ 1.5 | {r.engine.max_rss_mb:.0f} | {verdict} |"

@@ -35,7 +35,11 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def _schema(database_url: str) -> Iterator[None]:
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
-        db.drop_all()
+        if db.engine.dialect.name == "postgresql":  # also drops what older schemas left behind
+            db.session.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        else:
+            db.drop_all()
         db.create_all()
         db.session.remove()
         db.engine.dispose()

@@ -1,6 +1,6 @@
 """Account activation: officers print one-time codes (PDF), citizens activate with one."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
@@ -38,6 +38,14 @@ def activate():  # type: ignore[no-untyped-def]
             flash(_("Đã kích hoạt tài khoản. Từ nay bạn đăng nhập bằng %(login)s.", login=user.login), "success")
             return redirect(url_for("main.index"))
     return render_template("activation/activate.html", form=form)
+
+
+def _activate_url() -> str:
+    """Return the activation page's address as printed on the sheet (PUBLIC_BASE_URL when configured)."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(".activate")
+    return url_for(".activate", _external=True)
 
 
 def _codes_page(form: CodesForm):  # type: ignore[no-untyped-def]
@@ -84,7 +92,7 @@ def print_codes():  # type: ignore[no-untyped-def]
     pdf = codes_pdf(
         issued,
         area_name=village.name if village is not None else scope.name,
-        activate_url=url_for(".activate", _external=True),
+        activate_url=_activate_url(),
     )
     db.session.commit()
     response = Response(pdf, mimetype="application/pdf")

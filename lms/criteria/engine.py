@@ -243,13 +243,17 @@ def disadvantaged_villages() -> Select[Any]:
 
 
 def scored_people(fw: CompiledFramework, persons: Select[Any]) -> tuple[Any, list[str]]:
-    """Return a CTE scoring every person of `persons` (closed over families) and the item codes."""
+    """Return a CTE scoring every person of `persons` and the item codes.
+
+    `persons` must be closed over families (see family_closure): a person's T1.4 reads the learning
+    of the other members of their family.
+    """
     feats = PersonFeatures(fw.window)
     # first pass registers the features the rules need; columns resolved on the CTE afterwards
     placeholder: dict[str, Any] = _Recorder()
     fw.person_items(feats, placeholder, sa.literal("resident"))
 
-    scope = family_closure(persons)
+    scope = persons
     agg = (
         sa.select(ev.c.person_id, *(col.label(name) for name, col in feats.columns.items()))
         .where(ev.c.person_id.in_(scope), ev.c.date <= fw.window.end)
@@ -318,11 +322,11 @@ class _Recorder(dict):  # type: ignore[type-arg]
 
 
 def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any]) -> None:
-    """Recompute item scores and results of the persons (and their family members) for the year."""
+    """Recompute item scores and results of the persons (closed over families) for the year."""
     scored, codes = scored_people(fw, persons)
     pis = PersonItemScore.__table__
     for t in (pis, person_result):
-        conn.execute(t.delete().where(t.c.period == fw.period, t.c.person_id.in_(family_closure(persons))))
+        conn.execute(t.delete().where(t.c.period == fw.period, t.c.person_id.in_(persons)))
     rows = sa.union_all(
         *(
             sa.select(scored.c.person_id, sa.literal(fw.period), sa.literal(code), scored.c[f"i{n}"])

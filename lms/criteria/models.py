@@ -27,11 +27,15 @@ class Framework(db.Model):
 
 
 class PersonItemScore(db.Model):
-    """The points a person has for one criterion item in a year."""
+    """The points a person has for one criterion item in a year.
+
+    No foreign key on purpose: ten rows per person are rewritten on every recompute, and the check
+    per row cost a quarter of the write. Rows are only written for existing people by the engine.
+    """
 
     __tablename__ = "person_item_score"
 
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[int] = mapped_column(primary_key=True)
     item_code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     points: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2))

@@ -35,9 +35,27 @@ def add_evidence(
     existing.category, existing.level, existing.source = category, level, source
     existing.hours = Decimal(str(hours)) if hours is not None else None
     existing.points = Decimal(str(points)) if points is not None else None
-    mark_dirty("person", [person.id], when.year)
+    for period in affected_years(kind, category, when):
+        mark_dirty("person", [person.id], period)
     db.session.flush()
     return existing
+
+
+LASTING_CATEGORIES = ("digital_skill", "criteria_study")
+
+
+def affected_years(kind: str, category: str | None, when: date) -> list[int]:
+    """Return the years whose scores an evidence item can change.
+
+    Its own year; and for a digital-skill or criteria-study course also every later year with a
+    framework (the digital level and indicator I1 read evidence dated up to the end of the year).
+    """
+    from lms.criteria.services import periods_with_framework
+
+    years = {when.year}
+    if kind == "course" and category in LASTING_CATEGORIES:
+        years.update(p for p in periods_with_framework() if p > when.year)
+    return sorted(years)
 
 
 def evidence_of(person_id: int, period: int) -> list[Evidence]:

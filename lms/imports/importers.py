@@ -19,6 +19,7 @@ from lms.areas.models import Area
 from lms.areas.services import rebuild_paths
 from lms.criteria.services import periods_with_framework, published_framework
 from lms.evidence.models import Evidence, GroupEntry
+from lms.evidence.services import LASTING_CATEGORIES
 from lms.extensions import db
 from lms.imports.specs import Refs, Row, RowError, Spec
 from lms.imports.staging import CHANGED, NEW, SAME, Stage, dialect_insert
@@ -256,6 +257,14 @@ class EvidenceImporter(Importer):
         for period in sorted(self.periods):
             people = sa.select(s.person_id).where(self.stage.written(), s.period == period).distinct()
             mark_dirty("person", people, period)
+        # digital-skill and criteria-study courses also count in later years (see affected_years)
+        for later in periods_with_framework():
+            lasting = (
+                sa.select(s.person_id)
+                .where(self.stage.written(), s.kind == "course", s.category.in_(LASTING_CATEGORIES), s.period < later)
+                .distinct()
+            )
+            mark_dirty("person", lasting, later)
 
 
 class GroupScoreImporter(Importer):

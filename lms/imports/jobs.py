@@ -72,7 +72,7 @@ def create_job(
     """Record an uploaded file waiting for its check."""
     job = ImportJob(
         kind=kind,
-        filename=os.path.basename(filename or "")[:200] or path.name,
+        filename=os.path.basename((filename or "").replace("\x00", "").replace("\\", "/"))[:200] or path.name,
         path=str(path),
         size=size,
         lang=lang,

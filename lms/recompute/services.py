@@ -17,6 +17,7 @@ from sqlalchemy.sql import Select
 
 from lms.areas.models import Area
 from lms.criteria.engine import CompiledFramework, family_closure, score_groups, score_people
+from lms.criteria.models import GroupResult
 from lms.criteria.services import NoFramework, compiled_framework
 from lms.extensions import db
 from lms.indicators import services as indicators
@@ -85,6 +86,8 @@ def _lock(conn: sa.Connection, period: int) -> None:
     """Serialise recompute writers of a year (PostgreSQL); SQLite serialises writers anyway."""
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k, :p)"), {"k": 7301, "p": period})
+        # JIT compilation costs more than it saves on these short, many-join statements
+        conn.execute(sa.text("SET LOCAL jit = off"))
 
 
 class Scope:
@@ -172,16 +175,20 @@ def recompute_subjects(
         sa.select(family.c.village_id).where(family.c.id.in_(fams)) if fams is not None else None,
     )
     scope.add("unit", units, of_people(person.c.unit_id))
+    cl = scope.ids("clan")
+    if cl is not None:  # a clan's attainment counts in I2 for every village its people live in
+        scope.add("clan_was", _attained_among("clan", fw.period, cl))
     for kind in ("clan", "village", "unit"):
         ids = scope.ids(kind)
         if ids is not None:
             score_groups(conn, fw, kind, ids)
-    cl, vil, un = scope.ids("clan"), scope.ids("village"), scope.ids("unit")
+    vil, un = scope.ids("village"), scope.ids("unit")
+    changed_clans = _attainment_changed("clan", fw.period, cl, scope.ids("clan_was")) if cl is not None else None
     scope.add(
         "area",
         areas,
         vil,
-        sa.select(person.c.village_id).where(person.c.clan_id.in_(cl)) if cl is not None else None,
+        sa.select(person.c.village_id).where(person.c.clan_id.in_(changed_clans)) if cl is not None else None,
         sa.select(clan.c.area_id).where(clan.c.id.in_(cl)) if cl is not None else None,
         sa.select(unit.c.area_id).where(unit.c.id.in_(un)) if un is not None else None,
     )
@@ -189,6 +196,27 @@ def recompute_subjects(
     if touched is not None:
         indicators.refresh(conn, fw, touched)
     scope.clear()
+
+
+def _attained_among(kind: str, period: int, ids: Select[Any]) -> Select[Any]:
+    gr = GroupResult.__table__
+    return sa.select(gr.c.subject_id).where(
+        gr.c.kind == kind, gr.c.period == period, gr.c.attained.is_(True), gr.c.subject_id.in_(ids)
+    )
+
+
+def _attainment_changed(kind: str, period: int, ids: Select[Any], before: Select[Any] | None) -> Select[Any]:
+    """Return the groups among `ids` whose attainment differs from `before` (the ids attained before)."""
+    gr = GroupResult.__table__
+    now = gr.c.attained.is_(True)
+    if before is None:
+        return _attained_among(kind, period, ids)
+    return sa.select(gr.c.subject_id).where(
+        gr.c.kind == kind,
+        gr.c.period == period,
+        gr.c.subject_id.in_(ids),
+        sa.or_(sa.and_(now, gr.c.subject_id.not_in(before)), sa.and_(~now, gr.c.subject_id.in_(before))),
+    )
 
 
 GROUP_KINDS = {"family": "families", "clan": "clans", "village": "villages", "unit": "units", "area": "areas"}

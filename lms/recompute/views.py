@@ -23,14 +23,13 @@ FINISHED = ("done", "failed")
 
 def _job_or_403(job_id: int) -> RecomputeJob:
     """Return a job of the officer's area (a whole-province job: admins only)."""
-    scope = officer_area()
+    officer_area()
     job = db.get_or_404(RecomputeJob, job_id)
     if current_user.role != "admin":
         area = db.session.get(Area, job.area_id) if job.area_id else None
         if area is None:
             abort(403)
         require_area(area)
-    del scope
     return job
 
 

@@ -55,7 +55,7 @@ def test_officer_registry_import_review_and_reports_on_a_phone(
     browser_sign_in(page, OFFICER)
     page.goto("/officer/registry/people")
     page.get_by_label("Tìm theo tên hoặc mã").fill("le van tam")
-    page.get_by_role("button", name="Lọc").click()
+    page.get_by_role("button", name="Tìm", exact=True).click()
     page.wait_for_load_state()
     assert page.get_by_role("link", name="Lê Văn Tám").is_visible()
     _phone_shot(page, screenshot, "people-search")
@@ -131,6 +131,11 @@ def test_officer_registry_import_review_and_reports_on_a_phone(
     assert download.value.suggested_filename == "bao-cao-cdht-A-2026.xlsx"
     page.goto("/officer/audit")
     _phone_shot(page, screenshot, "audit-log")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/officer/registry/people?official=1")
+    screenshot("people-desktop")
+    page.goto("/officer/eligible?period=2026&group=official")
+    screenshot("eligible-desktop")
     assert _csp_violations(page) == []
 
 

@@ -244,3 +244,19 @@ def test_r5_two_officers_importing_at_once_create_no_duplicates(app, tree, datab
     if not errors:  # the second import waited for the first one's commit, then found nothing new
         assert sorted(o["created"] for o in outcomes) == [0, 300]
         assert sorted(o["unchanged"] for o in outcomes) == [0, 300]
+
+
+def test_bad_uploads_get_a_clear_message_never_a_500(client, tree, officer_a):
+    sign_in(client, "canbo.a@example.vn")
+    response = _upload(client, "people", GOOD, filename="people.txt")
+    assert response.status_code == 302 and _job() is None
+    assert "Chỉ nhận tệp .csv hoặc .xlsx" in client.get("/officer/imports").get_data(as_text=True)
+    _upload(client, "people", b"PK\x03\x04 not really a zip", filename="../../etc/people.xlsx")
+    job = _job()
+    assert job.status == "invalid" and job.filename == "people.xlsx" and job.errors[0]["row"] == 1
+    assert "/etc/" not in job.path and job.path.endswith(".xlsx")
+    _upload(client, "people", "person_code;full_name\nP1;An\n".encode("utf-16"), filename="x\x00y.csv")
+    job = _job()
+    assert job.status == "invalid" and "\x00" not in job.filename
+    _upload(client, "people", b"", filename="empty.csv")
+    assert _job().status == "invalid"

@@ -10,7 +10,7 @@ from courses.catalogue.markup import normalise_video_url, render_lesson, sanitis
     [
         ("# Tiêu đề", "<h2>Tiêu đề</h2>"),
         ("## Mục", "<h3>Mục</h3>"),
-        ("dòng 1\ndòng 2\n\ndòng 3", "<p>dòng 1\ndòng 2</p>\n<p>dòng 3</p>"),  # a line break inside a paragraph is a space
+        ("dòng 1\ndòng 2\n\ndòng 3", "<p>dòng 1\ndòng 2</p>\n<p>dòng 3</p>"),  # a soft break: a space
         ("- một\n- hai", "<ul>\n<li>một</li>\n<li>hai</li>\n</ul>"),
         ("1. một\n2. hai", "<ol>\n<li>một</li>\n<li>hai</li>\n</ol>"),
         ("3. ba\n4. bốn", '<ol start="3">\n<li>ba</li>\n<li>bốn</li>\n</ol>'),
