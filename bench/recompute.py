@@ -55,6 +55,16 @@ COMPARED = {
 }
 
 
+def engine_version() -> str:
+    """Return the commit of the engine under test, and whether lms/ differs from it (a moving tree)."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    changed = git("status", "--porcelain", "--", "lms", "config.py").splitlines()
+    return git("rev-parse", "--short", "HEAD") + (f" + {len(changed)} uncommitted file(s) in lms/" if changed else "")
+
+
 def label(citizens: int) -> str:
     if citizens % 1_000_000 == 0:
         return f"{citizens // 1_000_000}m"
@@ -323,6 +333,8 @@ def main(argv: list[str] | None = None) -> None:
 
     command = "python -m bench.recompute " + shlex.join(argv if argv is not None else sys.argv[1:])
     log(f"$ {command}")
+    version = engine_version()
+    log(f"engine: {version}")
     run_started = time.perf_counter()
     if args.reuse and loaded(url):
         log(f"reusing {database_name(url)}")
@@ -424,12 +436,21 @@ def main(argv: list[str] | None = None) -> None:
             log(f"  drift check: exit {drift.returncode} in {drift.seconds:.1f}s: {drift.stdout.strip()[:300]}")
             p2["drift"] = drift
     log(f"total run time {time.perf_counter() - run_started:.0f}s")
+    after = engine_version()
+    if after != version:
+        log(f"WARNING: the engine changed during the run: {version} -> {after}")
+        version = f"{version} (changed during the run to {after})"
     if not args.no_record:
-        record(command, args, counts, rounds, p2)
+        record(command, args, counts, rounds, p2, version)
 
 
 def record(
-    command: str, args: argparse.Namespace, counts: dict[str, int], rounds: list[Round], p2: dict[str, object]
+    command: str,
+    args: argparse.Namespace,
+    counts: dict[str, int],
+    rounds: list[Round],
+    p2: dict[str, object],
+    version: str,
 ) -> None:
     """Append this run's figures to bench/RESULTS.md."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -437,7 +458,7 @@ def record(
         f"\n### {label(args.citizens)} citizens, seed {args.seed} — {now}\n",
         f"`{command}`\n",
         "Data: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + "\n",
-        f"Server settings: {os.environ.get('PGOPTIONS') or 'defaults'}\n",
+        f"Engine: {version}; server settings: {os.environ.get('PGOPTIONS') or 'defaults'}\n",
         "| round | state | baseline SQL s | engine s (wall / in-process) | ratio wall (in-process) | bar "
         "| peak RSS MB (P5 < 500) | results |",
         "|---|---|---|---|---|---|---|---|",

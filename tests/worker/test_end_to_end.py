@@ -27,9 +27,18 @@ def item(person_id: int, code: str) -> Decimal | None:
 
 
 def test_completion_to_award_to_district_figures(app, default_framework, tree, make_person, make_user, worker):
-    course = Course(code="KNS-AT", title="Sử dụng điện thoại thông minh an toàn", title_folded=fold("Sử dụng điện thoại"),
-                    category="digital_skill", digital_level="basic", hours=Decimal(4))
-    course.lessons = [Lesson(position=1, title="Mật khẩu", body="Đặt mã PIN."), Lesson(position=2, title="OTP", body="Không đọc mã OTP.")]
+    course = Course(
+        code="KNS-AT",
+        title="Sử dụng điện thoại thông minh an toàn",
+        title_folded=fold("Sử dụng điện thoại"),
+        category="digital_skill",
+        digital_level="basic",
+        hours=Decimal(4),
+    )
+    course.lessons = [
+        Lesson(position=1, title="Mật khẩu", body="Đặt mã PIN."),
+        Lesson(position=2, title="OTP", body="Không đọc mã OTP."),
+    ]
     db.session.add(course)
     person = make_person(tree["A1"], full_name="Phạm Thị Ánh")
     # 73 points without T1.1 and T2.1: a plan (10) and verified declarations of 9 on seven items
@@ -60,8 +69,10 @@ def test_completion_to_award_to_district_figures(app, default_framework, tree, m
     record = web.get("/record?period=2026").get_data(as_text=True)
     assert "84" in record and "Sử dụng điện thoại thông minh an toàn" in record
 
-    district = wait_for(lambda: (r := db.session.get(AreaIndicator, (tree["D"].id, 2026))) and r.eligible == 1 and r,
-                        what="the district to count the eligible citizen")
+    district = wait_for(
+        lambda: (r := db.session.get(AreaIndicator, (tree["D"].id, 2026))) and r.eligible == 1 and r,
+        what="the district to count the eligible citizen",
+    )
     assert district.holders == 0
 
     # the commune officer awards the title with a decision number and date
@@ -69,14 +80,20 @@ def test_completion_to_award_to_district_figures(app, default_framework, tree, m
     assert sign_in(desk, officer.login).status_code == 302
     listing = desk.get("/officer/eligible?period=2026").get_data(as_text=True)
     assert "Phạm Thị Ánh" in listing
-    done = submit(desk, "/officer/eligible?period=2026", "/officer/award",
-                  {"person_ids": str(person.id), "decision_no": "15/QĐ-UBND", "decision_date": "2026-12-20", "period": "2026"},
-                  follow_redirects=True)
+    done = submit(
+        desk,
+        "/officer/eligible?period=2026",
+        "/officer/award",
+        {"person_ids": str(person.id), "decision_no": "15/QĐ-UBND", "decision_date": "2026-12-20", "period": "2026"},
+        follow_redirects=True,
+    )
     assert "15/QĐ-UBND" in done.get_data(as_text=True)
 
     # … and the worker cascades the decision to the district's figures
-    district = wait_for(lambda: (r := db.session.get(AreaIndicator, (tree["D"].id, 2026))) and r.holders == 1 and r,
-                        what="the district to count the holder")
+    district = wait_for(
+        lambda: (r := db.session.get(AreaIndicator, (tree["D"].id, 2026))) and r.holders == 1 and r,
+        what="the district to count the holder",
+    )
     assert district.i4_den == 1 and district.i4_num == 1  # the holder has basic digital skills
     dashboard = desk.get(f"/dashboard?area={tree['A'].code}&period=2026").get_data(as_text=True)
     assert "I4" in dashboard
