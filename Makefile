@@ -34,10 +34,13 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r lms courses worker config.py -ll
 	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r lms courses worker config.py -ll
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -47,7 +47,7 @@ def render_lesson(body: str | None, top_level: int = 2) -> Markup:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1:]) + top_level - 1)}"
     html = _parser.renderer.render(tokens, _parser.options, {})
-    return Markup(sanitise(html).strip())  # noqa: S704  # nosec B704 - sanitised by nh3 just above
+    return Markup(sanitise(html).strip())  # noqa: S704 (sanitised by nh3 just above)  # nosec B704
 
 
 YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com", "www.youtube-nocookie.com"}

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5e413f12eedd
+Revision ID: 667da424a7d5
 Revises: 
-Create Date: 2026-11-29 02:37:35.913943
+Create Date: 2026-11-29 04:01:56.804311
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5e413f12eedd'
+revision = '667da424a7d5'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -39,24 +39,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_area_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_area_path'), ['path'], unique=False)
 
-    op.create_table('course',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=64), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('title_en', sa.String(length=200), nullable=False),
-    sa.Column('title_folded', sa.String(length=200), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('category', sa.String(length=32), nullable=False),
-    sa.Column('hours', sa.Numeric(precision=6, scale=2), nullable=False),
-    sa.Column('digital_level', sa.String(length=16), nullable=True),
-    sa.Column('published', sa.Boolean(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_course')),
-    sa.UniqueConstraint('code', name=op.f('uq_course_code'))
-    )
-    with op.batch_alter_table('course', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_course_category'), ['category'], unique=False)
-        batch_op.create_index(batch_op.f('ix_course_title_folded'), ['title_folded'], unique=False)
-
     op.create_table('dirty_subject',
     sa.Column('subject_kind', sa.String(length=16), nullable=False),
     sa.Column('subject_id', sa.Integer(), nullable=False),
@@ -80,6 +62,14 @@ def upgrade():
     sa.Column('value', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('period', 'table_name', 'key', name=op.f('pk_drift_snapshot'))
     )
+    op.create_table('failed_batch',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.Integer(), nullable=False),
+    sa.Column('subjects', sa.JSON(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_failed_batch'))
+    )
     op.create_table('framework',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=64), nullable=False),
@@ -93,6 +83,24 @@ def upgrade():
     )
     with op.batch_alter_table('framework', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_framework_period'), ['period'], unique=False)
+
+    op.create_table('group_confirmation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.Integer(), nullable=False),
+    sa.Column('decision_no', sa.String(length=64), nullable=False),
+    sa.Column('decision_date', sa.Date(), nullable=False),
+    sa.Column('confirmed_by', sa.String(length=200), nullable=False),
+    sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_by', sa.String(length=200), nullable=True),
+    sa.Column('revoke_reason', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_group_confirmation'))
+    )
+    with op.batch_alter_table('group_confirmation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_group_confirmation_period'), ['period'], unique=False)
+        batch_op.create_index('uq_group_confirmation_active', ['kind', 'subject_id', 'period'], unique=True, postgresql_where=sa.text('revoked_at IS NULL'), sqlite_where=sa.text('revoked_at IS NULL'))
 
     op.create_table('group_entry',
     sa.Column('subject', sa.String(length=16), nullable=False),
@@ -118,6 +126,13 @@ def upgrade():
     sa.Column('total', sa.Numeric(precision=8, scale=2), nullable=False),
     sa.Column('attained', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('kind', 'subject_id', 'period', name=op.f('pk_group_result'))
+    )
+    op.create_table('person_item_score',
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.Integer(), nullable=False),
+    sa.Column('item_code', sa.String(length=32), nullable=False),
+    sa.Column('points', sa.Numeric(precision=8, scale=2), nullable=False),
+    sa.PrimaryKeyConstraint('person_id', 'period', 'item_code', name=op.f('pk_person_item_score'))
     )
     op.create_table('recompute_scope',
     sa.Column('batch', sa.BigInteger(), nullable=False),
@@ -214,17 +229,31 @@ def upgrade():
     with op.batch_alter_table('family', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_family_village_id'), ['village_id'], unique=False)
 
-    op.create_table('lesson',
+    op.create_table('import_job',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('course_id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_lesson_course_id_course'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_lesson'))
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('path', sa.String(length=500), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('lang', sa.String(length=8), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('rows_done', sa.Integer(), nullable=False),
+    sa.Column('rows_total', sa.Integer(), nullable=False),
+    sa.Column('summary', sa.JSON(), nullable=True),
+    sa.Column('errors', sa.JSON(), nullable=True),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('actor', sa.String(length=200), nullable=False),
+    sa.Column('area_id', sa.Integer(), nullable=True),
+    sa.Column('restricted', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('checked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['area_id'], ['area.id'], name=op.f('fk_import_job_area_id_area'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_job'))
     )
-    with op.batch_alter_table('lesson', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_lesson_course_id'), ['course_id'], unique=False)
+    with op.batch_alter_table('import_job', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_job_area_id'), ['area_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_import_job_status'), ['status'], unique=False)
 
     op.create_table('recompute_job',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -302,22 +331,30 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_award_person_id'), ['person_id'], unique=False)
         batch_op.create_index('uq_award_active', ['person_id', 'period'], unique=True, postgresql_where=sa.text('revoked_at IS NULL'), sqlite_where=sa.text('revoked_at IS NULL'))
 
-    op.create_table('enrolment',
+    op.create_table('declaration',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('course_id', sa.Integer(), nullable=False),
-    sa.Column('enrolled_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('certificate_code', sa.String(length=32), nullable=True),
-    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_enrolment_course_id_course'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_enrolment_person_id_person'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_enrolment')),
-    sa.UniqueConstraint('certificate_code', name=op.f('uq_enrolment_certificate_code')),
-    sa.UniqueConstraint('person_id', 'course_id', name=op.f('uq_enrolment_person_id_course_id'))
+    sa.Column('period', sa.Integer(), nullable=False),
+    sa.Column('item', sa.String(length=32), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('declared_on', sa.Date(), nullable=False),
+    sa.Column('file_sha256', sa.String(length=64), nullable=True),
+    sa.Column('file_size', sa.BigInteger(), nullable=True),
+    sa.Column('file_kind', sa.String(length=16), nullable=True),
+    sa.Column('file_name', sa.String(length=200), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('points', sa.Numeric(precision=8, scale=2), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('decided_by', sa.String(length=200), nullable=True),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_declaration_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_declaration'))
     )
-    with op.batch_alter_table('enrolment', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_enrolment_course_id'), ['course_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_enrolment_person_id'), ['person_id'], unique=False)
+    with op.batch_alter_table('declaration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_declaration_period'), ['period'], unique=False)
+        batch_op.create_index(batch_op.f('ix_declaration_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_declaration_status'), ['status'], unique=False)
 
     op.create_table('evidence',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -338,14 +375,20 @@ def upgrade():
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_evidence_person_id'), ['person_id'], unique=False)
 
-    op.create_table('person_item_score',
+    op.create_table('learning_plan',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('period', sa.Integer(), nullable=False),
-    sa.Column('item_code', sa.String(length=32), nullable=False),
-    sa.Column('points', sa.Numeric(precision=8, scale=2), nullable=False),
-    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_item_score_person_id_person'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('person_id', 'period', 'item_code', name=op.f('pk_person_item_score'))
+    sa.Column('goals', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_learning_plan_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_learning_plan')),
+    sa.UniqueConstraint('person_id', 'period', name=op.f('uq_learning_plan_person_id_period'))
     )
+    with op.batch_alter_table('learning_plan', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_learning_plan_person_id'), ['person_id'], unique=False)
+
     op.create_table('person_result',
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('period', sa.Integer(), nullable=False),
@@ -385,6 +428,156 @@ def upgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_account_role'), ['role'], unique=False)
 
+    op.create_table('course',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('title_en', sa.String(length=200), nullable=False),
+    sa.Column('title_folded', sa.String(length=200), nullable=False),
+    sa.Column('search_folded', sa.Text(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('description_en', sa.Text(), nullable=False),
+    sa.Column('category', sa.String(length=32), nullable=False),
+    sa.Column('hours', sa.Numeric(precision=6, scale=2), nullable=False),
+    sa.Column('digital_level', sa.String(length=16), nullable=True),
+    sa.Column('published', sa.Boolean(), nullable=False),
+    sa.Column('cover_sha256', sa.String(length=64), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_course_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_course')),
+    sa.UniqueConstraint('code', name=op.f('uq_course_code'))
+    )
+    with op.batch_alter_table('course', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_course_category'), ['category'], unique=False)
+        batch_op.create_index(batch_op.f('ix_course_created_by_id'), ['created_by_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_course_title_folded'), ['title_folded'], unique=False)
+
+    op.create_table('training_session',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('area_id', sa.Integer(), nullable=True),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('place', sa.String(length=200), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('hours', sa.Numeric(precision=6, scale=2), nullable=False),
+    sa.Column('trainer_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('(area_id IS NULL) <> (unit_id IS NULL)', name=op.f('ck_training_session_one_audience')),
+    sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_training_session_ends_after_start')),
+    sa.ForeignKeyConstraint(['area_id'], ['area.id'], name=op.f('fk_training_session_area_id_area')),
+    sa.ForeignKeyConstraint(['trainer_id'], ['user_account.id'], name=op.f('fk_training_session_trainer_id_user_account')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_training_session_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_training_session')),
+    sa.UniqueConstraint('code', name=op.f('uq_training_session_code'))
+    )
+    with op.batch_alter_table('training_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_training_session_area_id'), ['area_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_training_session_ends_at'), ['ends_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_training_session_starts_at'), ['starts_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_training_session_trainer_id'), ['trainer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_training_session_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('enrolment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('enrolled_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('left_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('quiz_passed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('completed_hours', sa.Numeric(precision=6, scale=2), nullable=True),
+    sa.Column('certificate_code', sa.String(length=32), nullable=True),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_enrolment_course_id_course'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_enrolment_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_enrolment')),
+    sa.UniqueConstraint('certificate_code', name=op.f('uq_enrolment_certificate_code')),
+    sa.UniqueConstraint('person_id', 'course_id', name=op.f('uq_enrolment_person_id_course_id'))
+    )
+    with op.batch_alter_table('enrolment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_enrolment_course_id'), ['course_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enrolment_person_id'), ['person_id'], unique=False)
+
+    op.create_table('learning_plan_course',
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_learning_plan_course_course_id_course'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['plan_id'], ['learning_plan.id'], name=op.f('fk_learning_plan_course_plan_id_learning_plan'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('plan_id', 'course_id', name=op.f('pk_learning_plan_course'))
+    )
+    op.create_table('lesson',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('module', sa.String(length=120), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('video_url', sa.String(length=300), nullable=True),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_lesson_course_id_course'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lesson'))
+    )
+    with op.batch_alter_table('lesson', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lesson_course_id'), ['course_id'], unique=False)
+
+    op.create_table('quiz',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('pass_mark', sa.Integer(), nullable=False),
+    sa.Column('max_attempts', sa.Integer(), nullable=False),
+    sa.Column('questions_per_attempt', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_quiz_course_id_course'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz')),
+    sa.UniqueConstraint('course_id', name=op.f('uq_quiz_course_id'))
+    )
+    op.create_table('session_attendance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('method', sa.String(length=8), nullable=False),
+    sa.Column('checked_in_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_session_attendance_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['training_session.id'], name=op.f('fk_session_attendance_session_id_training_session'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_session_attendance')),
+    sa.UniqueConstraint('session_id', 'person_id', name=op.f('uq_session_attendance_session_id_person_id'))
+    )
+    with op.batch_alter_table('session_attendance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_session_attendance_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_session_attendance_session_id'), ['session_id'], unique=False)
+
+    op.create_table('session_material',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['session_id'], ['training_session.id'], name=op.f('fk_session_material_session_id_training_session'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_session_material')),
+    sa.UniqueConstraint('session_id', 'sha256', name=op.f('uq_session_material_session_id_sha256'))
+    )
+    with op.batch_alter_table('session_material', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_session_material_session_id'), ['session_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_session_material_sha256'), ['sha256'], unique=False)
+
+    op.create_table('lesson_file',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('lesson_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], name=op.f('fk_lesson_file_lesson_id_lesson'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lesson_file'))
+    )
+    with op.batch_alter_table('lesson_file', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lesson_file_lesson_id'), ['lesson_id'], unique=False)
+
     op.create_table('lesson_progress',
     sa.Column('enrolment_id', sa.Integer(), nullable=False),
     sa.Column('lesson_id', sa.Integer(), nullable=False),
@@ -393,12 +586,107 @@ def upgrade():
     sa.ForeignKeyConstraint(['lesson_id'], ['lesson.id'], name=op.f('fk_lesson_progress_lesson_id_lesson'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('enrolment_id', 'lesson_id', name=op.f('pk_lesson_progress'))
     )
+    op.create_table('quiz_attempt',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('enrolment_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('pass_mark', sa.Integer(), nullable=False),
+    sa.Column('layout', sa.JSON(), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=True),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('correct', sa.Integer(), nullable=True),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('passed', sa.Boolean(), nullable=True),
+    sa.ForeignKeyConstraint(['enrolment_id'], ['enrolment.id'], name=op.f('fk_quiz_attempt_enrolment_id_enrolment'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_attempt')),
+    sa.UniqueConstraint('enrolment_id', 'number', name=op.f('uq_quiz_attempt_enrolment_id_number'))
+    )
+    with op.batch_alter_table('quiz_attempt', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quiz_attempt_enrolment_id'), ['enrolment_id'], unique=False)
+
+    op.create_table('quiz_question',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('quiz_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('explanation', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['quiz_id'], ['quiz.id'], name=op.f('fk_quiz_question_quiz_id_quiz'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_question'))
+    )
+    with op.batch_alter_table('quiz_question', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quiz_question_quiz_id'), ['quiz_id'], unique=False)
+
+    op.create_table('quiz_choice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('text', sa.String(length=500), nullable=False),
+    sa.Column('correct', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['question_id'], ['quiz_question.id'], name=op.f('fk_quiz_choice_question_id_quiz_question'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_choice'))
+    )
+    with op.batch_alter_table('quiz_choice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quiz_choice_question_id'), ['question_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('quiz_choice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quiz_choice_question_id'))
+
+    op.drop_table('quiz_choice')
+    with op.batch_alter_table('quiz_question', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quiz_question_quiz_id'))
+
+    op.drop_table('quiz_question')
+    with op.batch_alter_table('quiz_attempt', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quiz_attempt_enrolment_id'))
+
+    op.drop_table('quiz_attempt')
     op.drop_table('lesson_progress')
+    with op.batch_alter_table('lesson_file', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lesson_file_lesson_id'))
+
+    op.drop_table('lesson_file')
+    with op.batch_alter_table('session_material', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_session_material_sha256'))
+        batch_op.drop_index(batch_op.f('ix_session_material_session_id'))
+
+    op.drop_table('session_material')
+    with op.batch_alter_table('session_attendance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_session_attendance_session_id'))
+        batch_op.drop_index(batch_op.f('ix_session_attendance_person_id'))
+
+    op.drop_table('session_attendance')
+    op.drop_table('quiz')
+    with op.batch_alter_table('lesson', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lesson_course_id'))
+
+    op.drop_table('lesson')
+    op.drop_table('learning_plan_course')
+    with op.batch_alter_table('enrolment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_enrolment_person_id'))
+        batch_op.drop_index(batch_op.f('ix_enrolment_course_id'))
+
+    op.drop_table('enrolment')
+    with op.batch_alter_table('training_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_training_session_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_training_session_trainer_id'))
+        batch_op.drop_index(batch_op.f('ix_training_session_starts_at'))
+        batch_op.drop_index(batch_op.f('ix_training_session_ends_at'))
+        batch_op.drop_index(batch_op.f('ix_training_session_area_id'))
+
+    op.drop_table('training_session')
+    with op.batch_alter_table('course', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_course_title_folded'))
+        batch_op.drop_index(batch_op.f('ix_course_created_by_id'))
+        batch_op.drop_index(batch_op.f('ix_course_category'))
+
+    op.drop_table('course')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_account_role'))
 
@@ -407,16 +695,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_person_result_eligible'))
 
     op.drop_table('person_result')
-    op.drop_table('person_item_score')
+    with op.batch_alter_table('learning_plan', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_learning_plan_person_id'))
+
+    op.drop_table('learning_plan')
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evidence_person_id'))
 
     op.drop_table('evidence')
-    with op.batch_alter_table('enrolment', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_enrolment_person_id'))
-        batch_op.drop_index(batch_op.f('ix_enrolment_course_id'))
+    with op.batch_alter_table('declaration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_declaration_status'))
+        batch_op.drop_index(batch_op.f('ix_declaration_person_id'))
+        batch_op.drop_index(batch_op.f('ix_declaration_period'))
 
-    op.drop_table('enrolment')
+    op.drop_table('declaration')
     with op.batch_alter_table('award', schema=None) as batch_op:
         batch_op.drop_index('uq_award_active', postgresql_where=sa.text('revoked_at IS NULL'), sqlite_where=sa.text('revoked_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_award_person_id'))
@@ -436,10 +728,11 @@ def downgrade():
 
     op.drop_table('unit')
     op.drop_table('recompute_job')
-    with op.batch_alter_table('lesson', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_lesson_course_id'))
+    with op.batch_alter_table('import_job', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_job_status'))
+        batch_op.drop_index(batch_op.f('ix_import_job_area_id'))
 
-    op.drop_table('lesson')
+    op.drop_table('import_job')
     with op.batch_alter_table('family', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_family_village_id'))
 
@@ -457,21 +750,23 @@ def downgrade():
     op.drop_table('area_indicator')
     op.drop_table('area_contribution')
     op.drop_table('recompute_scope')
+    op.drop_table('person_item_score')
     op.drop_table('group_result')
     op.drop_table('group_item_score')
     op.drop_table('group_entry')
+    with op.batch_alter_table('group_confirmation', schema=None) as batch_op:
+        batch_op.drop_index('uq_group_confirmation_active', postgresql_where=sa.text('revoked_at IS NULL'), sqlite_where=sa.text('revoked_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_group_confirmation_period'))
+
+    op.drop_table('group_confirmation')
     with op.batch_alter_table('framework', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_framework_period'))
 
     op.drop_table('framework')
+    op.drop_table('failed_batch')
     op.drop_table('drift_snapshot')
     op.drop_table('drift_report')
     op.drop_table('dirty_subject')
-    with op.batch_alter_table('course', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_course_title_folded'))
-        batch_op.drop_index(batch_op.f('ix_course_category'))
-
-    op.drop_table('course')
     with op.batch_alter_table('area', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_area_path'))
         batch_op.drop_index(batch_op.f('ix_area_parent_id'))
