@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 translations: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o lms/translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o lms/translations/messages.pot .
 	$(BIN)/pybabel -q update -i lms/translations/messages.pot -d lms/translations
 	$(BIN)/pybabel -q compile -d lms/translations
 
