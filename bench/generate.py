@@ -562,7 +562,6 @@ COLUMNS = {
     "award": "id, person_id, period, decision_no, decision_date, awarded_by, awarded_at, revoked_at, revoked_by, "
     "revoke_reason",
     "group_entry": "subject, subject_id, item, period, date, points",
-    "course": "id, code, title, title_en, title_folded, description, category, hours, digital_level, published",
 }
 
 
@@ -625,24 +624,8 @@ def generate(citizens: int, seed: int, url: str, log=print) -> dict[str, int]:  
         )
         _copy(cur, "clan", [_line(*c) for c in prov.clans])
         _copy(cur, "unit", [_line(*u) for u in prov.units])
-        courses = []
-        for (cat, level), items in sorted(CATALOGUE.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-            for code, hours in items:
-                courses.append(
-                    _line(
-                        len(courses) + 1,
-                        code,
-                        f"Khóa {code}",
-                        f"Course {code}",
-                        fold(f"Khóa {code}"),
-                        "",
-                        cat,
-                        hours,
-                        level,
-                        True,
-                    )
-                )
-        _copy(cur, "course", courses)
+        # the course catalogue is not loaded: evidence carries its category and level, which is all
+        # the engine reads (and the course table's shape moves with the learning features)
         for k, com in enumerate(prov.communes):
             rows = prov.commune_rows(com)
             for table in ("family", "person", "evidence", "award", "group_entry"):
@@ -653,7 +636,7 @@ def generate(citizens: int, seed: int, url: str, log=print) -> dict[str, int]:  
                     f"{prov.count.evidence} evidence, {time.perf_counter() - started:.0f}s"
                 )
         _copy(cur, "group_entry", prov.small_group_entries())
-        for table in ("area", "clan", "unit", "family", "person", "evidence", "award", "course"):
+        for table in ("area", "clan", "unit", "family", "person", "evidence", "award"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         conn.commit()
     with psycopg.connect(conninfo(url), autocommit=True) as conn:

@@ -1,6 +1,6 @@
 """Where the engine's full recompute spends its time: every SQL statement timed, the worst explained.
 
-    python -m bench.profile --citizens 200000 [--seed 1] [--explain-step 3] [--out bench/.profile-200k.txt]
+    python -m bench.profile --citizens 200000 [--seed 1] [--limit 6] [--explain-step 3] [--out FILE]
 
 Runs `lms.recompute.services.full_recompute_chunks` in this process, step by step and committing
 after each like `run_full_recompute`, with SQLAlchemy cursor events that time every statement and
@@ -49,10 +49,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--explain-step", type=int, default=3, help="commune step to EXPLAIN ANALYZE (0-based)")
     parser.add_argument("--limit", type=int, help="run only this many commune steps (then the final step)")
-    parser.add_argument("--out", help="file for the plans (default bench/.profile-<N>.txt)")
+    parser.add_argument("--out", help="file for the plans (default /tmp/bench-profile-<N>.txt)")
     args = parser.parse_args(argv)
     url = args.database_url or f"{DEFAULT_BASE}/bench_{label(args.citizens)}_s{args.seed}"
-    out_path = Path(args.out or Path(__file__).parent / f".profile-{label(args.citizens)}.txt")
+    out_path = Path(args.out or f"/tmp/bench-profile-{label(args.citizens)}.txt")
 
     from lms import create_app
     from lms.extensions import db

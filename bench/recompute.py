@@ -24,8 +24,10 @@ import os
 import random
 import re
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -120,7 +122,8 @@ def flask_child(url: str, *args: str) -> Child:
     env = {**os.environ, "DATABASE_URL": url}
     env.pop("LMS_CONFIG", None)
     command = [str(Path(sys.executable).parent / "flask"), "--app", "lms", *args]
-    out_path, err_path = BENCH / ".child.out", BENCH / ".child.err"
+    tmp = Path(tempfile.mkdtemp(prefix="bench-child-"))
+    out_path, err_path = tmp / "stdout", tmp / "stderr"
     with open(out_path, "w") as out, open(err_path, "w") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err)
@@ -135,8 +138,7 @@ def flask_child(url: str, *args: str) -> Child:
         stdout=out_path.read_text(),
         stderr=err_path.read_text(),
     )
-    out_path.unlink(missing_ok=True)
-    err_path.unlink(missing_ok=True)
+    shutil.rmtree(tmp, ignore_errors=True)
     return child
 
 

@@ -6,21 +6,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.evidence.models import COURSE_CATEGORIES as CATEGORIES  # noqa: F401  (re-exported)
 from lms.extensions import db
 from lms.people.models import Person
 from lms.util import fold, utcnow
 
-CATEGORIES = (
-    "digital_skill",
-    "foreign_language",
-    "numeracy",
-    "law",
-    "health",
-    "agriculture",
-    "vocational",
-    "culture_society",
-    "criteria_study",
-)
 DIGITAL_LEVELS = ("basic", "proficient")
 # search words for each category (both languages), folded into every course's search text
 CATEGORY_KEYWORDS = {

@@ -10,6 +10,18 @@ from lms.extensions import db
 from lms.util import utcnow
 
 KINDS = ("course", "session", "declaration", "plan")
+# course categories (SPEC §6); courses and imports share this one list
+COURSE_CATEGORIES = (
+    "digital_skill",
+    "foreign_language",
+    "numeracy",
+    "law",
+    "health",
+    "agriculture",
+    "vocational",
+    "culture_society",
+    "criteria_study",
+)
 LEVELS = ("basic", "proficient")
 GROUP_SUBJECTS = ("family", "clan", "village", "unit")
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from lms.areas.models import LEVELS as AREA_LEVELS
+from lms.evidence.models import COURSE_CATEGORIES as CATEGORIES
 from lms.evidence.models import GROUP_SUBJECTS
 from lms.evidence.models import KINDS as EVIDENCE_KINDS
 from lms.evidence.models import LEVELS as DIGITAL_LEVELS
@@ -15,17 +16,6 @@ from lms.imports import values
 from lms.imports.values import BadValue
 from lms.people.models import GROUPS, UNIT_LEVELS
 
-CATEGORIES = (
-    "digital_skill",
-    "foreign_language",
-    "numeracy",
-    "law",
-    "health",
-    "agriculture",
-    "vocational",
-    "culture_society",
-    "criteria_study",
-)
 GENDERS = {"nam": "nam", "nữ": "nữ", "khác": "khác", "male": "nam", "female": "nữ", "other": "khác"}
 NAME_MAX = 200
 PERSON_OPTIONAL = {
