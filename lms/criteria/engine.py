@@ -333,35 +333,39 @@ def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any
             for n, code in enumerate(codes)
         )
     )
-    conn.execute(pis.insert().from_select(["person_id", "period", "item_code", "points"], rows))
-    conn.execute(
-        person_result.insert().from_select(
-            [
-                "person_id",
-                "period",
-                "audience",
-                "total",
-                "threshold",
-                "eligible",
-                "learned",
-                "has_plan",
-                "digital_level",
-                "studied_criteria",
-            ],
-            sa.select(
-                scored.c.person_id,
-                sa.literal(fw.period),
-                scored.c.audience,
-                scored.c.total,
-                scored.c.threshold,
-                scored.c.eligible == 1,
-                scored.c.learned == 1,
-                scored.c.has_plan == 1,
-                scored.c.digital_level,
-                scored.c.studied_criteria == 1,
-            ),
-        )
+    items_insert = pis.insert().from_select(["person_id", "period", "item_code", "points"], rows)
+    results_insert = person_result.insert().from_select(
+        [
+            "person_id",
+            "period",
+            "audience",
+            "total",
+            "threshold",
+            "eligible",
+            "learned",
+            "has_plan",
+            "digital_level",
+            "studied_criteria",
+        ],
+        sa.select(
+            scored.c.person_id,
+            sa.literal(fw.period),
+            scored.c.audience,
+            scored.c.total,
+            scored.c.threshold,
+            scored.c.eligible == 1,
+            scored.c.learned == 1,
+            scored.c.has_plan == 1,
+            scored.c.digital_level,
+            scored.c.studied_criteria == 1,
+        ),
     )
+    if conn.dialect.name == "postgresql":
+        # one statement: the scores are computed once and feed both inserts (a data-modifying CTE)
+        conn.execute(items_insert.add_cte(results_insert.cte("written_results")))
+    else:
+        conn.execute(items_insert)
+        conn.execute(results_insert)
 
 
 # ---- groups -------------------------------------------------------------------------------------
