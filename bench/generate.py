@@ -32,6 +32,8 @@ from lms.util import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK_FILE = ROOT / "lms" / "criteria" / "data" / "criteria-default.yaml"
+# where `flask --app lms` runs: the work tree, or a frozen copy of it (bench.recompute --snapshot)
+CODE_ROOT = {"path": ROOT}
 PERIOD = 2026
 CREATED_AT = "2026-11-20 08:00:00+00"
 T24 = ("law", "health", "agriculture", "vocational")
@@ -601,7 +603,9 @@ def flask(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": url}
     env.pop("LMS_CONFIG", None)
     exe = str(Path(sys.executable).parent / "flask")
-    return subprocess.run([exe, "--app", "lms", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    return subprocess.run(
+        [exe, "--app", "lms", *args], cwd=CODE_ROOT["path"], env=env, check=True, capture_output=True, text=True
+    )
 
 
 def generate(citizens: int, seed: int, url: str, log=print) -> dict[str, int]:  # noqa: ANN001

@@ -16,6 +16,11 @@
    against a fresh baseline (every score, title and indicator), then compared with
    `flask --app lms recompute --period 2026 --area COMMUNE --inline`; `flask --app lms drift` last.
 
+The `flask` children run from a copy of lms/, courses/, worker/ and migrations/ taken at the start
+(--no-snapshot: the work tree itself), so edits made during a long run cannot leak into it; the
+commit is recorded. --pgoptions applies server settings to both sides (e.g. "-c jit=off");
+--engine-area runs the engine on one area only and extrapolates (a quick look at 1M).
+
 The figures are appended to bench/RESULTS.md with the command that produced them.
 """
 
@@ -35,7 +40,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.generate import CATALOGUE, ROOT, conninfo, database_name, generate
+from bench.generate import CATALOGUE, CODE_ROOT, ROOT, conninfo, database_name, generate
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "RESULTS.md"
@@ -65,6 +70,18 @@ def engine_version() -> str:
 
     changed = git("status", "--porcelain", "--", "lms", "config.py").splitlines()
     return git("rev-parse", "--short", "HEAD") + (f" + {len(changed)} uncommitted file(s) in lms/" if changed else "")
+
+
+def snapshot() -> Path:
+    """Freeze the code under test: copy the platform's packages so edits made during a run do not leak in."""
+    target = Path(tempfile.mkdtemp(prefix="bench-code-"))
+    for name in ("lms", "courses", "worker", "migrations"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in ("config.py", "pyproject.toml"):
+        if (ROOT / name).exists():
+            shutil.copy2(ROOT / name, target / name)
+    return target
 
 
 def label(citizens: int) -> str:
@@ -126,7 +143,7 @@ def flask_child(url: str, *args: str) -> Child:
     out_path, err_path = tmp / "stdout", tmp / "stderr"
     with open(out_path, "w") as out, open(err_path, "w") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err)
+        proc = subprocess.Popen(command, cwd=CODE_ROOT["path"], env=env, stdout=out, stderr=err)
         _pid, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -319,6 +336,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--engine-area", help="run the engine on this area only (e.g. one district at 1M) and extrapolate"
     )
+    parser.add_argument(
+        "--no-snapshot", action="store_true", help="run the work tree itself, not a copy frozen at the start"
+    )
     parser.add_argument("--pgoptions", help='server settings for both sides, e.g. "-c jit=off" (sets PGOPTIONS)')
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args(argv)
@@ -336,6 +356,9 @@ def main(argv: list[str] | None = None) -> None:
     command = "python -m bench.recompute " + shlex.join(argv if argv is not None else sys.argv[1:])
     log(f"$ {command}")
     version = engine_version()
+    if not args.no_snapshot:
+        CODE_ROOT["path"] = snapshot()
+        version += ", run from a copy taken at the start"
     log(f"engine: {version}")
     run_started = time.perf_counter()
     if args.reuse and loaded(url):
@@ -439,9 +462,11 @@ def main(argv: list[str] | None = None) -> None:
             p2["drift"] = drift
     log(f"total run time {time.perf_counter() - run_started:.0f}s")
     after = engine_version()
-    if after != version:
+    if args.no_snapshot and after != version:
         log(f"WARNING: the engine changed during the run: {version} -> {after}")
         version = f"{version} (changed during the run to {after})"
+    if not args.no_snapshot:
+        shutil.rmtree(CODE_ROOT["path"], ignore_errors=True)
     if not args.no_record:
         record(command, args, counts, rounds, p2, version)
 

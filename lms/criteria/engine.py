@@ -38,8 +38,11 @@ def _num(value: Any) -> ColumnElement[Any]:
 
 
 def round2(expr: ColumnElement[Any]) -> ColumnElement[Any]:
-    """Round to 2 decimals, half up (points are never negative)."""
-    return sa.func.round(sa.cast(expr, sa.Numeric(14, 4)), 2)
+    """Round to 2 decimals, half up, once (points are never negative).
+
+    Cast to an unconstrained NUMERIC: a scale of its own would round first (9.50495 → 9.5050 → 9.51).
+    """
+    return sa.func.round(sa.cast(expr, sa.Numeric()), 2)
 
 
 class _Least(FunctionElement[Any]):

@@ -204,3 +204,42 @@ def test_group_explanation_names_the_members_behind_each_share(default_framework
     assert f1.satisfied == [learner.id] and f1.missing == [idle.id]
     assert next(i for i in explained.items if i.code == "F3").kind == "entered"
     assert explained.total == Decimal("20.00") and not explained.attained
+
+
+def test_member_share_rounds_once_half_up_to_two_decimals(default_framework, tree):
+    """10 x 96/101 = 9.50495…: rounded once to 2 decimals that is 9.50 (rounding to 4 first would give 9.51)."""
+    unit = Unit(code="U-R", name="Trường học", level="commune", area_id=tree["A"].id)
+    db.session.add(unit)
+    db.session.flush()
+    from lms.people.models import Person
+
+    db.session.execute(
+        sa.insert(Person),
+        [
+            {
+                "code": f"R{i:03d}",
+                "full_name": f"Cán bộ {i}",
+                "name_folded": f"can bo {i}",
+                "birth_year": 1980,
+                "gender": "nam",
+                "village_id": tree["A1"].id,
+                "unit_id": unit.id,
+                "is_official": True,
+            }
+            for i in range(101)
+        ],
+    )
+    ids = list(db.session.scalars(sa.select(Person.id).where(Person.unit_id == unit.id).order_by(Person.id)))
+    db.session.execute(
+        sa.insert(Evidence),
+        [
+            {"person_id": pid, "kind": "session", "ref": "S", "date": date(2026, 4, 4), "hours": 1, "source": "import"}
+            for pid in ids[:96]
+        ],
+    )
+    mark_dirty("person", ids, 2026)
+    while drain_batch(1000):
+        pass
+    db.session.commit()
+    u23 = db.session.get(GroupItemScore, ("unit", unit.id, 2026, "U2.3"))
+    assert Decimal(str(u23.points)) == Decimal("9.50")
