@@ -1,5 +1,6 @@
 """Officers' registry pages: people, families, clans, units and villages of their area (admin: everything)."""
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -82,6 +83,21 @@ def _commit_or_error(form: Any) -> bool:
         return False
     poke_worker()
     return True
+
+
+def _save(form: Any, save: Callable[[], Any], message: Callable[[Any], str], endpoint: str) -> Any:
+    """Run a registry save: a RegistryError or a code taken meanwhile becomes a form error; on success
+    commit, flash and return the redirect to the list filtered on the saved code (else None)."""
+    try:
+        saved = save()
+    except RegistryError as exc:
+        db.session.rollback()
+        _form_errors(form, exc)
+        return None
+    if not _commit_or_error(form):
+        return None
+    flash(message(saved), "success")
+    return redirect(url_for(endpoint, q=saved.code))
 
 
 # ---- people -------------------------------------------------------------------------------------
@@ -295,15 +311,14 @@ def _family_page(scope: Area, family: Family | None):  # type: ignore[no-untyped
             form.village.data = family.village_id
     if form.validate_on_submit():
         values = {"code": form.code.data.strip(), "name": form.name.data.strip(), "village_id": form.village.data}
-        try:
-            saved = save_family(family, values, actor=_actor(), scope=scope)
-        except RegistryError as exc:
-            db.session.rollback()
-            _form_errors(form, exc)
-        else:
-            if _commit_or_error(form):
-                flash(_("Đã lưu hộ gia đình %(name)s.", name=saved.name), "success")
-                return redirect(url_for(".families", q=saved.code))
+        done = _save(
+            form,
+            lambda: save_family(family, values, actor=_actor(), scope=scope),
+            lambda saved: _("Đã lưu hộ gia đình %(name)s.", name=saved.name),
+            ".families",
+        )
+        if done is not None:
+            return done
     return render_template("registry/group_form.html", form=form, kind="family", subject=family, scope=scope)
 
 
@@ -362,15 +377,14 @@ def _group_page(kind: str, scope: Area, group: Clan | Unit | None):  # type: ign
         values = {"code": form.code.data.strip(), "name": form.name.data.strip(), "area_id": form.area.data}
         if kind == "unit":
             values["level"] = form.level.data
-        try:
-            saved = save_group(spec["model"], group, values, actor=_actor(), scope=scope)
-        except RegistryError as exc:
-            db.session.rollback()
-            _form_errors(form, exc)
-        else:
-            if _commit_or_error(form):
-                flash(_("Đã lưu %(name)s.", name=saved.name), "success")
-                return redirect(url_for(spec["endpoint"], q=saved.code))
+        done = _save(
+            form,
+            lambda: save_group(spec["model"], group, values, actor=_actor(), scope=scope),
+            lambda saved: _("Đã lưu %(name)s.", name=saved.name),
+            spec["endpoint"],
+        )
+        if done is not None:
+            return done
     return render_template("registry/group_form.html", form=form, kind=kind, subject=group, scope=scope)
 
 
@@ -441,15 +455,14 @@ def _village_page(scope: Area, village: Area | None):  # type: ignore[no-untyped
             "parent_id": form.parent.data,
             "disadvantaged": bool(form.disadvantaged.data),
         }
-        try:
-            saved = save_village(village, values, actor=_actor(), scope=scope)
-        except RegistryError as exc:
-            db.session.rollback()
-            _form_errors(form, exc)
-        else:
-            if _commit_or_error(form):
-                flash(_("Đã lưu %(name)s.", name=saved.name), "success")
-                return redirect(url_for(".villages", q=saved.code))
+        done = _save(
+            form,
+            lambda: save_village(village, values, actor=_actor(), scope=scope),
+            lambda saved: _("Đã lưu %(name)s.", name=saved.name),
+            ".villages",
+        )
+        if done is not None:
+            return done
     return render_template("registry/group_form.html", form=form, kind="village", subject=village, scope=scope)
 
 
