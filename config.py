@@ -35,6 +35,8 @@ class Config:
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
     RECOMPUTE_BATCH_SIZE = 1000
+    # a full recompute works in steps of whole communes holding about this many people
+    RECOMPUTE_STEP_PEOPLE = int(_env("RECOMPUTE_STEP_PEOPLE", "25000"))
     # seconds before an unacknowledged task is redelivered (longer than the longest task)
     CELERY_VISIBILITY_TIMEOUT = int(_env("CELERY_VISIBILITY_TIMEOUT", "1800"))
     DRAIN_INTERVAL_SECONDS = 3.0
@@ -81,6 +83,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     LOGIN_MAX_FAILURES = 5
+    RECOMPUTE_STEP_PEOPLE = 1  # one commune per step: small test areas still recompute in several steps
 
 
 class ProductionConfig(Config):

@@ -22,6 +22,7 @@ class WorkerProcess:
             LMS_CONFIG="development",
             LMS_INSTANCE_DIR=str(log_dir / "instance"),
             SECRET_KEY="worker-test",
+            RECOMPUTE_STEP_PEOPLE="1",  # one commune per step, so a kill can land between steps
         )
         self.log_dir = log_dir
         self.beat = beat

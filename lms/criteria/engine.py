@@ -226,7 +226,12 @@ class CompiledFramework:
 def family_closure(persons: Select[Any]) -> Select[Any]:
     """Return the ids of the given persons and of every member of their families."""
     fams = sa.select(person.c.family_id).where(person.c.id.in_(persons), person.c.family_id.is_not(None))
-    return sa.select(person.c.id).where(sa.or_(person.c.id.in_(persons), person.c.family_id.in_(fams)))
+    # a UNION of two indexed lookups: `id IN … OR family_id IN …` would scan every person
+    closure = sa.union(
+        sa.select(person.c.id).where(person.c.id.in_(persons)),
+        sa.select(person.c.id).where(person.c.family_id.in_(fams)),
+    ).subquery("closure")
+    return sa.select(closure.c.id)
 
 
 def audience_expr() -> ColumnElement[str]:
@@ -245,6 +250,19 @@ def disadvantaged_villages() -> Select[Any]:
     )
 
 
+def id_bounds(ids: Select[Any]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """Return the smallest and largest id of a scope as scalar subqueries (evaluated once).
+
+    Used as index bounds next to `IN (scope)`: a merge join over an index would otherwise walk it
+    from the first row to the scope's largest id, whatever the scope's size.
+    """
+    sub = ids.subquery("bounds")
+    return (
+        sa.select(sa.func.min(sub.c[0])).scalar_subquery(),
+        sa.select(sa.func.max(sub.c[0])).scalar_subquery(),
+    )
+
+
 def scored_people(fw: CompiledFramework, persons: Select[Any]) -> tuple[Any, list[str]]:
     """Return a CTE scoring every person of `persons` and the item codes.
 
@@ -257,9 +275,10 @@ def scored_people(fw: CompiledFramework, persons: Select[Any]) -> tuple[Any, lis
     fw.person_items(feats, placeholder, sa.literal("resident"))
 
     scope = persons
+    lo, hi = id_bounds(scope)
     agg = (
         sa.select(ev.c.person_id, *(col.label(name) for name, col in feats.columns.items()))
-        .where(ev.c.person_id.in_(scope), ev.c.date <= fw.window.end)
+        .where(ev.c.person_id.in_(scope), ev.c.person_id.between(lo, hi), ev.c.date <= fw.window.end)
         .group_by(ev.c.person_id)
         .subquery("feats")
     )
@@ -275,7 +294,7 @@ def scored_people(fw: CompiledFramework, persons: Select[Any]) -> tuple[Any, lis
             *(sa.func.coalesce(agg.c[name], 0).label(name) for name in feats.columns),
         )
         .select_from(person.outerjoin(agg, agg.c.person_id == person.c.id))
-        .where(person.c.id.in_(scope))
+        .where(person.c.id.in_(scope), person.c.id.between(lo, hi))
         .cte("base")
     )
     fam = (

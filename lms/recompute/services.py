@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.sql import Select
 
 from lms.areas.models import Area
@@ -317,14 +318,55 @@ def _under(root: Area | None) -> Select[Any]:
     return query.where(area.c.path.startswith(root.path)) if root is not None else query
 
 
+RESULT_TABLES = ("person_item_score", "person_result", "group_item_score", "group_result")
+
+
+def _commune_groups(communes: list[tuple[int, str]], step_people: int) -> list[list[str]]:
+    """Group consecutive communes (by path) into steps of about `step_people` people each.
+
+    Whole communes always: a step never splits one. Small steps cost a fixed overhead each; a
+    province of 1,000,000 people in 25,000-people steps is 40 steps.
+    """
+    index = {path: n for n, (_id, path) in enumerate(communes)}
+    people = [0] * len(communes)
+    rows = db.session.execute(
+        sa.select(area.c.path, sa.func.count(person.c.id))
+        .select_from(person.join(area, area.c.id == person.c.village_id))
+        .group_by(area.c.path)
+    )
+    for path, count in rows:
+        parts = path.strip("/").split("/")
+        for depth in range(len(parts), 0, -1):
+            n = index.get("/" + "/".join(parts[:depth]) + "/")
+            if n is not None:
+                people[n] += count
+                break
+    groups: list[list[str]] = []
+    size = step_people
+    for (_id, path), count in zip(communes, people, strict=True):
+        if size >= step_people:
+            groups.append([])
+            size = 0
+        groups[-1].append(path)
+        size += count
+    return groups
+
+
+def _refresh_statistics(step: int) -> None:
+    """ANALYZE the result tables after steps 1, 2, 4, 8, …: a year's first full recompute fills
+    them from empty, and plans made on "empty" statistics nest loops over what the steps wrote."""
+    if step & (step - 1) == 0 and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("ANALYZE " + ", ".join(RESULT_TABLES)))
+
+
 def full_recompute_chunks(
     period: int, root: Area | None, fw: CompiledFramework | None = None
 ) -> list[Callable[[], None]]:
     """Return the steps of a full recompute of the year under `root` (None: everywhere).
 
-    One step per commune (its people, families and villages), then one for clans, units and the
-    area figures. Each step is one transaction when the caller commits between steps. `fw`
-    replaces the published framework (a dry run of a candidate).
+    Steps of whole communes (their people, families and villages; about RECOMPUTE_STEP_PEOPLE people
+    each), then one for clans, units and the area figures. Each step is one transaction when the
+    caller commits between steps. `fw` replaces the published framework (a dry run of a candidate).
     """
     fw = fw or compiled_framework(period)
     communes_q = sa.select(area.c.id, area.c.path).where(area.c.level == "commune")
@@ -332,23 +374,25 @@ def full_recompute_chunks(
         communes_q = communes_q.where(area.c.path.startswith(root.path))
         if root.level in ("commune", "village"):
             communes_q = sa.select(area.c.id, area.c.path).where(area.c.id == root.id)
-    communes = db.session.execute(communes_q.order_by(area.c.path)).all()
+    communes = [tuple(r) for r in db.session.execute(communes_q.order_by(area.c.path)).all()]
+    groups = _commune_groups(communes, current_app.config.get("RECOMPUTE_STEP_PEOPLE", 25_000))  # type: ignore[arg-type]
     steps: list[Callable[[], None]] = []
 
-    def commune_step(path: str) -> Callable[[], None]:
+    def commune_step(number: int, paths: list[str]) -> Callable[[], None]:
         def step() -> None:
-            inside = sa.select(area.c.id).where(area.c.path.startswith(path))
+            inside = sa.select(area.c.id).where(sa.or_(*(area.c.path.startswith(p) for p in paths)))
             recompute_subjects(
                 fw,
                 persons=sa.select(person.c.id).where(person.c.village_id.in_(inside)),
                 families=sa.select(family.c.id).where(family.c.village_id.in_(inside)),
-                villages=sa.select(area.c.id).where(area.c.path.startswith(path), area.c.level == "village"),
+                villages=sa.select(area.c.id).where(area.c.id.in_(inside), area.c.level == "village"),
                 cascade=False,
             )
+            _refresh_statistics(number)
 
         return step
 
-    steps.extend(commune_step(path) for _id, path in communes)
+    steps.extend(commune_step(n, paths) for n, paths in enumerate(groups, start=1))
     # people living directly in an area above commune level (no commune chunk covers them)
     under = _under(root)
 

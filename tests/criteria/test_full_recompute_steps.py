@@ -1,0 +1,37 @@
+"""A full recompute works in steps of whole communes; the step size never changes a result."""
+
+import sqlalchemy as sa
+
+from lms.extensions import db
+from lms.people.models import Family, Person
+from lms.recompute.services import full_recompute_chunks, run_full_recompute
+from tests.criteria.test_incremental_equals_full import snapshot
+from tests.population import populate
+
+
+def test_steps_group_whole_communes_and_give_the_same_results(app, default_framework):
+    populate(6, 80)
+    # one family living across two communes: its members' T1.4 reads each other across steps
+    first = db.session.scalars(sa.select(Family.id).order_by(Family.id)).first()
+    stranger = db.session.scalars(sa.select(Person).where(Person.family_id != first).order_by(Person.id.desc())).first()
+    stranger.family_id = first
+    db.session.commit()
+
+    app.config["RECOMPUTE_STEP_PEOPLE"] = 1
+    assert len(full_recompute_chunks(2026, None)) == 6 + 1  # a commune per step, then clans/units/figures
+    run_full_recompute(2026, None)
+    db.session.commit()
+    by_commune = snapshot()
+
+    app.config["RECOMPUTE_STEP_PEOPLE"] = 200  # 80 people per commune: three communes per step
+    assert len(full_recompute_chunks(2026, None)) == 2 + 1
+    run_full_recompute(2026, None)
+    db.session.commit()
+    assert snapshot() == by_commune
+
+    app.config["RECOMPUTE_STEP_PEOPLE"] = 10**9  # the whole district in one step
+    assert len(full_recompute_chunks(2026, None)) == 1 + 1
+    run_full_recompute(2026, None)
+    db.session.commit()
+    assert snapshot() == by_commune
+    assert by_commune["person_result"], "the population must have been scored"
