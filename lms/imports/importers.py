@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql import Select
 
 from lms.areas.models import LEVELS as AREA_LEVELS
@@ -67,6 +68,7 @@ class Importer:
     updates: ClassVar[tuple[str, ...] | None] = None  # fields a re-import overwrites (None: as compare)
     extra: ClassVar[dict[str, sa.types.TypeEngine[Any]]] = {}  # staged fields that are not target columns
     scope: Area | None = None  # an officer's area: rows outside it are faults (lms.imports.scope)
+    counts: Counts | None = None  # new / changed / same, once classified
 
     def __init__(self, spec: Spec, present: Iterable[str], dry_run: bool) -> None:
         self.spec, self.dry_run = spec, dry_run
@@ -113,7 +115,7 @@ class Importer:
             return {NEW: 0, CHANGED: 0, SAME: 0}
         if not self.dry_run:
             serialise_writes(self.target.name)
-        counts = self.stage.classify(self.spec.key, self.compared)
+        counts = self.counts = self.stage.classify(self.spec.key, self.compared)
         if not self.dry_run and (counts[NEW] or counts[CHANGED]):
             self.write()
         return counts
@@ -146,7 +148,11 @@ def fetch_codes(known: dict[str, int], table: sa.Table, codes: set[str]) -> None
     missing = codes - known.keys()
     if not missing:
         return
-    known.update(db.session.execute(sa.select(table.c.code, table.c.id).where(table.c.code.in_(missing))).all())
+    if db.session.get_bind().dialect.name == "postgresql":  # one array parameter: cheaper than 5,000 binds
+        wanted = table.c.code == sa.any_(sa.bindparam("codes", sorted(missing), type_=ARRAY(sa.String)))
+    else:
+        wanted = table.c.code.in_(missing)
+    known.update(db.session.execute(sa.select(table.c.code, table.c.id).where(wanted)).all())
 
 
 class CodeImporter(Importer):
@@ -161,8 +167,8 @@ class CodeImporter(Importer):
         t, s = self.target, self.stage.c
         joined = t.join(self.stage.table, self.stage.match(self.spec.key))
         for field, kind in self.old_refs.items():
-            if field not in self.fields:
-                continue
+            if field not in self.fields or (self.counts is not None and not self.counts[CHANGED]):
+                continue  # only changed rows can leave a group
             left = (
                 sa.select(t.c[field])
                 .select_from(joined)

@@ -96,7 +96,8 @@ class Stage:
         if not self.created:
             return counts
         conn = db.session.connection()
-        if conn.dialect.name == "postgresql":
+        if conn.dialect.name == "postgresql" and conn.scalar(sa.select(sa.exists().select_from(self.target))):
+            # statistics for the join with a filled target (an empty one needs no plan)
             conn.execute(sa.text(f"ANALYZE {conn.dialect.identifier_preparer.quote(self.table.name)}"))
         differs = sa.or_(*[self.target.c[f].is_distinct_from(self.table.c[f]) for f in compare])
         # UPDATE … FROM the target: touches only rows that exist already, so a first import is cheap
