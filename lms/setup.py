@@ -96,9 +96,14 @@ def register_hooks(app: Flask) -> None:
 
     @app.context_processor
     def inject_locale() -> dict:
+        from functools import partial
+
         from flask_babel import get_locale
 
-        return {"current_locale": str(get_locale() or "vi"), "g": g}
+        from lms.web import number_in
+
+        locale = str(get_locale() or "vi")
+        return {"current_locale": locale, "g": g, "number": partial(number_in, locale)}
 
 
 def register_cli(app: Flask) -> None:

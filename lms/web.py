@@ -1,12 +1,14 @@
 """Helpers shared by the page views and templates: years, safe redirects, labels, number formats."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 from flask import Flask, current_app, request, url_for
 from flask.blueprints import BlueprintSetupState
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -145,11 +147,34 @@ def lang() -> str:
     return str(get_locale() or "vi")
 
 
+@lru_cache(maxsize=16)
+def _number_symbols(locale: str) -> tuple[str, str, str]:
+    """Return the group, decimal and minus symbols of a locale (read once: Babel's lookups are slow)."""
+    return get_group_symbol(locale), get_decimal_symbol(locale), get_minus_sign_symbol(locale)
+
+
+def format_number(value: Any, locale: str) -> str:
+    """Format like Babel's `#,##0.##` (half-even to two decimals, trailing zeros dropped), but fast.
+
+    A dashboard formats a hundred figures: Babel's format_decimal parses the pattern every time.
+    """
+    group, decimal, minus = _number_symbols(locale)
+    rounded = Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+    text = f"{abs(rounded):,.2f}".rstrip("0").rstrip(".")
+    text = text.translate({ord(","): group, ord("."): decimal})
+    return (minus + text) if rounded < 0 else text
+
+
 def number(value: Any) -> str:
     """Format points, hours or counts in the current language (at most two decimals)."""
+    return number_in(str(get_locale() or "vi"), value)
+
+
+def number_in(locale: str, value: Any) -> str:
+    """`number` for a known locale (templates get it bound to the request's locale: no lookup per figure)."""
     if value is None:
         return "—"
-    return format_decimal(Decimal(str(value)), format="#,##0.##")
+    return format_number(value, locale)
 
 
 def percent_of(value: Any, maximum: Any) -> float:

@@ -64,13 +64,33 @@ def _rules_for(title: dict[str, Any], item: dict[str, Any], audience: str) -> li
 
 
 def _disadvantaged(person: Person) -> bool:
-    from lms.criteria.engine import disadvantaged_villages
+    """True when the person's village or an area above it is flagged disadvantaged (the engine's
+    disadvantaged_villages(), asked of one village: its path lists exactly those areas)."""
+    from lms.areas.models import Area
 
-    return bool(
-        db.session.scalar(
-            sa.select(sa.literal(True)).where(sa.literal(person.village_id).in_(disadvantaged_villages()))
-        )
+    village = db.session.get(Area, person.village_id)
+    if village is None:
+        return False
+    ids = [int(x) for x in village.path.strip("/").split("/") if x]
+    return bool(db.session.scalar(sa.select(sa.exists().where(Area.id.in_(ids), Area.disadvantaged.is_(True)))))
+
+
+def _evidence_by_item(person_id: int, conditions: list[Any]) -> list[list[Evidence]]:
+    """Return, per item, the person's evidence matching its rules, newest first (one query for all items)."""
+    found: list[list[Evidence]] = [[] for _ in conditions]
+    used = [(i, c) for i, c in enumerate(conditions) if c is not None]
+    if not used:
+        return found
+    stmt = (
+        sa.select(Evidence, *(c.label(f"item_{i}") for i, c in used))
+        .where(ev.c.person_id == person_id, sa.or_(*(c for _, c in used)))
+        .order_by(Evidence.date.desc(), Evidence.id.desc())
     )
+    for row in db.session.execute(stmt):
+        for k, (i, _) in enumerate(used, start=1):
+            if row[k]:
+                found[i].append(row[0])
+    return found
 
 
 def explain_person(person_id: int, period: int) -> PersonExplanation | None:
@@ -101,18 +121,13 @@ def explain_person(person_id: int, period: int) -> PersonExplanation | None:
     )
     window = Window(period)
     items = []
+    plans = []
     for item in title["items"]:
         rules = _rules_for(title, item, audience)
         conditions = [c for r in rules if (c := rule_condition(r, item["code"], window)) is not None]
-        rows: list[Evidence] = []
-        if conditions:
-            rows = list(
-                db.session.scalars(
-                    sa.select(Evidence)
-                    .where(ev.c.person_id == person_id, sa.or_(*conditions))
-                    .order_by(Evidence.date.desc())
-                )
-            )
+        plans.append((item, rules, sa.or_(*conditions) if conditions else None))
+    found = _evidence_by_item(person_id, [condition for _, _, condition in plans])
+    for (item, rules, _), rows in zip(plans, found, strict=True):
         points = Decimal(str(scores.get(item["code"], ZERO))).quantize(ZERO)
         maximum = Decimal(str(item["max"]))
         items.append(

@@ -179,6 +179,17 @@ def figures(area_id: int, period: int) -> AreaIndicator | None:
     return db.session.get(AreaIndicator, (area_id, period))
 
 
+def history(area_id: int) -> list[AreaIndicator]:
+    """Return the stored figures of an area for every year that has them, oldest first (one query)."""
+    from lms.extensions import db
+
+    return list(
+        db.session.scalars(
+            sa.select(AreaIndicator).where(AreaIndicator.area_id == area_id).order_by(AreaIndicator.period)
+        )
+    )
+
+
 def report(area_code: str, area_id: int, period: int) -> dict[str, Any]:
     """Return the indicators and counts of an area in the CLI/API JSON shape (SPEC §7)."""
     from lms.indicators.definitions import definitions

@@ -9,8 +9,10 @@ from lms.areas.models import Area
 from lms.areas.services import area_by_code, breadcrumbs, children, within
 from lms.auth.services import officer_area, require_area
 from lms.extensions import db
+from lms.indicators.charts import HEIGHT, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, WIDTH, YEAR_BASELINE, trend_charts, y_of
 from lms.indicators.definitions import definitions
-from lms.indicators.services import figures, report
+from lms.indicators.models import AreaIndicator
+from lms.indicators.services import figures, history, report
 from lms.web import localized, period_arg, period_choices, text_arg
 
 bp = Blueprint("indicators", __name__)
@@ -30,7 +32,38 @@ def indicator_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def child_rows(area: Area, period: int) -> list[dict[str, Any]]:
     """Return each child area with its stored figures for the year (read from the aggregates)."""
-    return [{"area": child, "report": report(child.code, child.id, period)} for child in children(area)]
+    kids = children(area)
+    # one query for all of them; held in `loaded` so that report() finds each row in the session's
+    # identity map (which holds objects weakly) instead of asking again, child by child
+    loaded = (
+        db.session.scalars(
+            sa.select(AreaIndicator).where(
+                AreaIndicator.area_id.in_([k.id for k in kids]), AreaIndicator.period == period
+            )
+        ).all()
+        if kids
+        else []
+    )
+    rows = [{"area": child, "report": report(child.code, child.id, period)} for child in kids]
+    del loaded
+    return rows
+
+
+def trend(area: Area, period: int) -> list[Any]:
+    """Return I1–I5 of the area for every year with stored figures, names in the current language."""
+    named = [{**d, "name": localized(d["name"])} for d in definitions()]
+    return trend_charts(named, history(area.id), period)
+
+
+TREND_GEOMETRY = {
+    "width": WIDTH,
+    "height": HEIGHT,
+    "left": PLOT_LEFT,
+    "right": PLOT_RIGHT,
+    "bottom": PLOT_BOTTOM,
+    "year_y": YEAR_BASELINE,
+    "ticks": [(t, y_of(t)) for t in (0, 50, 100)],
+}
 
 
 def _dashboard_context(area: Area, period: int, *, scope: Area | None) -> dict[str, Any]:
@@ -48,6 +81,8 @@ def _dashboard_context(area: Area, period: int, *, scope: Area | None) -> dict[s
         "computed_at": stored.computed_at if stored else None,
         "children": child_rows(area, period),
         "trail": trail,
+        "trend": trend(area, period),
+        "geometry": TREND_GEOMETRY,
     }
 
 

@@ -67,3 +67,79 @@ def test_api_envelopes(client, tree, make_person, course, default_framework):
     assert body["ok"] is False and body["error"]["code"] == 400
     response = client.get("/api/v1/indicators?area=NOPE")
     assert response.status_code == 404 and response.get_json()["ok"] is False
+
+
+def test_dashboard_trend_shows_each_year_with_stored_figures_and_the_targets(
+    client, tree, make_person, make_user, default_framework
+):
+    from lms.indicators.models import AreaIndicator
+
+    _district_with_figures(tree, make_person)
+    # an earlier year with figures for the district, and one for another area only
+    db.session.add(AreaIndicator(area_id=tree["D"].id, period=2024, i1_num=3, i1_den=4, i4_num=1, i4_den=3))
+    db.session.add(AreaIndicator(area_id=tree["A"].id, period=2023, i1_num=1, i1_den=1))
+    db.session.commit()
+    make_user("officer", area=tree["D"], login="canbo.huyen@example.vn")
+    sign_in(client, "canbo.huyen@example.vn")
+    html = client.get("/dashboard?period=2026").get_data(as_text=True)
+    assert "Xu hướng qua các năm" in html
+    trend = html.split("Xu hướng qua các năm", 1)[1].split("Số lượng", 1)[0]
+    assert trend.count('class="trend-chart"') == 5
+    assert '<th scope="row">2024</th>' in trend and '<th scope="row">2026</th>' in trend
+    assert '<th scope="row">2023</th>' not in trend and '<th scope="row">2025</th>' not in trend
+    assert trend.index(">2024<") < trend.index(">2026<")
+    # I1 in 2024: 3/4 = 75%, a bar 75 units high; I4: 1/3 = 33.3%; I2 has no denominator: no bar
+    assert "I1 theo năm: 2024: 75%" in trend
+    assert "I4 theo năm: 2024: 33,3%" in trend
+    assert "I2 theo năm: 2024: —" in trend
+    assert 'height="75.0"' in trend
+    # the targets, as lines and in the table
+    assert trend.count("trend-target-2025") == 5 and trend.count("trend-target-2030") == 5
+    assert "I1 theo năm: 2024: 75%; 2026: " in trend and "; chỉ tiêu 2025: 100%, 2030: 100%" in trend
+    assert "chỉ tiêu 2025: 40%, 2030: 60%" in trend  # I2
+    assert "style=" not in html
+    # the commune shows its own years, not the district's
+    html = client.get("/dashboard?area=A&period=2026").get_data(as_text=True)
+    trend = html.split("Xu hướng qua các năm", 1)[1].split("Số lượng", 1)[0]
+    assert '<th scope="row">2023</th>' in trend and '<th scope="row">2024</th>' not in trend
+
+
+def test_dashboard_without_stored_figures_has_no_trend(client, tree, make_user, default_framework):
+    make_user("officer", area=tree["D"], login="canbo.huyen@example.vn")
+    sign_in(client, "canbo.huyen@example.vn")
+    html = client.get("/dashboard?period=2026").get_data(as_text=True)
+    assert "Chưa có số liệu cho kỳ đánh giá này." in html
+    assert "Xu hướng qua các năm" not in html
+
+
+def test_trend_geometry_follows_the_values_and_targets():
+    from types import SimpleNamespace
+
+    from lms.indicators.charts import PLOT_BOTTOM, trend_charts, y_of
+
+    definitions = [{"code": "I1", "name": "I1", "targets": {2025: 60, 2030: 90}}]
+    zero = {f"i{n}_{p}": 0 for n in range(1, 6) for p in ("num", "den")}
+    rows = [
+        SimpleNamespace(period=2025, **{**zero, "i1_num": 1, "i1_den": 2}),
+        SimpleNamespace(period=2026, **{**zero, "i1_num": 0, "i1_den": 0}),
+    ]
+    (chart,) = trend_charts(definitions, rows, 2026)
+    first, second = chart.points
+    assert (first.value, first.bar_height, first.bar_y, first.current) == (50.0, 50.0, PLOT_BOTTOM - 50, False)
+    assert second.value is None and second.current
+    assert first.x < second.x
+    assert chart.y_2025 == y_of(60) and chart.y_2030 == y_of(90) and chart.y_2030 < chart.y_2025
+
+
+def test_fast_number_format_matches_babel():
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    from lms.web import format_number
+
+    values = [0, 1, 7.5, 0.005, 0.015, 0.025, 99.995, 1234.5, 1234567.891, -1234.565, Decimal("12.345"), "7.10"]
+    for value in values:
+        for locale in ("vi", "en"):
+            assert format_number(value, locale) == format_decimal(Decimal(str(value)), "#,##0.##", locale=locale)
+    assert format_number(1234567.5, "vi") == "1.234.567,5"
