@@ -199,6 +199,10 @@ def indicators_command(period: int, area_code: str, fmt: str) -> None:
         click.echo(f"{code}: {ind['numerator']}/{ind['denominator']} = {value} ({targets})")
     for key, n in data["counts"].items():
         click.echo(f"{key}: {n}")
+    if "successors" in data:  # a closed area: the union of its successors (lms.indicators.former)
+        click.echo(f"closed area: sum of its successors {', '.join(s['area'] for s in data['successors'])}")
+    if data.get("exists") is False:
+        click.echo(f"the area did not exist at the end of {period}")
 
 
 @click.command("drain")
@@ -268,7 +272,10 @@ def poke_worker() -> None:
 
 def register(app: Flask) -> None:
     """Attach the commands to the app."""
+    from lms.areas.cli import areas_cli
+
     for command in (
+        areas_cli,
         import_command,
         framework_cli,
         recompute_command,

@@ -121,3 +121,6 @@ def rerun(batch_id: int):  # type: ignore[no-untyped-def]
     poke_worker()
     flash(_("Đã đưa lô này vào hàng đợi tính toán lại."), "success")
     return redirect(url_for(".recompute_health"))
+
+
+from lms.admin import areas as _areas  # noqa: E402,F401  (area reorganisation routes on this blueprint)

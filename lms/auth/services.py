@@ -146,7 +146,9 @@ def officer_area() -> Area:
     """Return the area an officer (or admin: the root) may act on, else 403."""
     user = require_role("officer", "admin")
     if user.role == "admin":
-        root = db.session.scalar(sa.select(Area).where(Area.parent_id.is_(None)).order_by(Area.id).limit(1))
+        root = db.session.scalar(
+            sa.select(Area).where(Area.parent_id.is_(None), Area.valid_to.is_(None)).order_by(Area.id).limit(1)
+        )
         if root is None:
             abort(404)
         return root

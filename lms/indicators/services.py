@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql import Select
 
+from lms.areas.history import closure_at, former_members, member_area_at, reorganised, valid_at, year_end
 from lms.areas.models import Area
 from lms.criteria.engine import CompiledFramework, flag, holders
 from lms.criteria.models import GroupResult, PersonResult
@@ -42,9 +43,15 @@ def _row(area_id: Any, **figures: Any) -> list[Any]:
     ]
 
 
-def contributions(fw: CompiledFramework, areas: Select[Any]) -> Select[Any]:
-    """Return one row of figures per area in `areas` for what attaches directly to it."""
+def contributions(fw: CompiledFramework, areas: Select[Any], *, as_of: bool = False) -> Select[Any]:
+    """Return one row of figures per area in `areas` for what attaches directly to it.
+
+    With as_of, clans and units count where they were registered at the end of the year (they move
+    when their area is merged or dissolved: lms.areas.reorg).
+    """
     period = fw.period
+    clan_area = member_area_at("clan", clan.c.id, clan.c.area_id, period) if as_of else clan.c.area_id
+    unit_area = member_area_at("unit", unit.c.id, unit.c.area_id, period) if as_of else unit.c.area_id
     held = holders(period).subquery("held")
     fam_ok = _attained("family", period, "fam_ok")
     clan_ok = _attained("clan", period, "clan_ok")
@@ -94,23 +101,23 @@ def contributions(fw: CompiledFramework, areas: Select[Any]) -> Select[Any]:
         .where(area.c.id.in_(areas))
     )
     clans = (
-        sa.select(*_row(clan.c.area_id, clans_attained=sa.literal(1)))
+        sa.select(*_row(clan_area, clans_attained=sa.literal(1)))
         .join_from(clan, clan_ok, clan_ok.c.subject_id == clan.c.id)
-        .where(clan.c.area_id.in_(areas))
+        .where(clan_area.in_(areas))
     )
     units = (
-        sa.select(*_row(unit.c.area_id, units_attained=sa.literal(1)))
+        sa.select(*_row(unit_area, units_attained=sa.literal(1)))
         .join_from(unit, unit_ok, unit_ok.c.subject_id == unit.c.id)
-        .where(unit.c.area_id.in_(areas))
+        .where(unit_area.in_(areas))
     )
     officials = (
-        sa.select(*_row(unit.c.area_id, i3_den=sa.literal(1), i3_num=flag(is_holder)))
+        sa.select(*_row(unit_area, i3_den=sa.literal(1), i3_num=flag(is_holder)))
         .select_from(
             person.join(unit, unit.c.id == person.c.unit_id)
             .join(unit_ok, unit_ok.c.subject_id == unit.c.id)
             .outerjoin(held, held.c.person_id == person.c.id)
         )
-        .where(person.c.is_official.is_(True), unit.c.level.in_(("commune", "district")), unit.c.area_id.in_(areas))
+        .where(person.c.is_official.is_(True), unit.c.level.in_(("commune", "district")), unit_area.in_(areas))
     )
     parts = sa.union_all(people, families, villages, clans, units, officials).subquery("parts")
     return sa.select(parts.c.area_id, *(sa.func.sum(parts.c[c]).label(c) for c in FIGURE_COLUMNS)).group_by(
@@ -126,6 +133,9 @@ def ancestors_of(areas: Select[Any]) -> Select[Any]:
 
 def refresh(conn: sa.Connection, fw: CompiledFramework, areas: Select[Any]) -> None:
     """Recompute the contributions of `areas`, then the rolled-up figures of them and their ancestors."""
+    if reorganised(conn):
+        refresh_as_of(conn, fw, areas)
+        return
     period = fw.period
     now = utcnow()
     conn.execute(contribution.delete().where(contribution.c.period == period, contribution.c.area_id.in_(areas)))
@@ -163,6 +173,52 @@ def refresh(conn: sa.Connection, fw: CompiledFramework, areas: Select[Any]) -> N
     conn.execute(indicator.insert().from_select(["area_id", "period", *FIGURE_COLUMNS, "computed_at"], rolled))
 
 
+def refresh_as_of(conn: sa.Connection, fw: CompiledFramework, areas: Select[Any]) -> None:
+    """`refresh` once areas have been reorganised: contributions count clans and units where they were
+    registered in the year, and figures roll up over the tree as it stood at the end of the year
+    (lms.areas.history), so earlier years keep their figures on the areas of that time."""
+    period = fw.period
+    now = utcnow()
+    moved = former_members(areas, period, clan, unit)
+    areas = sa.select(sa.union(areas, sa.select(moved.c.area_id)).subquery().c[0])
+    conn.execute(contribution.delete().where(contribution.c.period == period, contribution.c.area_id.in_(areas)))
+    contrib = contributions(fw, areas, as_of=True).subquery("contrib")
+    conn.execute(
+        contribution.insert().from_select(
+            ["area_id", "period", *FIGURE_COLUMNS, "computed_at"],
+            sa.select(
+                contrib.c.area_id,
+                sa.literal(period),
+                *(contrib.c[c] for c in FIGURE_COLUMNS),
+                sa.literal(now, sa.DateTime(timezone=True)),
+            ),
+        )
+    )
+    tree = closure_at(period)
+    targets = sa.select(tree.c.ancestor).where(tree.c.descendant.in_(areas)).distinct()
+    absent = sa.select(area.c.id).where(area.c.id.in_(areas), sa.not_(valid_at(area, year_end(period))))
+    conn.execute(
+        indicator.delete().where(
+            indicator.c.period == period, sa.or_(indicator.c.area_id.in_(targets), indicator.c.area_id.in_(absent))
+        )
+    )
+    tree = closure_at(period)
+    wanted = sa.select(tree.c.ancestor).where(tree.c.descendant.in_(areas)).distinct().subquery("wanted")
+    c = contribution.alias("c")
+    rolled = (
+        sa.select(
+            tree.c.ancestor,
+            sa.literal(period),
+            *(sa.func.coalesce(sa.func.sum(c.c[col]), 0) for col in FIGURE_COLUMNS),
+            sa.literal(now, sa.DateTime(timezone=True)),
+        )
+        .select_from(tree.outerjoin(c, sa.and_(c.c.area_id == tree.c.descendant, c.c.period == period)))
+        .where(tree.c.ancestor.in_(sa.select(wanted.c.ancestor)))
+        .group_by(tree.c.ancestor)
+    )
+    conn.execute(indicator.insert().from_select(["area_id", "period", *FIGURE_COLUMNS, "computed_at"], rolled))
+
+
 def indicator_value(numerator: int, denominator: int) -> float | None:
     """Return the percentage with one decimal (half up), or None for an empty denominator."""
     if not denominator:
@@ -195,8 +251,12 @@ def report(area_code: str, area_id: int, period: int) -> dict[str, Any]:
     from lms.indicators.definitions import definitions
     from lms.indicators.models import COUNT_COLUMNS
 
-    row = figures(area_id, period)
+    row: Any = figures(area_id, period)
     out: dict[str, Any] = {"area": area_code, "period": period, "indicators": {}, "counts": {}}
+    if row is None and reorganised():  # a closed area: its successors' figures (lms.indicators.former)
+        from lms.indicators.former import former_figures
+
+        row = former_figures(area_id, period, out)
     for d in definitions():
         code = d["code"]
         num = getattr(row, f"{code.lower()}_num") if row else 0

@@ -11,6 +11,7 @@ from lms.auth.services import officer_area, require_area
 from lms.extensions import db
 from lms.indicators.charts import HEIGHT, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, WIDTH, YEAR_BASELINE, trend_charts, y_of
 from lms.indicators.definitions import definitions
+from lms.indicators.former import year_tree
 from lms.indicators.models import AreaIndicator
 from lms.indicators.services import figures, history, report
 from lms.web import localized, period_arg, period_choices, text_arg
@@ -98,9 +99,10 @@ def dashboard():  # type: ignore[no-untyped-def]
             abort(404)
         require_area(found)
         area = found
-    return render_template(
-        "indicators/dashboard.html", scope=scope, **_dashboard_context(area, period_arg(), scope=scope)
-    )
+    period = period_arg()
+    context = _dashboard_context(area, period, scope=scope)
+    context.update(year_tree(area, period, scope))  # the tree of that year, once areas were reorganised
+    return render_template("indicators/dashboard.html", scope=scope, **context)
 
 
 def public_area(code: str | None) -> Area:
@@ -111,9 +113,10 @@ def public_area(code: str | None) -> Area:
         if found is None or found.level not in PUBLIC_LEVELS:
             abort(404)
         return found
-    found = db.session.scalar(sa.select(Area).where(Area.level == "district").order_by(Area.path).limit(1))
+    current = Area.valid_to.is_(None)
+    found = db.session.scalar(sa.select(Area).where(Area.level == "district", current).order_by(Area.path).limit(1))
     if found is None:
-        found = db.session.scalar(sa.select(Area).where(Area.parent_id.is_(None)).order_by(Area.id).limit(1))
+        found = db.session.scalar(sa.select(Area).where(Area.parent_id.is_(None), current).order_by(Area.id).limit(1))
     if found is None:
         abort(404)
     return found
@@ -123,7 +126,9 @@ def public_area(code: str | None) -> Area:
 def stats():  # type: ignore[no-untyped-def]
     """Show the public, aggregated statistics of the district (no personal data)."""
     area = public_area(text_arg("area", 64))
-    context = _dashboard_context(area, period_arg(), scope=None)
+    period = period_arg()
+    context = _dashboard_context(area, period, scope=None)
+    context.update(year_tree(area, period, None))
     context["children"] = [c for c in context["children"] if c["area"].level in PUBLIC_LEVELS]
     context["trail"] = [a for a in context["trail"] if a.level in PUBLIC_LEVELS]
     return render_template("indicators/stats.html", **context)

@@ -76,7 +76,17 @@ def _figures(area: Area, parent_name: str, row: AreaIndicator | None) -> AreaFig
 
 
 def areas_by_level(root: Area, period: int) -> dict[str, list[AreaFigures]]:
-    """Return the root and every area below it with its stored figures, grouped by level (one query)."""
+    """Return the root and every area below it with its stored figures, grouped by level (one query).
+    Once areas were reorganised: the areas of that year's tree (lms.indicators.former)."""
+    from lms.areas.history import reorganised
+
+    if reorganised():
+        from lms.indicators.former import areas_in_year
+
+        by_level: dict[str, list[AreaFigures]] = {level: [] for level in LEVELS}
+        for found, parent_name, figures in areas_in_year(root, period):
+            by_level.setdefault(found.level, []).append(_figures(found, parent_name, figures))
+        return {level: items for level, items in by_level.items() if items}
     parent = aliased(Area)
     rows = db.session.execute(
         sa.select(Area, parent.name, AreaIndicator)

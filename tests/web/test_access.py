@@ -127,6 +127,8 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "admin.export_framework": ("/admin/frameworks/{framework}.yaml", ADMIN_ONLY),
     "admin.recompute_health": ("/admin/recompute", ADMIN_ONLY),
     "admin.rerun": ("/admin/recompute/failed/999/rerun", ADMIN_ONLY),
+    "admin.areas": ("/admin/areas", ADMIN_ONLY),
+    "admin.reorganise": ("/admin/areas/merge", ADMIN_ONLY),
     "sessions.index": ("/sessions", SIGNED_IN),
     "sessions.new": ("/sessions/new", TRAINER_ONLY),
     "sessions.show": ("/sessions/{session}", SESSION_VIEWERS),
