@@ -40,7 +40,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.generate import CATALOGUE, CODE_ROOT, ROOT, conninfo, database_name, generate
+from bench.generate import CATALOGUE, CODE_ROOT, ROOT, conninfo, database_name, flask, generate
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "RESULTS.md"
@@ -362,6 +362,7 @@ def main(argv: list[str] | None = None) -> None:
     log(f"engine: {version}")
     run_started = time.perf_counter()
     if args.reuse and loaded(url):
+        flask(url, "db", "upgrade")  # the schema of the code under test (a no-op when it is current)
         log(f"reusing {database_name(url)}")
     else:
         t = time.perf_counter()
