@@ -131,15 +131,13 @@ def ancestors_of(areas: Select[Any]) -> Select[Any]:
     return sa.select(area.c.id).where(sa.exists().where(below.c.id.in_(areas), below.c.path.startswith(area.c.path)))
 
 
-def refresh(conn: sa.Connection, fw: CompiledFramework, areas: Select[Any]) -> None:
-    """Recompute the contributions of `areas`, then the rolled-up figures of them and their ancestors."""
-    if reorganised(conn):
-        refresh_as_of(conn, fw, areas)
-        return
+def _store_contributions(
+    conn: sa.Connection, fw: CompiledFramework, areas: Select[Any], now: Any, *, as_of: bool = False
+) -> None:
+    """Replace the year's contributions of `areas` (what attaches directly to each)."""
     period = fw.period
-    now = utcnow()
     conn.execute(contribution.delete().where(contribution.c.period == period, contribution.c.area_id.in_(areas)))
-    contrib = contributions(fw, areas).subquery("contrib")
+    contrib = contributions(fw, areas, as_of=as_of).subquery("contrib")
     conn.execute(
         contribution.insert().from_select(
             ["area_id", "period", *FIGURE_COLUMNS, "computed_at"],
@@ -151,6 +149,16 @@ def refresh(conn: sa.Connection, fw: CompiledFramework, areas: Select[Any]) -> N
             ),
         )
     )
+
+
+def refresh(conn: sa.Connection, fw: CompiledFramework, areas: Select[Any]) -> None:
+    """Recompute the contributions of `areas`, then the rolled-up figures of them and their ancestors."""
+    if reorganised(conn):
+        refresh_as_of(conn, fw, areas)
+        return
+    period = fw.period
+    now = utcnow()
+    _store_contributions(conn, fw, areas, now)
     targets = ancestors_of(areas)
     conn.execute(indicator.delete().where(indicator.c.period == period, indicator.c.area_id.in_(targets)))
     below = area.alias("below")
@@ -181,19 +189,7 @@ def refresh_as_of(conn: sa.Connection, fw: CompiledFramework, areas: Select[Any]
     now = utcnow()
     moved = former_members(areas, period, clan, unit)
     areas = sa.select(sa.union(areas, sa.select(moved.c.area_id)).subquery().c[0])
-    conn.execute(contribution.delete().where(contribution.c.period == period, contribution.c.area_id.in_(areas)))
-    contrib = contributions(fw, areas, as_of=True).subquery("contrib")
-    conn.execute(
-        contribution.insert().from_select(
-            ["area_id", "period", *FIGURE_COLUMNS, "computed_at"],
-            sa.select(
-                contrib.c.area_id,
-                sa.literal(period),
-                *(contrib.c[c] for c in FIGURE_COLUMNS),
-                sa.literal(now, sa.DateTime(timezone=True)),
-            ),
-        )
-    )
+    _store_contributions(conn, fw, areas, now, as_of=True)
     tree = closure_at(period)
     targets = sa.select(tree.c.ancestor).where(tree.c.descendant.in_(areas)).distinct()
     absent = sa.select(area.c.id).where(area.c.id.in_(areas), sa.not_(valid_at(area, year_end(period))))
