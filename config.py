@@ -40,6 +40,9 @@ class Config:
     # seconds before an unacknowledged task is redelivered (longer than the longest task)
     CELERY_VISIBILITY_TIMEOUT = int(_env("CELERY_VISIBILITY_TIMEOUT", "1800"))
     DRAIN_INTERVAL_SECONDS = 3.0
+    # rendered pages keyed by their data version (lms.pagecache): in-process unless production sets Redis
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 600
     DEFAULT_FRAMEWORK_FILE = _env(
         "DEFAULT_FRAMEWORK_FILE", str(BASE_DIR / "lms" / "criteria" / "data" / "criteria-default.yaml")
     )
@@ -99,6 +102,8 @@ class ProductionConfig(Config):
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
         self.REDIS_URL = os.environ["REDIS_URL"]
+        self.CACHE_TYPE = "RedisCache"
+        self.CACHE_REDIS_URL = os.environ["REDIS_URL"]
 
 
 CONFIGS = {

@@ -29,6 +29,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     celery_init_app(app)
+    from lms import pagecache
+
+    pagecache.init_app(app)
 
     from lms.auth.services import load_user
 

@@ -7,6 +7,7 @@ from flask import Flask
 
 from courses.catalogue.models import Course, Enrolment, Lesson, LessonProgress
 from courses.catalogue.services import catalogue, percent_done, quiz_requirement
+from courses.catalogue.versions import version_parts
 from lms.extensions import db
 
 
@@ -99,5 +100,6 @@ def install(app: Flask) -> None:
         "enrolments_of": enrolments_of,
         "courses_by_code": courses_by_code,
         "suggestions": suggestions,
+        "version_parts": version_parts,
     }
     app.extensions["course_catalogue"] = catalogue_page

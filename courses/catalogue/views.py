@@ -31,10 +31,12 @@ from courses.catalogue.services import (
     next_lesson,
     progress,
 )
+from courses.catalogue.versions import course_version_stmt
 from courses.quizzes.services import quiz_status
 from lms.auth.services import require_role
 from lms.cli import poke_worker
 from lms.extensions import db
+from lms.pagecache import cached_page, version_of
 from lms.people.models import Person
 from lms.uploads.services import path_of, send_upload
 from lms.web import text_arg
@@ -120,21 +122,31 @@ def index():  # type: ignore[no-untyped-def]
 @bp.get("/courses/<code>")
 def course(code: str):  # type: ignore[no-untyped-def]
     """Show a course: description, lessons by module (ticked when done), progress, quiz and next step."""
-    found = _course_or_404(code)
-    person = _viewer_person()
-    enrolment = enrolment_of(person, found) if person is not None else None
-    return render_template(
-        "catalogue/course.html",
-        course=found,
-        enrolment=enrolment,
-        done=done_lessons(enrolment) if enrolment else set(),
-        progress=progress(enrolment) if enrolment else None,
-        resume=next_lesson(enrolment) if enrolment else None,
-        quiz=quiz_status(found, enrolment),
-        can_enrol=person is not None and enrolment is None,
-        enrol_form=EnrolForm(),
-        leave_form=LeaveForm(),
-    )
+    if "\x00" in code or len(code) > 64:
+        abort(404)
+    viewer = current_user.person_id if current_user.is_authenticated and current_user.role == "citizen" else None
+    version = version_of(course_version_stmt(), code=code, person_id=viewer or 0)
+    if version[0] is None:  # no published course with this code
+        abort(404)
+
+    def render() -> str:
+        found = _course_or_404(code)
+        person = _viewer_person()
+        enrolment = enrolment_of(person, found) if person is not None else None
+        return render_template(
+            "catalogue/course.html",
+            course=found,
+            enrolment=enrolment,
+            done=done_lessons(enrolment) if enrolment else set(),
+            progress=progress(enrolment) if enrolment else None,
+            resume=next_lesson(enrolment) if enrolment else None,
+            quiz=quiz_status(found, enrolment),
+            can_enrol=person is not None and enrolment is None,
+            enrol_form=EnrolForm(),
+            leave_form=LeaveForm(),
+        )
+
+    return cached_page("course", version, render)
 
 
 @bp.get("/courses/<code>/cover")

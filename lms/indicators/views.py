@@ -1,5 +1,6 @@
 """Dashboards: indicators I1–I5 of an area against the 2025 and 2030 targets, with drill-down."""
 
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -7,13 +8,14 @@ from flask import Blueprint, abort, render_template
 
 from lms.areas.models import Area
 from lms.areas.services import area_by_code, breadcrumbs, children, within
-from lms.auth.services import officer_area, require_area
+from lms.auth.services import officer_area, require_area, require_role
 from lms.extensions import db
 from lms.indicators.charts import HEIGHT, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, WIDTH, YEAR_BASELINE, trend_charts, y_of
 from lms.indicators.definitions import definitions
 from lms.indicators.former import year_tree
 from lms.indicators.models import AreaIndicator
 from lms.indicators.services import figures, history, report
+from lms.pagecache import cached_page, site_parts, site_version, version_of
 from lms.web import localized, period_arg, period_choices, text_arg
 
 bp = Blueprint("indicators", __name__)
@@ -87,22 +89,64 @@ def _dashboard_context(area: Area, period: int, *, scope: Area | None) -> dict[s
     }
 
 
+@cache
+def _dashboard_version_stmt() -> sa.Select[Any]:
+    ai, area_id = AreaIndicator, sa.bindparam("area_id")
+    return sa.select(
+        sa.select(sa.func.max(ai.computed_at)).where(ai.area_id == area_id).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(ai).where(ai.area_id == area_id).scalar_subquery(),
+        sa.select(Area.valid_to).where(Area.id == area_id).scalar_subquery(),
+        sa.select(sa.func.count(Area.id)).where(Area.parent_id == area_id).scalar_subquery(),
+        sa.select(sa.func.max(Area.id)).where(Area.parent_id == area_id).scalar_subquery(),
+        *site_parts(),
+    )
+
+
+def dashboard_version(area_id: int) -> tuple[Any, ...] | None:
+    """Return the version of an area's dashboard (None: not cacheable, the area is closed).
+
+    Every recompute below the area rewrites the area's own figures (lms.indicators.services.refresh:
+    the area and all its ancestors, with a new computed_at), so the latest computed_at and the number
+    of years stored cover its figures, its children's (rewritten in the same statement) and its trend.
+    """
+    row = version_of(_dashboard_version_stmt(), area_id=area_id)
+    if row[2] is not None:  # a closed area shows its successors' figures: rendered every time
+        return None
+    return row + site_version()
+
+
 @bp.get("/dashboard")
 def dashboard():  # type: ignore[no-untyped-def]
     """Show the indicators of the officer's area (or an area inside it) for a year."""
-    scope = officer_area()
-    area = scope
+    user = require_role("officer", "admin")
     code = text_arg("area", 64)
-    if code:
-        found = area_by_code(code)
-        if found is None:
-            abort(404)
-        require_area(found)
-        area = found
+    if user.role == "officer" and not code:
+        if user.area_id is None:
+            abort(403)
+        area_id = scope_id = user.area_id  # the officer's own area: nothing to load before the cache
+    else:
+        scope = officer_area()
+        area = scope
+        if code:
+            found = area_by_code(code)
+            if found is None:
+                abort(404)
+            require_area(found)
+            area = found
+        area_id, scope_id = area.id, scope.id
     period = period_arg()
-    context = _dashboard_context(area, period, scope=scope)
-    context.update(year_tree(area, period, scope))  # the tree of that year, once areas were reorganised
-    return render_template("indicators/dashboard.html", scope=scope, **context)
+
+    def render() -> str:
+        scope = officer_area()
+        area = db.session.get(Area, area_id)
+        context = _dashboard_context(area, period, scope=scope)
+        context.update(year_tree(area, period, scope))  # the tree of that year, once areas were reorganised
+        return render_template("indicators/dashboard.html", scope=scope, **context)
+
+    version = dashboard_version(area_id)
+    if version is None:
+        return render()
+    return cached_page("dashboard", (scope_id, area_id, period, *version), render)
 
 
 def public_area(code: str | None) -> Area:
@@ -127,8 +171,15 @@ def stats():  # type: ignore[no-untyped-def]
     """Show the public, aggregated statistics of the district (no personal data)."""
     area = public_area(text_arg("area", 64))
     period = period_arg()
-    context = _dashboard_context(area, period, scope=None)
-    context.update(year_tree(area, period, None))
-    context["children"] = [c for c in context["children"] if c["area"].level in PUBLIC_LEVELS]
-    context["trail"] = [a for a in context["trail"] if a.level in PUBLIC_LEVELS]
-    return render_template("indicators/stats.html", **context)
+
+    def render() -> str:
+        context = _dashboard_context(area, period, scope=None)
+        context.update(year_tree(area, period, None))
+        context["children"] = [c for c in context["children"] if c["area"].level in PUBLIC_LEVELS]
+        context["trail"] = [a for a in context["trail"] if a.level in PUBLIC_LEVELS]
+        return render_template("indicators/stats.html", **context)
+
+    version = dashboard_version(area.id)
+    if version is None:
+        return render()
+    return cached_page("stats", (area.id, period, *version), render)

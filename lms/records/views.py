@@ -1,28 +1,91 @@
 """The citizen's learning record (sổ học tập): points per criterion, evidence, what is missing."""
 
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
 
 from lms.auth.services import require_role
 from lms.criteria.explain import explain_person
-from lms.records.services import record_context
+from lms.criteria.models import PersonItemScore, PersonResult
+from lms.evidence.models import Evidence
+from lms.extensions import db
+from lms.pagecache import cached_page, site_parts, site_version, version_of
+from lms.people.models import Person
+from lms.records.services import learning, record_context
+from lms.titles.models import Award
 from lms.web import period_arg, period_choices
 
 bp = Blueprint("records", __name__)
+
+
+@cache
+def _record_version_stmt(learning_parts: Any) -> sa.Select[Any]:
+    pid, period = sa.bindparam("person_id"), sa.bindparam("period")
+    person = Person.id == pid
+    result = sa.and_(PersonResult.person_id == pid, PersonResult.period == period)
+    scores = sa.and_(PersonItemScore.person_id == pid, PersonItemScore.period == period)
+    award = sa.and_(Award.person_id == pid, Award.period == period)
+    evidence = Evidence.person_id == pid
+    parts = [
+        *(sa.select(c).where(person).scalar_subquery() for c in (Person.full_name, Person.village_id)),
+        *(sa.select(c).where(person).scalar_subquery() for c in (Person.group, Person.is_official, Person.unit_id)),
+        *(
+            sa.select(c).where(result).scalar_subquery()
+            for c in (PersonResult.total, PersonResult.threshold, PersonResult.eligible, PersonResult.audience)
+        ),
+        sa.select(
+            sa.func.aggregate_strings(PersonItemScore.item_code + ":" + sa.cast(PersonItemScore.points, sa.String), ",")
+        )
+        .where(scores)
+        .scalar_subquery(),
+        *(
+            sa.select(f).where(evidence).scalar_subquery()
+            for f in (
+                sa.func.count(Evidence.id),
+                sa.func.max(Evidence.id),
+                sa.func.sum(Evidence.hours),
+                sa.func.sum(Evidence.points),
+            )
+        ),
+        *(
+            sa.select(f).where(award).scalar_subquery()
+            for f in (sa.func.count(Award.id), sa.func.max(Award.id), sa.func.max(Award.revoked_at))
+        ),
+        *(learning_parts(pid) if learning_parts else ()),
+        *site_parts(),
+    ]
+    return sa.select(*parts)
+
+
+def record_version(person_id: int, period: int) -> tuple[Any, ...]:
+    """Return what the record page shows, as a version: the person, their result and item scores for the
+    year, their evidence, the award decisions, their enrolments and progress (from the learning side)
+    and the catalogue, the frameworks and the area flags — one statement of indexed lookups."""
+    stmt = _record_version_stmt(learning().get("version_parts"))
+    return version_of(stmt, person_id=person_id, period=period) + site_version()
 
 
 @bp.get("/record")
 def record():  # type: ignore[no-untyped-def]
     """Show the logged-in citizen's learning record for a year."""
     user = require_role("citizen")
-    if user.person is None:
+    if user.person_id is None:
         abort(403)
+    person_id = user.person_id
     period = period_arg()
-    explanation = explain_person(user.person.id, period)
-    return render_template(
-        "records/record.html",
-        person=user.person,
-        period=period,
-        periods=period_choices(period),
-        explanation=explanation,
-        **record_context(user.person.id, explanation),
-    )
+
+    def render() -> str:
+        person = db.session.get(Person, person_id)
+        explanation = explain_person(person_id, period)
+        return render_template(
+            "records/record.html",
+            person=person,
+            period=period,
+            periods=period_choices(period),
+            explanation=explanation,
+            **record_context(person_id, explanation),
+        )
+
+    return cached_page("record", (person_id, period, *record_version(person_id, period)), render)
