@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
+from flask_babel import format_datetime, pgettext
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -283,7 +283,11 @@ def report_workbook(root: Area, period: int) -> bytes:
     for d in definitions():
         ind = own.indicators[d["code"]] if own else {}
         value = ind.get("value")
-        verdict = "" if value is None else (_("Đạt") if value >= ind["target_2025"] else _("Chưa đạt"))
+        verdict = (
+            ""
+            if value is None
+            else (pgettext("target", "Đạt") if value >= ind["target_2025"] else pgettext("target", "Chưa đạt"))
+        )
         summary.append(
             [
                 d["code"],

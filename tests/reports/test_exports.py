@@ -180,3 +180,26 @@ def test_exports_page_lists_the_forms(client, tree, holders, officer_a):
     html = client.get(f"/officer/reports?period={PERIOD}").get_data(as_text=True)
     assert "Tải Excel (XLSX)" in html and "Kèm số điện thoại và email" in html and "Tính toán lại" in html
     assert _export(client, "/officer/reports/indicators.xlsx", {"period": "1800"}).status_code == 302
+
+
+def test_report_verdict_column_in_both_languages_says_met_not_passed(client, tree, holders, make_user):
+    """Against a target, "Đạt" is "Met" in English (a quiz's "Đạt" is "Passed": another context)."""
+    make_user("officer", area=tree["D"], login="huyen@example.vn")
+    sign_in(client, "huyen@example.vn")
+    expected = report("D", tree["D"].id, PERIOD)["indicators"]
+    assert any(ind["value"] is not None for ind in expected.values()), "some indicator must have a value"
+
+    def verdicts() -> dict:
+        response = _export(client, "/officer/reports/indicators.xlsx", {"area": "D"})
+        sheet = openpyxl.load_workbook(io.BytesIO(response.data)).worksheets[0]
+        return {row[0]: row[7] for row in sheet.iter_rows(min_row=5, max_row=9, values_only=True)}
+
+    def wanted(met: str, not_met: str) -> dict:
+        return {
+            code: (None if ind["value"] is None else met if ind["value"] >= ind["target_2025"] else not_met)
+            for code, ind in expected.items()
+        }
+
+    assert {k: v or None for k, v in verdicts().items()} == wanted("Đạt", "Chưa đạt")
+    client.get("/lang/en")
+    assert {k: v or None for k, v in verdicts().items()} == wanted("Met", "Not met")
