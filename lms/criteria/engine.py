@@ -347,8 +347,12 @@ def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any
     """Recompute item scores and results of the persons (closed over families) for the year."""
     scored, codes = scored_people(fw, persons)
     pis = PersonItemScore.__table__
+    lo, hi = id_bounds(persons)
     for t in (pis, person_result):
-        conn.execute(t.delete().where(t.c.period == fw.period, t.c.person_id.in_(persons)))
+        # the id bounds let the delete read the scope's range of the primary key, not the whole year
+        conn.execute(
+            t.delete().where(t.c.period == fw.period, t.c.person_id.in_(persons), t.c.person_id.between(lo, hi))
+        )
     rows = sa.union_all(
         *(
             sa.select(scored.c.person_id, sa.literal(fw.period), sa.literal(code), scored.c[f"i{n}"])
@@ -492,8 +496,13 @@ def score_groups(conn: sa.Connection, fw: CompiledFramework, kind: str, groups: 
     total = sum((per_item.c[f"i{i}"] for i in range(len(codes))), start=_num(0))
     scored = sa.select(per_item, total.label("total")).cte("gscored")
     gis = GroupItemScore.__table__
+    lo, hi = id_bounds(groups)
     for t in (gis, group_result):
-        conn.execute(t.delete().where(t.c.kind == kind, t.c.period == period, t.c.subject_id.in_(groups)))
+        conn.execute(
+            t.delete().where(
+                t.c.kind == kind, t.c.period == period, t.c.subject_id.in_(groups), t.c.subject_id.between(lo, hi)
+            )
+        )
     rows = sa.union_all(
         *(
             sa.select(sa.literal(kind), scored.c.gid, sa.literal(period), sa.literal(code), scored.c[f"i{i}"])

@@ -352,8 +352,14 @@ def _commune_groups(communes: list[tuple[int, str]], step_people: int) -> list[l
     return groups
 
 
+def _year_is_empty(period: int) -> bool:
+    from lms.criteria.models import PersonResult
+
+    return not db.session.scalar(sa.select(sa.exists().where(PersonResult.period == period)))
+
+
 def _refresh_statistics(step: int) -> None:
-    """ANALYZE the result tables after steps 1, 2, 4, 8, …: a year's first full recompute fills
+    """ANALYZE the result tables after steps 1, 2, 4, 8, … of a year's first full recompute: it fills
     them from empty, and plans made on "empty" statistics nest loops over what the steps wrote."""
     if step & (step - 1) == 0 and db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.text("ANALYZE " + ", ".join(RESULT_TABLES)))
@@ -376,6 +382,7 @@ def full_recompute_chunks(
             communes_q = sa.select(area.c.id, area.c.path).where(area.c.id == root.id)
     communes = [tuple(r) for r in db.session.execute(communes_q.order_by(area.c.path)).all()]
     groups = _commune_groups(communes, current_app.config.get("RECOMPUTE_STEP_PEOPLE", 25_000))  # type: ignore[arg-type]
+    filling = _year_is_empty(period)  # else the statistics already describe a year's worth of rows
     steps: list[Callable[[], None]] = []
 
     def commune_step(number: int, paths: list[str]) -> Callable[[], None]:
@@ -388,7 +395,8 @@ def full_recompute_chunks(
                 villages=sa.select(area.c.id).where(area.c.id.in_(inside), area.c.level == "village"),
                 cascade=False,
             )
-            _refresh_statistics(number)
+            if filling:
+                _refresh_statistics(number)
 
         return step
 
