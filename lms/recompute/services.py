@@ -322,33 +322,38 @@ RESULT_TABLES = ("person_item_score", "person_result", "group_item_score", "grou
 
 
 def _commune_groups(communes: list[tuple[int, str]], step_people: int) -> list[list[str]]:
-    """Group consecutive communes (by path) into steps of about `step_people` people each.
+    """Group communes into steps of about `step_people` people each, in the order of their people's ids.
 
     Whole communes always: a step never splits one. Small steps cost a fixed overhead each; a
-    province of 1,000,000 people in 25,000-people steps is 40 steps.
+    province of 1,000,000 people in 25,000-people steps is 40 steps. Ordered by the communes' first
+    person id, a step's people lie in a narrow id range (people are created commune by commune, by
+    import or registration), which the engine's statements read as a range of their keys.
     """
     index = {path: n for n, (_id, path) in enumerate(communes)}
     people = [0] * len(communes)
+    first: list[int | None] = [None] * len(communes)
     rows = db.session.execute(
-        sa.select(area.c.path, sa.func.count(person.c.id))
+        sa.select(area.c.path, sa.func.count(person.c.id), sa.func.min(person.c.id))
         .select_from(person.join(area, area.c.id == person.c.village_id))
         .group_by(area.c.path)
     )
-    for path, count in rows:
+    for path, count, lowest in rows:
         parts = path.strip("/").split("/")
         for depth in range(len(parts), 0, -1):
             n = index.get("/" + "/".join(parts[:depth]) + "/")
             if n is not None:
                 people[n] += count
+                first[n] = lowest if first[n] is None else min(first[n], lowest)  # type: ignore[type-var]
                 break
+    order = sorted(range(len(communes)), key=lambda n: (first[n] is None, first[n] or 0, communes[n][1]))
     groups: list[list[str]] = []
     size = step_people
-    for (_id, path), count in zip(communes, people, strict=True):
+    for n in order:
         if size >= step_people:
             groups.append([])
             size = 0
-        groups[-1].append(path)
-        size += count
+        groups[-1].append(communes[n][1])
+        size += people[n]
     return groups
 
 
