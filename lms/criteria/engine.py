@@ -343,36 +343,73 @@ class _Recorder(dict):  # type: ignore[type-arg]
         return sa.literal(0)
 
 
+def write_rows(conn: sa.Connection, table: sa.Table, columns: list[str], rows: Select[Any] | Any) -> Any:
+    """Return the statement writing `rows` into `table` (whose old rows of the scope are gone, or kept).
+
+    PostgreSQL: an upsert that leaves a row alone when its values did not change, so a nightly full
+    recompute of an unchanged year writes (and bloats) nothing. SQLite: a plain insert after the
+    caller's delete of the scope.
+    """
+    if conn.dialect.name != "postgresql":
+        return table.insert().from_select(columns, rows)
+    from sqlalchemy.dialects.postgresql import insert
+
+    stmt = insert(table).from_select(columns, rows)
+    keys = [c.name for c in table.primary_key.columns]
+    values = [c for c in columns if c not in keys]
+    return stmt.on_conflict_do_update(
+        index_elements=keys,
+        set_={c: stmt.excluded[c] for c in values},
+        where=sa.tuple_(*(table.c[c] for c in values)).is_distinct_from(sa.tuple_(*(stmt.excluded[c] for c in values))),
+    )
+
+
+def clear_rows(
+    conn: sa.Connection, table: sa.Table, scope: ColumnElement[bool], key: Any, ids: Select[Any], codes: list[str]
+) -> None:
+    """Delete the scope's rows before they are written again: all of them on SQLite; on PostgreSQL
+    (which upserts) only item rows whose item is no longer in the framework. The id bounds let the
+    delete read the scope's range of the primary key, not the whole year."""
+    lo, hi = id_bounds(ids)
+    where = sa.and_(scope, key.in_(ids), key.between(lo, hi))
+    if conn.dialect.name == "postgresql":
+        if "item_code" not in table.c:
+            return
+        where = sa.and_(where, table.c.item_code.not_in(codes))
+    conn.execute(table.delete().where(where))
+
+
+PERSON_RESULT_COLUMNS = [
+    "person_id",
+    "period",
+    "audience",
+    "total",
+    "threshold",
+    "eligible",
+    "learned",
+    "has_plan",
+    "digital_level",
+    "studied_criteria",
+]
+
+
 def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any]) -> None:
     """Recompute item scores and results of the persons (closed over families) for the year."""
     scored, codes = scored_people(fw, persons)
     pis = PersonItemScore.__table__
-    lo, hi = id_bounds(persons)
     for t in (pis, person_result):
-        # the id bounds let the delete read the scope's range of the primary key, not the whole year
-        conn.execute(
-            t.delete().where(t.c.period == fw.period, t.c.person_id.in_(persons), t.c.person_id.between(lo, hi))
-        )
+        clear_rows(conn, t, t.c.period == fw.period, t.c.person_id, persons, codes)
     rows = sa.union_all(
         *(
             sa.select(scored.c.person_id, sa.literal(fw.period), sa.literal(code), scored.c[f"i{n}"])
             for n, code in enumerate(codes)
         )
     )
-    items_insert = pis.insert().from_select(["person_id", "period", "item_code", "points"], rows)
-    results_insert = person_result.insert().from_select(
-        [
-            "person_id",
-            "period",
-            "audience",
-            "total",
-            "threshold",
-            "eligible",
-            "learned",
-            "has_plan",
-            "digital_level",
-            "studied_criteria",
-        ],
+    items_insert = write_rows(conn, pis, ["person_id", "period", "item_code", "points"], rows)
+    results_insert = write_rows(
+        conn,
+        person_result,
+        PERSON_RESULT_COLUMNS,
         sa.select(
             scored.c.person_id,
             sa.literal(fw.period),
@@ -387,7 +424,7 @@ def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any
         ),
     )
     if conn.dialect.name == "postgresql":
-        # one statement: the scores are computed once and feed both inserts (a data-modifying CTE)
+        # one statement: the scores are computed once and feed both writes (a data-modifying CTE)
         conn.execute(items_insert.add_cte(results_insert.cte("written_results")))
     else:
         conn.execute(items_insert)
@@ -496,22 +533,19 @@ def score_groups(conn: sa.Connection, fw: CompiledFramework, kind: str, groups: 
     total = sum((per_item.c[f"i{i}"] for i in range(len(codes))), start=_num(0))
     scored = sa.select(per_item, total.label("total")).cte("gscored")
     gis = GroupItemScore.__table__
-    lo, hi = id_bounds(groups)
     for t in (gis, group_result):
-        conn.execute(
-            t.delete().where(
-                t.c.kind == kind, t.c.period == period, t.c.subject_id.in_(groups), t.c.subject_id.between(lo, hi)
-            )
-        )
+        clear_rows(conn, t, sa.and_(t.c.kind == kind, t.c.period == period), t.c.subject_id, groups, codes)
     rows = sa.union_all(
         *(
             sa.select(sa.literal(kind), scored.c.gid, sa.literal(period), sa.literal(code), scored.c[f"i{i}"])
             for i, code in enumerate(codes)
         )
     )
-    conn.execute(gis.insert().from_select(["kind", "subject_id", "period", "item_code", "points"], rows))
+    conn.execute(write_rows(conn, gis, ["kind", "subject_id", "period", "item_code", "points"], rows))
     conn.execute(
-        group_result.insert().from_select(
+        write_rows(
+            conn,
+            group_result,
             ["kind", "subject_id", "period", "total", "attained"],
             sa.select(
                 sa.literal(kind),
