@@ -26,6 +26,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     login_manager.init_app(app)
+    from lms.sessioncookie import RememberingSessionInterface
+
+    app.session_interface = RememberingSessionInterface()
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     celery_init_app(app)
@@ -77,12 +80,16 @@ def register_hooks(app: Flask) -> None:
         """A NUL byte in a query or form value is never legitimate (and PostgreSQL rejects it): 400."""
         from flask import abort
 
-        values = list(request.args.values()) + (
-            list(request.form.values())
-            if request.mimetype.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
-            else []
-        )
-        if any("\x00" in v for v in values) or "\x00" in request.path:
+        query = request.query_string
+        if b"%00" in query or b"\x00" in query:  # else no query value can hold one: no need to decode them
+            if any("\x00" in v for v in request.args.values()):
+                abort(400)
+        if request.content_type and request.mimetype.startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            if any("\x00" in v for v in request.form.values()):
+                abort(400)
+        if "\x00" in request.path:
             abort(400)
 
     @app.after_request

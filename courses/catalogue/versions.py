@@ -52,17 +52,20 @@ sa.event.listen(Session, "before_flush", touch_courses)
 def version_parts(person_id: Any) -> list[Any]:
     """Scalar subqueries of a learner's enrolments and progress, and of the catalogue (the record page)."""
     mine = Enrolment.person_id == person_id
+    from lms.pagecache import packed
+
     return [
-        *(
-            sa.select(f).where(mine).scalar_subquery()
-            for f in (
+        sa.select(
+            packed(
                 sa.func.count(Enrolment.id),
                 sa.func.max(Enrolment.enrolled_at),
                 sa.func.max(Enrolment.left_at),
                 sa.func.max(Enrolment.completed_at),
                 sa.func.max(Enrolment.quiz_passed_at),
             )
-        ),
+        )
+        .where(mine)
+        .scalar_subquery(),
         sa.select(sa.func.count())
         .select_from(LessonProgress)
         .join(Enrolment, Enrolment.id == LessonProgress.enrolment_id)
@@ -83,25 +86,27 @@ def course_version_stmt() -> sa.Select[Any]:
     course_id = sa.select(Course.id).where(Course.code == code, Course.published.is_(True)).scalar_subquery()
     enrolment = sa.and_(Enrolment.person_id == person_id, Enrolment.course_id == course_id)
     enrolment_id = sa.select(Enrolment.id).where(enrolment).scalar_subquery()
-    return sa.select(
+    from lms.pagecache import packed
+
+    return sa.select(  # one read of each row or scan (lms.pagecache.packed)
         course_id,
         sa.select(Course.updated_at).where(Course.id == course_id).scalar_subquery(),
-        *(
-            sa.select(c).where(enrolment).scalar_subquery()
-            for c in (
+        sa.select(
+            packed(
                 Enrolment.id,
                 Enrolment.left_at,
                 Enrolment.quiz_passed_at,
                 Enrolment.completed_at,
                 Enrolment.certificate_code,
             )
-        ),
-        *(
-            sa.select(f).where(LessonProgress.enrolment_id == enrolment_id).scalar_subquery()
-            for f in (sa.func.count(), sa.func.max(LessonProgress.done_at))
-        ),
-        *(
-            sa.select(f).where(Attempt.enrolment_id == enrolment_id).scalar_subquery()
-            for f in (sa.func.count(Attempt.id), sa.func.max(Attempt.id), sa.func.max(Attempt.submitted_at))
-        ),
+        )
+        .where(enrolment)
+        .scalar_subquery(),
+        sa.select(packed(sa.func.count(), sa.func.max(LessonProgress.done_at)))
+        .select_from(LessonProgress)
+        .where(LessonProgress.enrolment_id == enrolment_id)
+        .scalar_subquery(),
+        sa.select(packed(sa.func.count(Attempt.id), sa.func.max(Attempt.id), sa.func.max(Attempt.submitted_at)))
+        .where(Attempt.enrolment_id == enrolment_id)
+        .scalar_subquery(),
     )

@@ -1,5 +1,7 @@
 """Public catalogue, course pages, enrolment, lessons and their files, my courses, certificate verification."""
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
@@ -36,7 +38,7 @@ from courses.quizzes.services import quiz_status
 from lms.auth.services import require_role
 from lms.cli import poke_worker
 from lms.extensions import db
-from lms.pagecache import cached_page, version_of
+from lms.pagecache import cached_page, fast_page, version_of
 from lms.people.models import Person
 from lms.uploads.services import path_of, send_upload
 from lms.web import text_arg
@@ -119,11 +121,34 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("catalogue/index.html", form=form, page=page, query=query, category=category, mine=mine)
 
 
+def _course_learner(user: Any) -> Any:
+    """The person whose progress the course page shows: a citizen's own, else nobody (0)."""
+    return sa.case((user.role == "citizen", sa.func.coalesce(user.person_id, 0)), else_=0)
+
+
+COURSE_BINDS = {"person_id": _course_learner}
+
+
+def _course_accept(viewer: tuple[Any, ...] | None, row: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    return None if row[0] is None else row  # no published course with this code: the normal path's 404
+
+
+def _course_hit(code: str) -> bytes | None:
+    """The cached course page for the session's viewer (lms.pagecache.fast_page), checked as below."""
+    stmt = course_version_stmt()
+    return fast_page(
+        "course", stmt, {"code": code}, binds=COURSE_BINDS, accept=_course_accept, anonymous={"person_id": 0}
+    )
+
+
 @bp.get("/courses/<code>")
 def course(code: str):  # type: ignore[no-untyped-def]
     """Show a course: description, lessons by module (ticked when done), progress, quiz and next step."""
     if "\x00" in code or len(code) > 64:
         abort(404)
+    hit = _course_hit(code)
+    if hit is not None:
+        return hit
     viewer = current_user.person_id if current_user.is_authenticated and current_user.role == "citizen" else None
     version = version_of(course_version_stmt(), code=code, person_id=viewer or 0)
     if version[0] is None:  # no published course with this code

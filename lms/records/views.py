@@ -11,7 +11,7 @@ from lms.criteria.explain import explain_person
 from lms.criteria.models import PersonItemScore, PersonResult
 from lms.evidence.models import Evidence
 from lms.extensions import db
-from lms.pagecache import cached_page, site_parts, site_version, version_of
+from lms.pagecache import cached_page, fast_page, packed, site_parts, site_version, version_of
 from lms.people.models import Person
 from lms.records.services import learning, record_context
 from lms.titles.models import Award
@@ -28,31 +28,31 @@ def _record_version_stmt(learning_parts: Any) -> sa.Select[Any]:
     scores = sa.and_(PersonItemScore.person_id == pid, PersonItemScore.period == period)
     award = sa.and_(Award.person_id == pid, Award.period == period)
     evidence = Evidence.person_id == pid
-    parts = [
-        *(sa.select(c).where(person).scalar_subquery() for c in (Person.full_name, Person.village_id)),
-        *(sa.select(c).where(person).scalar_subquery() for c in (Person.group, Person.is_official, Person.unit_id)),
-        *(
-            sa.select(c).where(result).scalar_subquery()
-            for c in (PersonResult.total, PersonResult.threshold, PersonResult.eligible, PersonResult.audience)
-        ),
+    parts = [  # one read of each row or scan (lms.pagecache.packed)
+        sa.select(packed(Person.full_name, Person.village_id, Person.group, Person.is_official, Person.unit_id))
+        .where(person)
+        .scalar_subquery(),
+        sa.select(packed(PersonResult.total, PersonResult.threshold, PersonResult.eligible, PersonResult.audience))
+        .where(result)
+        .scalar_subquery(),
         sa.select(
             sa.func.aggregate_strings(PersonItemScore.item_code + ":" + sa.cast(PersonItemScore.points, sa.String), ",")
         )
         .where(scores)
         .scalar_subquery(),
-        *(
-            sa.select(f).where(evidence).scalar_subquery()
-            for f in (
+        sa.select(
+            packed(
                 sa.func.count(Evidence.id),
                 sa.func.max(Evidence.id),
                 sa.func.sum(Evidence.hours),
                 sa.func.sum(Evidence.points),
             )
-        ),
-        *(
-            sa.select(f).where(award).scalar_subquery()
-            for f in (sa.func.count(Award.id), sa.func.max(Award.id), sa.func.max(Award.revoked_at))
-        ),
+        )
+        .where(evidence)
+        .scalar_subquery(),
+        sa.select(packed(sa.func.count(Award.id), sa.func.max(Award.id), sa.func.max(Award.revoked_at)))
+        .where(award)
+        .scalar_subquery(),
         *(learning_parts(pid) if learning_parts else ()),
         *site_parts(),
     ]
@@ -67,9 +67,27 @@ def record_version(person_id: int, period: int) -> tuple[Any, ...]:
     return version_of(stmt, person_id=person_id, period=period) + site_version()
 
 
+RECORD_BINDS = {"person_id": lambda user: user.person_id}
+
+
+def _record_hit(period: int) -> bytes | None:
+    """The cached record of the session's citizen (lms.pagecache.fast_page), checked as below."""
+
+    def accept(viewer: tuple[Any, ...] | None, row: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        if viewer is None or viewer[2] != "citizen" or viewer[6] is None:  # role, person_id
+            return None
+        return (viewer[6], period, *row, *site_version())
+
+    stmt = _record_version_stmt(learning().get("version_parts"))
+    return fast_page("record", stmt, {"period": period}, binds=RECORD_BINDS, accept=accept)
+
+
 @bp.get("/record")
 def record():  # type: ignore[no-untyped-def]
     """Show the logged-in citizen's learning record for a year."""
+    hit = _record_hit(period_arg())
+    if hit is not None:
+        return hit
     user = require_role("citizen")
     if user.person_id is None:
         abort(403)
