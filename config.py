@@ -34,7 +34,8 @@ class Config:
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL")  # e.g. https://hoctap.example.vn: absolute links printed on certificates
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
-    RECOMPUTE_BATCH_SIZE = int(_env("RECOMPUTE_BATCH_SIZE", "1000"))
+    # dirty subjects per drain transaction: a burst across a commune (~2,500 people) is one batch
+    RECOMPUTE_BATCH_SIZE = int(_env("RECOMPUTE_BATCH_SIZE", "5000"))
     # a full recompute works in steps of whole communes holding about this many people
     RECOMPUTE_STEP_PEOPLE = int(_env("RECOMPUTE_STEP_PEOPLE", "25000"))
     # seconds before an unacknowledged task is redelivered (longer than the longest task)

@@ -343,14 +343,22 @@ class _Recorder(dict):  # type: ignore[type-arg]
         return sa.literal(0)
 
 
-def write_rows(conn: sa.Connection, table: sa.Table, columns: list[str], rows: Select[Any] | Any) -> Any:
-    """Return the statement writing `rows` into `table` (whose old rows of the scope are gone, or kept).
+def upserts(conn: sa.Connection, fresh: bool) -> bool:
+    """Whether results are written as upserts (PostgreSQL, over a year holding results) rather than
+    a delete of the scope then inserts (SQLite, or a year being filled from empty: no conflicts to
+    look for). Either way one transaction, under the year's advisory lock."""
+    return conn.dialect.name == "postgresql" and not fresh
 
-    PostgreSQL: an upsert that leaves a row alone when its values did not change, so a nightly full
-    recompute of an unchanged year writes (and bloats) nothing. SQLite: a plain insert after the
-    caller's delete of the scope.
+
+def write_rows(
+    conn: sa.Connection, table: sa.Table, columns: list[str], rows: Select[Any] | Any, *, upsert: bool
+) -> Any:
+    """Return the statement writing `rows` into `table`.
+
+    Upsert: a row is left alone when its values did not change, so a nightly full recompute of an
+    unchanged year writes (and bloats) nothing. Otherwise a plain insert after `clear_rows`.
     """
-    if conn.dialect.name != "postgresql":
+    if not upsert:
         return table.insert().from_select(columns, rows)
     from sqlalchemy.dialects.postgresql import insert
 
@@ -365,14 +373,21 @@ def write_rows(conn: sa.Connection, table: sa.Table, columns: list[str], rows: S
 
 
 def clear_rows(
-    conn: sa.Connection, table: sa.Table, scope: ColumnElement[bool], key: Any, ids: Select[Any], codes: list[str]
+    conn: sa.Connection,
+    table: sa.Table,
+    scope: ColumnElement[bool],
+    key: Any,
+    ids: Select[Any],
+    codes: list[str],
+    *,
+    upsert: bool,
 ) -> None:
-    """Delete the scope's rows before they are written again: all of them on SQLite; on PostgreSQL
-    (which upserts) only item rows whose item is no longer in the framework. The id bounds let the
-    delete read the scope's range of the primary key, not the whole year."""
+    """Delete the scope's rows before they are written again: all of them, or with upserts only item
+    rows whose item is no longer in the framework. The id bounds let the delete read the scope's
+    range of the primary key, not the whole year."""
     lo, hi = id_bounds(ids)
     where = sa.and_(scope, key.in_(ids), key.between(lo, hi))
-    if conn.dialect.name == "postgresql":
+    if upsert:
         if "item_code" not in table.c:
             return
         where = sa.and_(where, table.c.item_code.not_in(codes))
@@ -393,19 +408,23 @@ PERSON_RESULT_COLUMNS = [
 ]
 
 
-def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any]) -> None:
-    """Recompute item scores and results of the persons (closed over families) for the year."""
+def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any], *, fresh: bool = False) -> None:
+    """Recompute item scores and results of the persons (closed over families) for the year.
+
+    `fresh`: the year held no results when this full recompute began (see `upserts`).
+    """
     scored, codes = scored_people(fw, persons)
     pis = PersonItemScore.__table__
+    upsert = upserts(conn, fresh)
     for t in (pis, person_result):
-        clear_rows(conn, t, t.c.period == fw.period, t.c.person_id, persons, codes)
+        clear_rows(conn, t, t.c.period == fw.period, t.c.person_id, persons, codes, upsert=upsert)
     rows = sa.union_all(
         *(
             sa.select(scored.c.person_id, sa.literal(fw.period), sa.literal(code), scored.c[f"i{n}"])
             for n, code in enumerate(codes)
         )
     )
-    items_insert = write_rows(conn, pis, ["person_id", "period", "item_code", "points"], rows)
+    items_insert = write_rows(conn, pis, ["person_id", "period", "item_code", "points"], rows, upsert=upsert)
     results_insert = write_rows(
         conn,
         person_result,
@@ -422,6 +441,7 @@ def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any
             scored.c.digital_level,
             scored.c.studied_criteria == 1,
         ),
+        upsert=upsert,
     )
     if conn.dialect.name == "postgresql":
         # one statement: the scores are computed once and feed both writes (a data-modifying CTE)
@@ -479,7 +499,9 @@ def members_of(fw: CompiledFramework, kind: str, period: int, groups: Select[Any
     )
 
 
-def score_groups(conn: sa.Connection, fw: CompiledFramework, kind: str, groups: Select[Any]) -> None:
+def score_groups(
+    conn: sa.Connection, fw: CompiledFramework, kind: str, groups: Select[Any], *, fresh: bool = False
+) -> None:
     """Recompute the title items and attainment of the groups (family, clan, village or unit)."""
     title = fw.titles.get(kind)
     if title is None:
@@ -533,15 +555,17 @@ def score_groups(conn: sa.Connection, fw: CompiledFramework, kind: str, groups: 
     total = sum((per_item.c[f"i{i}"] for i in range(len(codes))), start=_num(0))
     scored = sa.select(per_item, total.label("total")).cte("gscored")
     gis = GroupItemScore.__table__
+    upsert = upserts(conn, fresh)
     for t in (gis, group_result):
-        clear_rows(conn, t, sa.and_(t.c.kind == kind, t.c.period == period), t.c.subject_id, groups, codes)
+        where = sa.and_(t.c.kind == kind, t.c.period == period)
+        clear_rows(conn, t, where, t.c.subject_id, groups, codes, upsert=upsert)
     rows = sa.union_all(
         *(
             sa.select(sa.literal(kind), scored.c.gid, sa.literal(period), sa.literal(code), scored.c[f"i{i}"])
             for i, code in enumerate(codes)
         )
     )
-    conn.execute(write_rows(conn, gis, ["kind", "subject_id", "period", "item_code", "points"], rows))
+    conn.execute(write_rows(conn, gis, ["kind", "subject_id", "period", "item_code", "points"], rows, upsert=upsert))
     conn.execute(
         write_rows(
             conn,
@@ -554,5 +578,6 @@ def score_groups(conn: sa.Connection, fw: CompiledFramework, kind: str, groups: 
                 scored.c.total,
                 scored.c.total >= _num(title["threshold"]["total"]),
             ),
+            upsert=upsert,
         )
     )

@@ -134,11 +134,13 @@ def recompute_subjects(
     units: Select[Any] | None = None,
     areas: Select[Any] | None = None,
     cascade: bool = True,
+    fresh: bool = False,
 ) -> None:
     """Recompute the given subjects and cascade: persons → groups they touch → area figures.
 
     With cascade=False only the subjects given are recomputed (persons with their families): a
     full recompute's commune steps, whose clans, units and area figures its last step does once.
+    `fresh`: the year held no results when the full recompute began (rows are inserted, not upserted).
     """
     conn = db.session.connection()
     _lock(conn, fw.period)
@@ -147,7 +149,7 @@ def recompute_subjects(
         scope.add("person", family_closure(persons))
     people = scope.ids("person")
     if people is not None:
-        score_people(conn, fw, people)
+        score_people(conn, fw, people, fresh=fresh)
 
     def of_people(col: Any) -> Select[Any] | None:
         return sa.select(col).where(person.c.id.in_(people)) if people is not None else None
@@ -155,12 +157,12 @@ def recompute_subjects(
     scope.add("family", families, of_people(person.c.family_id))
     fams = scope.ids("family")
     if fams is not None:
-        score_groups(conn, fw, "family", fams)
+        score_groups(conn, fw, "family", fams, fresh=fresh)
     if not cascade:
         scope.add("village", villages)
         vil = scope.ids("village")
         if vil is not None:
-            score_groups(conn, fw, "village", vil)
+            score_groups(conn, fw, "village", vil, fresh=fresh)
         scope.clear()
         return
     scope.add(
@@ -399,6 +401,7 @@ def full_recompute_chunks(
                 families=sa.select(family.c.id).where(family.c.village_id.in_(inside)),
                 villages=sa.select(area.c.id).where(area.c.id.in_(inside), area.c.level == "village"),
                 cascade=False,
+                fresh=filling,
             )
             if filling:
                 _refresh_statistics(number)

@@ -10,6 +10,8 @@ from lms.extensions import db
 from tests.conftest import PASSWORD
 
 PERIOD = 2026  # the year of the shipped default framework
+
+
 def token_of(html: str) -> str:
     """Return the CSRF token of the first form on a page."""
     found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
