@@ -171,3 +171,41 @@ def successors_in(found: Area, period: int) -> list[Area]:
     if not kept:
         return []
     return list(db.session.scalars(sa.select(Area).where(Area.id.in_(kept)).order_by(Area.name)))
+
+
+def predecessors_of(found: Area) -> list[Area]:
+    """Return the areas a reorganisation closed into `found` (its direct predecessors), by name."""
+    query = (
+        sa.select(Area)
+        .join(succession, succession.c.predecessor_id == Area.id)
+        .where(succession.c.successor_id == found.id)
+        .order_by(Area.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def inherited_by(target: Area, scope: Area) -> bool:
+    """True when a closed `target`'s whole territory lies inside `scope` today: every area it went to
+    (followed through later reorganisations) is `scope` or below it.
+
+    The officer of a commune made by a merger reads its predecessors' earlier years; the officer of
+    one commune of a dissolved district does not read that district (its territory is wider).
+    """
+    if target.valid_to is None:
+        return False
+    edges: dict[int, list[int]] = {}
+    for pred, succ in db.session.execute(sa.select(succession.c.predecessor_id, succession.c.successor_id)):
+        edges.setdefault(pred, []).append(succ)
+    reached: set[int] = set()
+    todo, seen = list(edges.get(target.id, [])), {target.id}
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        reached.add(current)
+        todo.extend(edges.get(current, []))
+    if not reached:
+        return False
+    open_areas = list(db.session.scalars(sa.select(Area).where(Area.id.in_(reached), Area.valid_to.is_(None))))
+    return bool(open_areas) and all(a.path.startswith(scope.path) for a in open_areas)

@@ -45,14 +45,16 @@ def former_figures(area_id: int, period: int, out: dict[str, Any]) -> Any:
 def year_tree(found: Area, period: int, scope: Area | None) -> dict[str, Any]:
     """Return what a dashboard shows differently once areas were reorganised: the children and the
     trail of the tree of that year, the successors of a closed area, whether the area existed."""
-    from lms.areas.history import children_in, reorganised, trail_in
+    from lms.areas.history import children_in, predecessors_of, reorganised, trail_in
     from lms.areas.services import within
     from lms.indicators.services import report
 
     if not reorganised():
         return {}
     data = report(found.code, found.id, period)
-    kids = children_in(found, period) if exists_in(found, period) else []
+    absent = data.get("exists") is False
+    # an area created by a merger, asked for a year before it: the areas it was made of, that year
+    kids = children_in(found, period) if exists_in(found, period) else predecessors_of(found) if absent else []
     trail = trail_in(found, period)
     if scope is not None:
         trail = [a for a in trail if within(a, scope)] or [found]
@@ -60,7 +62,7 @@ def year_tree(found: Area, period: int, scope: Area | None) -> dict[str, Any]:
         "children": [{"area": k, "report": report(k.code, k.id, period)} for k in kids],
         "trail": trail,
         "successors": data.get("successors"),
-        "absent": data.get("exists") is False,
+        "absent": absent,
     }
 
 

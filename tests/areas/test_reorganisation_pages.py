@@ -193,3 +193,34 @@ def test_dashboard_shows_the_tree_of_the_year(bac_binh, admin, runner):
     assert "Xã Bắc Bình" in province and "Xã Phan Hòa" not in province
     province_2024 = text_of(admin.get("/dashboard?area=BT&period=2024"))
     assert "Huyện Bắc Bình" in province_2024
+
+
+def test_the_merged_communes_officer_reads_its_predecessors_earlier_years_and_no_more(
+    app, bac_binh, client, make_user, login, runner
+):
+    from tests.areas.conftest import OTHER, figures_of
+    from tests.web.conftest import sign_in
+
+    runner.invoke(
+        args=["areas", "merge", *MERGED, "--into", "BB-XABACBINH", "--name", "Xã Bắc Bình", "--date", EFFECTIVE]
+    )
+    runner.invoke(args=["areas", "dissolve", "BT-BB", "--date", EFFECTIVE])
+    drain()
+    make_user("officer", area=area_by_code("BB-XABACBINH"), login="xabacbinh@example.vn")
+    make_user("officer", area=area_by_code(OTHER), login="luongson@example.vn")
+    db.session.commit()
+
+    login("xabacbinh@example.vn")
+    own_2024 = text_of(client.get("/dashboard?period=2024"))
+    assert "các địa bàn đã hợp thành Xã Bắc Bình" in own_2024
+    assert all(area_by_code(code).name in own_2024 for code in MERGED)
+    phan_hoa = client.get("/dashboard?area=BB-PHANHOA&period=2024")
+    assert phan_hoa.status_code == 200
+    assert figures_of("BB-PHANHOA", 2024)["people"] > 0
+    # the dissolved district covered other communes too: not this officer's to read
+    assert client.get("/dashboard?area=BT-BB&period=2024").status_code == 403
+
+    other = app.test_client()
+    sign_in(other, "luongson@example.vn")
+    assert other.get("/dashboard?area=BB-PHANHOA&period=2024").status_code == 403
+    assert other.get(f"/dashboard?area={OTHER}&period=2024").status_code == 200
