@@ -1,13 +1,15 @@
 """Officers' pages: eligible people, bulk award, one person's record, revoke, audit log."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from lms.areas.models import Area
@@ -38,7 +40,10 @@ from lms.titles.services import (
     revoke_group,
     revoke_title,
 )
+from lms.uploads.web import form_errors
 from lms.web import period_arg, period_choices, text_arg
+
+T = TypeVar("T")
 
 bp = Blueprint("titles", __name__, url_prefix="/officer")
 bp.record_once(install_paging)
@@ -47,6 +52,26 @@ bp.record_once(install_paging)
 def _actor() -> str:
     """Name the officer in awards and the audit log by their login."""
     return str(current_user.login)
+
+
+def _decide(form: FlaskForm, action: Callable[[], T], done: Callable[[T], str], *, poke: bool = False) -> None:
+    """Carry out an officer's decision posted with `form`: commit and flash `done(result)`, or roll
+    back and flash the reason a TitleError gives; a form that does not validate flashes its errors.
+    `poke`: the decision changes scores, so wake the worker after the commit."""
+    if not form.validate_on_submit():
+        for message in form_errors(form):
+            flash(message, "error")
+        return
+    try:
+        result = action()
+    except TitleError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return
+    db.session.commit()
+    if poke:
+        poke_worker()
+    flash(done(result), "success")
 
 
 def _target_area(scope: Area, code: str | None) -> Area:
@@ -151,32 +176,25 @@ def award():  # type: ignore[no-untyped-def]
     form = AwardForm()
     back_area = (request.form.get("area") or "")[:64]
     period = form.period.data if form.period.data else None
-    if form.validate_on_submit():
+    ids = request.form.getlist("person_ids", type=int)
+    valid = form.validate_on_submit()
+    if valid:
         period = form.period.data
-        ids = request.form.getlist("person_ids", type=int)
-        if not ids:
-            flash(_("Hãy chọn ít nhất một người."), "error")
-        else:
-            try:
-                awarded = award_titles(ids, period, form.decision_no.data, form.decision_date.data, _actor(), scope)
-            except TitleError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                db.session.commit()
-                poke_worker()
-                flash(
-                    _(
-                        "Đã công nhận danh hiệu Công dân học tập cho %(n)d người (quyết định số %(no)s).",
-                        n=len(awarded),
-                        no=form.decision_no.data.strip(),
-                    ),
-                    "success",
-                )
+    if valid and not ids:
+        flash(_("Hãy chọn ít nhất một người."), "error")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+        _decide(
+            form,
+            lambda: award_titles(
+                ids, form.period.data, form.decision_no.data, form.decision_date.data, _actor(), scope
+            ),
+            lambda awarded: _(
+                "Đã công nhận danh hiệu Công dân học tập cho %(n)d người (quyết định số %(no)s).",
+                n=len(awarded),
+                no=form.decision_no.data.strip(),
+            ),
+            poke=True,
+        )
     args: dict[str, Any] = {}
     if isinstance(period, int):
         args["period"] = period
@@ -213,20 +231,12 @@ def revoke(award_id: int):  # type: ignore[no-untyped-def]
     found = db.get_or_404(Award, award_id)
     scope = require_person(found.person)
     form = RevokeForm()
-    if form.validate_on_submit():
-        try:
-            revoke_title(found, form.reason.data, _actor(), scope)
-        except TitleError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            poke_worker()
-            flash(_("Đã thu hồi danh hiệu."), "success")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+    _decide(
+        form,
+        lambda: revoke_title(found, form.reason.data, _actor(), scope),
+        lambda _result: _("Đã thu hồi danh hiệu."),
+        poke=True,
+    )
     return redirect(url_for(".person", person_id=found.person_id, period=found.period))
 
 
@@ -318,39 +328,24 @@ def confirm_groups_view():  # type: ignore[no-untyped-def]
     back: dict[str, Any] = {"kind": kind if kind in GROUP_KINDS else "family"}
     if area_code := (request.form.get("area") or "")[:64]:
         back["area"] = area_code
-    if form.validate_on_submit():
+    ids = request.form.getlist("subject_ids", type=int)
+    valid = form.validate_on_submit()
+    if valid:
         back["period"] = form.period.data
-        ids = request.form.getlist("subject_ids", type=int)
-        if not ids:
-            flash(_("Hãy chọn ít nhất một đơn vị."), "error")
-        else:
-            try:
-                made = confirm_groups(
-                    form.kind.data,
-                    ids,
-                    form.period.data,
-                    form.decision_no.data,
-                    form.decision_date.data,
-                    _actor(),
-                    scope,
-                )
-            except TitleError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                db.session.commit()
-                flash(
-                    _(
-                        "Đã công nhận danh hiệu cho %(n)d đơn vị (quyết định số %(no)s).",
-                        n=len(made),
-                        no=form.decision_no.data.strip(),
-                    ),
-                    "success",
-                )
+    if valid and not ids:
+        flash(_("Hãy chọn ít nhất một đơn vị."), "error")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+        _decide(
+            form,
+            lambda: confirm_groups(
+                form.kind.data, ids, form.period.data, form.decision_no.data, form.decision_date.data, _actor(), scope
+            ),
+            lambda made: _(
+                "Đã công nhận danh hiệu cho %(n)d đơn vị (quyết định số %(no)s).",
+                n=len(made),
+                no=form.decision_no.data.strip(),
+            ),
+        )
     return redirect(url_for(".groups", **back))
 
 
@@ -399,19 +394,11 @@ def revoke_group_view(confirmation_id: int):  # type: ignore[no-untyped-def]
     confirmation = db.get_or_404(GroupConfirmation, confirmation_id)
     _found, scope = _group_or_403(confirmation.kind, confirmation.subject_id)
     form = RevokeForm()
-    if form.validate_on_submit():
-        try:
-            revoke_group(confirmation, form.reason.data, _actor(), scope)
-        except TitleError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Đã thu hồi danh hiệu."), "success")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+    _decide(
+        form,
+        lambda: revoke_group(confirmation, form.reason.data, _actor(), scope),
+        lambda _result: _("Đã thu hồi danh hiệu."),
+    )
     return redirect(
         url_for(".group", kind=confirmation.kind, subject_id=confirmation.subject_id, period=confirmation.period)
     )
