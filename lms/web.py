@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, flash, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
@@ -73,6 +73,17 @@ AUDIT_ACTION_LABELS = {
     "declaration.verify": _l("Xác nhận minh chứng"),
     "declaration.reject": _l("Từ chối minh chứng"),
 }
+
+
+def form_errors(form: Any) -> list[str]:
+    """Return every error message of a form, flattened."""
+    return [str(message) for messages in form.errors.values() for message in messages]
+
+
+def flash_form_errors(form: Any) -> None:
+    """Flash each error of a form that did not validate (the page it redirects to shows them)."""
+    for message in form_errors(form):
+        flash(message, "error")
 
 
 def current_period() -> int:

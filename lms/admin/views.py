@@ -17,6 +17,7 @@ from lms.criteria.services import publish, store_candidate
 from lms.extensions import db
 from lms.recompute.models import DriftReport, FailedBatch
 from lms.recompute.services import create_job, rerun_failed_batch
+from lms.web import flash_form_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 MAX_FRAMEWORK_BYTES = 1024 * 1024
@@ -43,9 +44,7 @@ def check_framework():  # type: ignore[no-untyped-def]
     actor = _actor()
     form = FrameworkUploadForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+        flash_form_errors(form)
         return redirect(url_for(".frameworks"))
     upload = form.file.data
     raw = upload.stream.read(MAX_FRAMEWORK_BYTES + 1)

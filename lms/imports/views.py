@@ -15,7 +15,7 @@ from lms.imports.forms import KIND_LABELS, CancelForm, ConfirmForm, UploadForm
 from lms.imports.models import FINISHED, ImportJob
 from lms.imports.scope import ADMIN_ONLY
 from lms.imports.services import KINDS, ImportReport, template_xlsx
-from lms.web import lang
+from lms.web import flash_form_errors, lang
 
 bp = Blueprint("imports", __name__, url_prefix="/officer/imports")
 bp.record_once(paging.install)
@@ -96,9 +96,7 @@ def upload():  # type: ignore[no-untyped-def]
     scope = officer_area()
     form = UploadForm(kinds=_kinds())
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+        flash_form_errors(form)
         return redirect(url_for(".index"))
     upload_file = form.file.data
     if jobs.suffix_of(upload_file.filename or "") is None:

@@ -29,7 +29,7 @@ from lms.registry.services import (
     save_village,
     set_flags,
 )
-from lms.web import text_arg
+from lms.web import flash_form_errors, text_arg
 
 bp = Blueprint("registry", __name__, url_prefix="/officer/registry")
 bp.record_once(paging.install)
@@ -169,9 +169,7 @@ def mark_people():  # type: ignore[no-untyped-def]
                 poke_worker()
                 flash(_("Đã cập nhật %(n)d người.", n=n), "success")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+        flash_form_errors(form)
     target = back if back.startswith("/officer/registry/people") and not back.startswith("//") else None
     return redirect(target or url_for(".people"))
 

@@ -1,7 +1,7 @@
 """Exports for officers: the indicator report (XLSX, PDF) and lists of title holders (XLSX), all audited."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from lms.areas.models import Area
@@ -13,7 +13,7 @@ from lms.recompute.forms import RecomputeForm
 from lms.registry.queries import areas_at, visible_groups
 from lms.reports import services
 from lms.reports.forms import HoldersForm, ReportForm
-from lms.web import period_arg, period_choices, text_arg
+from lms.web import flash_form_errors, period_arg, period_choices, text_arg
 
 bp = Blueprint("reports", __name__, url_prefix="/officer/reports")
 
@@ -37,9 +37,7 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 
 
 def _refuse(form: ReportForm | HoldersForm) -> Response:
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "error")
+    flash_form_errors(form)
     return redirect(url_for(".index"))  # type: ignore[return-value]
 
 

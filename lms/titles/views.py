@@ -40,8 +40,7 @@ from lms.titles.services import (
     revoke_group,
     revoke_title,
 )
-from lms.uploads.web import form_errors
-from lms.web import period_arg, period_choices, text_arg
+from lms.web import flash_form_errors, period_arg, period_choices, text_arg
 
 T = TypeVar("T")
 
@@ -59,8 +58,7 @@ def _decide(form: FlaskForm, action: Callable[[], T], done: Callable[[T], str], 
     back and flash the reason a TitleError gives; a form that does not validate flashes its errors.
     `poke`: the decision changes scores, so wake the worker after the commit."""
     if not form.validate_on_submit():
-        for message in form_errors(form):
-            flash(message, "error")
+        flash_form_errors(form)
         return
     try:
         result = action()

@@ -6,6 +6,7 @@ from flask import Response, jsonify, redirect, request
 from flask_wtf import FlaskForm
 
 from lms.uploads.services import UploadError
+from lms.web import form_errors
 
 
 def wants_json() -> bool:
@@ -18,11 +19,6 @@ def upload_done(target: str) -> Response:
     if wants_json():
         return jsonify({"ok": True, "redirect": target})
     return redirect(target)  # type: ignore[return-value]
-
-
-def form_errors(form: FlaskForm) -> list[str]:
-    """Return every error message of a form, flattened."""
-    return [str(message) for messages in form.errors.values() for message in messages]
 
 
 def upload_failed(form: FlaskForm, page: Callable[[], str]) -> tuple[Response | str, int]:
