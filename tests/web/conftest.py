@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import pytest
+from flask import template_rendered
 from flask.testing import FlaskClient
 
 from lms.extensions import db
@@ -111,3 +112,16 @@ def officer_a(tree, make_user):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def officer_b(tree, make_user):  # type: ignore[no-untyped-def]
     return make_user("officer", area=tree["B"], login="canbo.b@example.vn")
+
+
+@pytest.fixture
+def renders(app):  # type: ignore[no-untyped-def]
+    """The names of the templates rendered so far (a page served from the cache renders none)."""
+    seen: list[str] = []
+
+    def record(_app, template, context, **_extra):  # type: ignore[no-untyped-def]
+        seen.append(template.name)
+
+    template_rendered.connect(record, app)
+    yield seen
+    template_rendered.disconnect(record, app)

@@ -3,24 +3,8 @@
 import re
 from datetime import date
 
-import pytest
-from flask import template_rendered
-
 from lms.extensions import db
 from tests.web.conftest import make_eligible, score, sign_in, submit, token_of
-
-
-@pytest.fixture
-def renders(app):  # type: ignore[no-untyped-def]
-    """The names of the templates rendered so far (a page served from the cache renders none)."""
-    seen: list[str] = []
-
-    def record(_app, template, context, **_extra):  # type: ignore[no-untyped-def]
-        seen.append(template.name)
-
-    template_rendered.connect(record, app)
-    yield seen
-    template_rendered.disconnect(record, app)
 
 
 def figure_cells(html: str) -> list[str]:

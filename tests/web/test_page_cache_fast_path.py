@@ -5,7 +5,6 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from flask import template_rendered
 
 from lms.extensions import db
 from tests.web.conftest import make_eligible, score, sign_in
@@ -25,18 +24,6 @@ PAGES = {
     "dashboard": "/dashboard?period=2026",
     "course": "/courses/KNS-01",
 }
-
-
-@pytest.fixture
-def renders(app):  # type: ignore[no-untyped-def]
-    seen: list[str] = []
-
-    def record(_app, template, context, **_extra):  # type: ignore[no-untyped-def]
-        seen.append(template.name)
-
-    template_rendered.connect(record, app)
-    yield seen
-    template_rendered.disconnect(record, app)
 
 
 @pytest.fixture
