@@ -1,21 +1,26 @@
 """Reliability with a real worker process (QUALITY R1, R2, R3, R6): faults never lose work."""
 
-import subprocess
-import time
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 
+from lms import create_app
 from lms.cli import poke_worker
+from lms.criteria.schema import load_document
+from lms.criteria.services import publish_framework
 from lms.evidence.services import add_evidence
 from lms.extensions import db
 from lms.people.models import Person
 from lms.recompute.drift import drift_check
 from lms.recompute.models import DirtySubject, RecomputeJob
 from lms.recompute.services import create_job, run_full_recompute
+from tests.conftest import DEFAULT_FRAMEWORK, _empty_tables, forget_request_state
 from tests.criteria.test_incremental_equals_full import snapshot
 from tests.population import populate
+from tests.redis_server import PrivateRedis
 from tests.worker.test_pipeline import wait_for
 from tests.worker_process import WorkerProcess
 
@@ -61,38 +66,41 @@ def test_r1_worker_killed_mid_full_recompute_then_restarted(
     assert_converged()
 
 
-def restart_redis():
-    subprocess.run(["redis-cli", "-h", "127.0.0.1", "shutdown", "nosave"], capture_output=True)
-    time.sleep(1)
-    subprocess.run(
-        [
-            "redis-server",
-            "--daemonize",
-            "yes",
-            "--bind",
-            "127.0.0.1",
-            "-::1",
-            "--port",
-            "6379",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            "/var/lib/redis",
-            "--logfile",
-            "/var/log/redis/ci.log",
-        ],
-        check=True,
-    )
-    for _ in range(50):
-        if subprocess.run(["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True).stdout.strip() == b"PONG":
-            return
-        time.sleep(0.2)
-    raise AssertionError("redis did not come back")
+@pytest.fixture
+def private_redis(tmp_path) -> Iterator[PrivateRedis]:
+    """A redis-server of this test's own: restarting it never touches the machine's Redis."""
+    server = PrivateRedis(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()
 
 
-def test_r2_redis_restart_during_a_burst_of_completions(services, live_app, default_framework, worker):
+@pytest.fixture
+def app_on_private_redis(services, private_redis, _schema, tmp_path) -> Iterator[Flask]:
+    """An app on the PostgreSQL test database whose broker is the private Redis."""
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": services[0], "REDIS_URL": private_redis.url})
+    forget_request_state(app)
+    with app.app_context():
+        _empty_tables()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_r2_redis_restart_during_a_burst_of_completions(services, private_redis, app_on_private_redis, tmp_path):
+    publish_framework(load_document(DEFAULT_FRAMEWORK), "test")
+    db.session.commit()
+    worker = WorkerProcess(services[0], private_redis.url, tmp_path)
+    worker.start()
+    try:
+        burst_with_a_broker_restart(private_redis)
+    finally:
+        worker.stop()
+    assert_converged()
+
+
+def burst_with_a_broker_restart(broker: PrivateRedis) -> None:
+    """Record 300 completions one commit each, restarting the broker empty after the 100th."""
     populate(4, 200)
     run_full_recompute(2026, None)
     people = list(db.session.scalars(sa.select(Person).order_by(Person.id).limit(300)))
@@ -101,13 +109,12 @@ def test_r2_redis_restart_during_a_burst_of_completions(services, live_app, defa
         db.session.commit()
         poke_worker()  # fails quietly while Redis is down: the outbox row is already committed
         if n == 100:
-            restart_redis()
+            broker.restart()
     wait_for(
         lambda: db.session.scalar(sa.select(sa.func.count()).select_from(DirtySubject)) == 0,
         timeout=180,
         what="the outbox to drain after the restart",
     )
-    assert_converged()
 
 
 def test_r3_worker_database_connection_terminated_mid_task(services, live_app, default_framework, tmp_path):
