@@ -25,6 +25,7 @@ translations: install
 # Web server + a real Celery worker + beat, on SQLite and the embedded broker unless
 # DATABASE_URL / REDIS_URL are set. Ctrl-C stops all three.
 run: install
+	$(BIN)/pybabel -q compile -d lms/translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@echo "Open http://127.0.0.1:$(PORT)  (Ctrl-C stops the web server, the worker and beat)"
@@ -34,6 +35,7 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install
+	$(BIN)/pybabel -q compile -d lms/translations
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r lms courses worker config.py -ll
 	$(BIN)/python -m pytest
