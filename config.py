@@ -41,6 +41,13 @@ class Config:
     # seconds before an unacknowledged task is redelivered (longer than the longest task)
     CELERY_VISIBILITY_TIMEOUT = int(_env("CELERY_VISIBILITY_TIMEOUT", "1800"))
     DRAIN_INTERVAL_SECONDS = 3.0
+    # jobs (full recomputes, imports) are found from the database, not the broker (lms.jobs): beat sweeps
+    # every JOB_SWEEP_INTERVAL_SECONDS; a job queued longer than JOB_RESEND_AFTER_SECONDS without a worker
+    # taking it is re-sent, and so is one whose worker stopped renewing its JOB_LEASE_SECONDS lease
+    JOB_SWEEP_INTERVAL_SECONDS = float(_env("JOB_SWEEP_INTERVAL_SECONDS", "30"))
+    JOB_RESEND_AFTER_SECONDS = float(_env("JOB_RESEND_AFTER_SECONDS", "120"))
+    JOB_LEASE_SECONDS = float(_env("JOB_LEASE_SECONDS", "60"))
+    JOB_MAX_RECOVERIES = int(_env("JOB_MAX_RECOVERIES", "5"))  # a job whose worker died this often fails
     # rendered pages keyed by their data version (lms.pagecache): in-process unless production sets Redis
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 600

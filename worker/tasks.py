@@ -5,9 +5,16 @@ from celery import shared_task
 from flask import current_app
 
 from lms.extensions import db
+from lms.jobs.services import LeaseLost, leased, sweep
 from lms.recompute.models import RecomputeJob
-from lms.recompute.services import claim_batch, park_batch, recompute_batch, release_batch, run_full_recompute
-from lms.util import utcnow
+from lms.recompute.services import (
+    claim_batch,
+    fail_job,
+    park_batch,
+    recompute_batch,
+    release_batch,
+    run_full_recompute,
+)
 
 TRANSIENT = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
 RETRYABLE = (*TRANSIENT, sqlalchemy.exc.IntegrityError)
@@ -61,24 +68,27 @@ def drain(max_batches: int = 200) -> int:
     max_retries=20,
 )
 def full_recompute(job_id: int) -> None:
-    """Run a full recompute job (chunks by commune, progress on the job row); rerunning is harmless."""
+    """Run a full recompute job under its lease, resuming after its last finished step; rerunning is harmless."""
     from lms.areas.models import Area
 
-    job = db.session.get(RecomputeJob, job_id)
-    if job is None or job.status == "done":
-        return
-    root = db.session.get(Area, job.area_id) if job.area_id else None
     try:
-        run_full_recompute(job.period, root, job)
+        with leased("recompute", job_id) as lease:
+            if lease is None:
+                return  # finished, or another worker holds a live lease on it
+            job = db.session.get(RecomputeJob, job_id)
+            if job is None:
+                return
+            root = db.session.get(Area, job.area_id) if job.area_id else None
+            run_full_recompute(job.period, root, job, before_commit=lease.confirm)
+    except LeaseLost:
+        current_app.logger.warning("recompute job %s was taken over by another worker", job_id)
     except RETRYABLE:
         db.session.rollback()
         raise
     except Exception as exc:
         db.session.rollback()
-        job = db.session.get(RecomputeJob, job_id)
-        if job is not None:
-            job.status, job.error, job.finished_at = "failed", str(exc)[:2000], utcnow()
-            db.session.commit()
+        fail_job(job_id, str(exc))
+        db.session.commit()
         raise
     finally:
         db.session.remove()
@@ -115,16 +125,29 @@ def nightly_drift() -> int:
     max_retries=5,
 )
 def run_import(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
-    """Check or import an uploaded file (the step its job waits for); a finished step is not redone."""
+    """Check or import an uploaded file under the job's lease; a finished step is not redone."""
     from lms.imports.jobs import fail_job, process
 
     try:
-        process(job_id)
+        with leased("import", job_id) as lease:
+            if lease is not None:
+                process(job_id, before_commit=lease.confirm)
+    except LeaseLost:
+        current_app.logger.warning("import job %s was taken over by another worker", job_id)
     except Exception as exc:
         db.session.rollback()
         if not isinstance(exc, RETRYABLE) or self.request.retries >= self.max_retries:
             fail_job(job_id, str(exc))
             db.session.commit()
         raise
+    finally:
+        db.session.remove()
+
+
+@shared_task(name="worker.tasks.sweep_jobs", acks_late=True, autoretry_for=TRANSIENT, max_retries=3)
+def sweep_jobs() -> int:
+    """Re-send the jobs whose message the broker lost or whose worker died (found from the database)."""
+    try:
+        return len(sweep())
     finally:
         db.session.remove()

@@ -145,6 +145,7 @@ def confirm_job(job: ImportJob) -> None:
         raise JobError(_("Chỉ nhập được tệp đã kiểm tra xong và không có lỗi."))
     job.status = "queued"
     job.rows_done = 0
+    job.queued_at = utcnow()  # handed to the workers now (the sweeper counts its wait from here)
     db.session.flush()
 
 
@@ -197,26 +198,34 @@ def progress_writer(job_id: int) -> Callable[[int], None] | None:
     return write
 
 
-def process(job_id: int) -> None:
+def process(job_id: int, before_commit: Callable[[], None] | None = None) -> None:
     """Do the step a job waits for (its check, or its import), committing the job's state around it.
 
-    What the worker runs; safe to run twice (a finished step is not repeated).
+    What the worker runs; safe to run twice (a finished step is not repeated; a step cut short is
+    redone whole: the import is one transaction). `before_commit` runs before each commit (the
+    worker checks its lease on the job).
     """
+
+    def commit() -> None:
+        if before_commit is not None:
+            before_commit()
+        db.session.commit()
+
     job = db.session.get(ImportJob, job_id)
     if job is None:
         return
     progress = progress_writer(job_id)
     if job.status == "checking":
         job.rows_done = 0
-        db.session.commit()
+        commit()
         check_job(job, progress)
     elif job.status in ("queued", "importing"):
         job.status, job.rows_done = "importing", 0
-        db.session.commit()
+        commit()
         run_job(job, progress)
     else:
         return
-    db.session.commit()
+    commit()
 
 
 def preview(job: ImportJob) -> dict[str, Any] | None:

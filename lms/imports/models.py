@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.extensions import db
+from lms.jobs.models import LeasedJob
 from lms.util import utcnow
 
 # checking → checked | invalid; checked → queued → importing → done | invalid | failed; checked → cancelled
@@ -14,7 +15,7 @@ JOB_STATES = ("checking", "checked", "invalid", "queued", "importing", "done", "
 FINISHED = ("checked", "invalid", "done", "failed", "cancelled")
 
 
-class ImportJob(db.Model):
+class ImportJob(LeasedJob, db.Model):
     """One uploaded file of one kind: checked first (dry run), imported once the officer confirms."""
 
     __tablename__ = "import_job"

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.extensions import db
+from lms.jobs.models import LeasedJob
 from lms.util import utcnow
 
 SUBJECT_KINDS = ("person", "family", "clan", "village", "unit", "area")
@@ -23,8 +24,8 @@ class DirtySubject(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class RecomputeJob(db.Model):
-    """A full recompute of a year for an area, run in chunks by commune."""
+class RecomputeJob(LeasedJob, db.Model):
+    """A full recompute of a year for an area, run in steps of whole communes (resumable after a crash)."""
 
     __tablename__ = "recompute_job"
 
@@ -34,6 +35,8 @@ class RecomputeJob(db.Model):
     status: Mapped[str] = mapped_column(sa.String(16), default="queued")
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
+    # the steps' communes (paths), fixed when the job starts, so a resumed job skips exactly the done ones
+    plan: Mapped[list[list[str]] | None] = mapped_column(sa.JSON)
     requested_by: Mapped[str] = mapped_column(sa.String(200), default="")
     error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -372,23 +372,29 @@ def _refresh_statistics(step: int) -> None:
         db.session.execute(sa.text("ANALYZE " + ", ".join(RESULT_TABLES)))
 
 
-def full_recompute_chunks(
-    period: int, root: Area | None, fw: CompiledFramework | None = None
-) -> list[Callable[[], None]]:
-    """Return the steps of a full recompute of the year under `root` (None: everywhere).
-
-    Steps of whole communes (their people, families and villages; about RECOMPUTE_STEP_PEOPLE people
-    each), then one for clans, units and the area figures. Each step is one transaction when the
-    caller commits between steps. `fw` replaces the published framework (a dry run of a candidate).
-    """
-    fw = fw or compiled_framework(period)
+def recompute_plan(root: Area | None) -> list[list[str]]:
+    """Return the communes (paths) of each commune step of a full recompute under `root` (None: everywhere)."""
     communes_q = sa.select(area.c.id, area.c.path).where(area.c.level == "commune")
     if root is not None:
         communes_q = communes_q.where(area.c.path.startswith(root.path))
         if root.level in ("commune", "village"):
             communes_q = sa.select(area.c.id, area.c.path).where(area.c.id == root.id)
     communes = [tuple(r) for r in db.session.execute(communes_q.order_by(area.c.path)).all()]
-    groups = _commune_groups(communes, current_app.config.get("RECOMPUTE_STEP_PEOPLE", 25_000))  # type: ignore[arg-type]
+    return _commune_groups(communes, current_app.config.get("RECOMPUTE_STEP_PEOPLE", 25_000))  # type: ignore[arg-type]
+
+
+def full_recompute_chunks(
+    period: int, root: Area | None, fw: CompiledFramework | None = None, plan: list[list[str]] | None = None
+) -> list[Callable[[], None]]:
+    """Return the steps of a full recompute of the year under `root` (None: everywhere).
+
+    Steps of whole communes (their people, families and villages; about RECOMPUTE_STEP_PEOPLE people
+    each, or as `plan` fixed them), then one for clans, units and the area figures. Each step is one
+    transaction when the caller commits between steps. `fw` replaces the published framework (a dry
+    run of a candidate).
+    """
+    fw = fw or compiled_framework(period)
+    groups = plan if plan is not None else recompute_plan(root)
     filling = _year_is_empty(period)  # else the statistics already describe a year's worth of rows
     steps: list[Callable[[], None]] = []
 
@@ -431,20 +437,48 @@ def full_recompute_chunks(
     return steps
 
 
-def run_full_recompute(period: int, root: Area | None, job: RecomputeJob | None = None) -> None:
-    """Run every step of a full recompute, committing after each and updating the job's progress."""
-    steps = full_recompute_chunks(period, root)
-    if job is not None:
-        job.total, job.done, job.status = len(steps), 0, "running"
+def run_full_recompute(
+    period: int,
+    root: Area | None,
+    job: RecomputeJob | None = None,
+    before_commit: Callable[[], None] | None = None,
+) -> None:
+    """Run every step of a full recompute, committing after each and updating the job's progress.
+
+    A job already running (its worker died) resumes after its last finished step, over the
+    communes its plan fixed. `before_commit` runs before each commit (the worker checks its lease).
+    """
+
+    def commit() -> None:
+        if before_commit is not None:
+            before_commit()
         db.session.commit()
-    for step in steps:
+
+    resume = job is not None and job.status == "running" and job.plan is not None
+    plan = job.plan if resume and job is not None else recompute_plan(root)
+    steps = full_recompute_chunks(period, root, plan=plan)
+    start = min(job.done, len(steps)) if resume and job is not None else 0
+    if job is not None:
+        if start:
+            current_app.logger.warning("resuming recompute job %s after step %d of %d", job.id, start, len(steps))
+        job.plan, job.total, job.done, job.status = plan, len(steps), start, "running"
+        commit()
+    for step in steps[start:]:
         step()
         if job is not None:
             job.done += 1
-        db.session.commit()
+        commit()
     if job is not None:
         job.status, job.finished_at = "done", utcnow()
-        db.session.commit()
+        commit()
+
+
+def fail_job(job_id: int, message: str) -> None:
+    """Mark a full-recompute job failed (what its steps committed stays: each step is whole)."""
+    job = db.session.get(RecomputeJob, job_id)
+    if job is not None and job.status not in ("done", "failed"):
+        job.status, job.error, job.finished_at = "failed", message[:2000], utcnow()
+        db.session.flush()
 
 
 def create_job(period: int, root: Area | None, actor: str) -> RecomputeJob:

@@ -10,6 +10,7 @@ from flask import Flask
 from lms import create_app
 from lms.extensions import db
 from tests.conftest import _empty_tables, forget_request_state
+from tests.redis_server import PrivateRedis
 from tests.services import require_services
 from tests.worker_process import WorkerProcess
 
@@ -48,3 +49,26 @@ def worker(services: tuple[str, str], live_app: Flask, tmp_path: Path) -> Iterat
 def app(live_app: Flask) -> Flask:
     """Factories and fixtures built on `app` use the live app (its broker is the test Redis)."""
     return live_app
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    """A redis-server of this test's own: restarting it never touches the machine's Redis."""
+    server = PrivateRedis(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app_on_private_redis(
+    services: tuple[str, str], private_redis: PrivateRedis, _schema: None, tmp_path: Path
+) -> Iterator[Flask]:
+    """An app on the PostgreSQL test database whose broker is the private Redis."""
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": services[0], "REDIS_URL": private_redis.url})
+    forget_request_state(app)
+    with app.app_context():
+        _empty_tables()
+        yield app
+        db.session.remove()
+        db.engine.dispose()

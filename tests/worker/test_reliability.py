@@ -1,13 +1,10 @@
 """Reliability with a real worker process (QUALITY R1, R2, R3, R6): faults never lose work."""
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
 
-from lms import create_app
 from lms.cli import poke_worker
 from lms.criteria.schema import load_document
 from lms.criteria.services import publish_framework
@@ -17,7 +14,7 @@ from lms.people.models import Person
 from lms.recompute.drift import drift_check
 from lms.recompute.models import DirtySubject, RecomputeJob
 from lms.recompute.services import create_job, run_full_recompute
-from tests.conftest import DEFAULT_FRAMEWORK, _empty_tables, forget_request_state
+from tests.conftest import DEFAULT_FRAMEWORK
 from tests.criteria.test_incremental_equals_full import snapshot
 from tests.population import populate
 from tests.redis_server import PrivateRedis
@@ -43,6 +40,15 @@ def assert_converged():
 @pytest.fixture
 def fast_redelivery(monkeypatch):
     monkeypatch.setenv("CELERY_VISIBILITY_TIMEOUT", "4")
+    monkeypatch.setenv("JOB_LEASE_SECONDS", "2")
+
+
+def lease_expired(job_id):
+    """The job's lease ran out: no live worker holds it (a redelivered message may take it)."""
+    from lms.jobs.services import db_now
+
+    job = db.session.get(RecomputeJob, job_id)
+    return job.lease_until is None or job.lease_until < db_now()
 
 
 def test_r1_worker_killed_mid_full_recompute_then_restarted(
@@ -58,33 +64,14 @@ def test_r1_worker_killed_mid_full_recompute_then_restarted(
     worker.kill()
     status, done, total = job_state(job.id)
     assert status == "running" and done < total, "the kill must land mid-recompute"
-    worker.start()  # the unacknowledged task is redelivered to the new worker
+    # a redelivered message leaves a job alone while a lease on it lives: the dead worker's lapses first
+    wait_for(lambda: lease_expired(job.id), what="the killed worker's lease to lapse")
+    worker.start()  # the unacknowledged task is redelivered to the new worker (no beat: no sweeper)
     try:
         wait_for(lambda: job_state(job.id)[0] == "done", timeout=180, what="the redelivered recompute")
     finally:
         worker.stop()
     assert_converged()
-
-
-@pytest.fixture
-def private_redis(tmp_path) -> Iterator[PrivateRedis]:
-    """A redis-server of this test's own: restarting it never touches the machine's Redis."""
-    server = PrivateRedis(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def app_on_private_redis(services, private_redis, _schema, tmp_path) -> Iterator[Flask]:
-    """An app on the PostgreSQL test database whose broker is the private Redis."""
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": services[0], "REDIS_URL": private_redis.url})
-    forget_request_state(app)
-    with app.app_context():
-        _empty_tables()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_r2_redis_restart_during_a_burst_of_completions(services, private_redis, app_on_private_redis, tmp_path):
