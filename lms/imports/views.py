@@ -15,6 +15,7 @@ from lms.imports.forms import KIND_LABELS, CancelForm, ConfirmForm, UploadForm
 from lms.imports.models import FINISHED, ImportJob
 from lms.imports.scope import ADMIN_ONLY
 from lms.imports.services import KINDS, ImportReport, template_xlsx
+from lms.jobs.services import send_job
 from lms.web import flash_form_errors, lang
 
 bp = Blueprint("imports", __name__, url_prefix="/officer/imports")
@@ -49,13 +50,8 @@ def _job_or_403(job_id: int) -> ImportJob:
 
 
 def _send(job: ImportJob) -> None:
-    """Hand the job's next step to a worker; if the broker is away, the job fails with a message."""
-    try:
-        current_app.extensions["celery"].send_task("worker.tasks.run_import", args=[job.id])
-    except Exception as exc:  # noqa: BLE001 - shown to the officer; the upload can be tried again
-        current_app.logger.warning("cannot queue import job %s: %s", job.id, exc)
-        jobs.fail_job(job.id, _("Không gửi được việc nhập tới máy chủ xử lý. Vui lòng thử lại sau."))
-        db.session.commit()
+    """Hand the job's next step to a worker; if the broker is away, the sweeper sends it when it is back."""
+    send_job("import", job.id)
 
 
 def _inline(job: ImportJob, step: Callable[[ImportJob], ImportReport]) -> ImportReport | None:

@@ -1,7 +1,7 @@
 """The officer's recompute button and the progress of the job it starts."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,10 +11,10 @@ from lms.audit.services import audit
 from lms.auth.services import officer_area, require_area
 from lms.criteria.services import NoFramework, compiled_framework
 from lms.extensions import db
+from lms.jobs.services import send_job
 from lms.recompute.forms import RecomputeForm
 from lms.recompute.models import RecomputeJob
 from lms.recompute.services import create_job
-from lms.util import utcnow
 
 bp = Blueprint("recompute", __name__, url_prefix="/officer/recompute")
 
@@ -67,12 +67,7 @@ def start():  # type: ignore[no-untyped-def]
     job = create_job(period, area, actor)
     audit(actor, "recompute.start", f"{area.code} {period}", area_id=area.id, after={"job_id": job.id})
     db.session.commit()
-    try:
-        current_app.extensions["celery"].send_task("worker.tasks.full_recompute", args=[job.id])
-    except Exception as exc:  # noqa: BLE001 - shown on the job page; the officer can try again
-        current_app.logger.warning("cannot queue recompute job %s: %s", job.id, exc)
-        job.status, job.error, job.finished_at = "failed", _("Không gửi được tới máy chủ xử lý."), utcnow()
-        db.session.commit()
+    send_job("recompute", job.id)  # if the broker is away, the sweeper sends it when it is back
     return redirect(url_for(".job", job_id=job.id))
 
 
