@@ -123,6 +123,7 @@ def framework_export(period: int, fmt: str) -> None:
 def recompute_command(period: int, area_code: str | None, wait: bool, inline: bool) -> None:
     """Full recompute of a year: queued for the workers, or --inline in this process."""
     from lms.criteria.services import NoFramework, compiled_framework
+    from lms.jobs.services import leased, send_job
     from lms.recompute.services import create_job, run_full_recompute
 
     root = _area_or_exit(area_code)
@@ -134,10 +135,12 @@ def recompute_command(period: int, area_code: str | None, wait: bool, inline: bo
     job = create_job(period, root, CLI_ACTOR)
     db.session.commit()
     if inline:
-        run_full_recompute(period, root, job)
+        with leased("recompute", job.id) as lease:  # the sweeper leaves a job alone while its lease lives
+            run_full_recompute(period, root, job, before_commit=lease.confirm if lease else None)
         click.echo(f"recomputed {period}: {job.done}/{job.total} steps")
         return
-    current_app.extensions["celery"].send_task("worker.tasks.full_recompute", args=[job.id])
+    if not send_job("recompute", job.id):
+        click.echo("the broker is unreachable: the job waits, and beat's sweeper sends it when it is back", err=True)
     click.echo(f"queued recompute job {job.id}")
     if wait:
         import time
@@ -273,9 +276,11 @@ def poke_worker() -> None:
 def register(app: Flask) -> None:
     """Attach the commands to the app."""
     from lms.areas.cli import areas_cli
+    from lms.jobs.cli import jobs_cli
 
     for command in (
         areas_cli,
+        jobs_cli,
         import_command,
         framework_cli,
         recompute_command,

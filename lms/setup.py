@@ -50,6 +50,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.declarations.views import bp as declarations_bp
     from lms.imports.views import bp as imports_bp
     from lms.indicators.views import bp as indicators_bp
+    from lms.jobs.views import bp as jobs_bp
     from lms.main.views import bp as main_bp
     from lms.recompute.views import bp as recompute_bp
     from lms.records.views import bp as records_bp
@@ -59,7 +60,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, records_bp, titles_bp, indicators_bp, admin_bp, declarations_bp):
         app.register_blueprint(bp)
-    for bp in (registry_bp, activation_bp, imports_bp, reports_bp, recompute_bp):
+    for bp in (registry_bp, activation_bp, imports_bp, reports_bp, recompute_bp, jobs_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)

@@ -49,6 +49,7 @@ AUDIT_ACTION_LABELS = {
     "export.report_pdf": _l("Xuất báo cáo (PDF)"),
     "export.holders_xlsx": _l("Xuất danh sách đạt danh hiệu"),
     "recompute.start": _l("Tính toán lại"),
+    "job.resend": _l("Gửi lại việc nền"),
     "area.merge": _l("Sáp nhập địa bàn"),
     "area.move": _l("Chuyển địa bàn sang cấp trên khác"),
     "area.dissolve": _l("Giải thể địa bàn"),

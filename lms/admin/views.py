@@ -4,7 +4,7 @@ import json
 
 import sqlalchemy as sa
 import yaml
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from lms.admin.forms import ActionForm, FrameworkUploadForm
@@ -15,6 +15,8 @@ from lms.criteria.models import Framework
 from lms.criteria.schema import FrameworkError, parse_document
 from lms.criteria.services import publish, store_candidate
 from lms.extensions import db
+from lms.jobs.forms import ResendForm
+from lms.jobs.services import pending_jobs, send_job
 from lms.recompute.models import DriftReport, FailedBatch
 from lms.recompute.services import create_job, rerun_failed_batch
 from lms.web import flash_form_errors
@@ -77,10 +79,7 @@ def publish_framework(framework_id: int):  # type: ignore[no-untyped-def]
     publish(fw, actor)
     job = create_job(fw.period, None, actor)
     db.session.commit()
-    try:
-        current_app.extensions["celery"].send_task("worker.tasks.full_recompute", args=[job.id])
-    except Exception:  # noqa: BLE001 - the job row stays queued; the recompute can be started again
-        current_app.logger.warning("could not queue recompute job %s", job.id)
+    send_job("recompute", job.id)  # if the broker is away, the sweeper sends it when it is back
     flash(_("Đã áp dụng bộ tiêu chí năm %(year)d. Hệ thống đang tính toán lại.", year=fw.period), "success")
     return redirect(url_for(".frameworks"))
 
@@ -102,11 +101,18 @@ def export_framework(framework_id: int, fmt: str):  # type: ignore[no-untyped-de
 
 @bp.get("/recompute")
 def recompute_health():  # type: ignore[no-untyped-def]
-    """Show parked (failed) recompute batches and the latest drift reports."""
+    """Show the pending jobs (queued, running, stalled), parked recompute batches and the latest drift reports."""
     require_role("admin")
     failed = db.session.scalars(sa.select(FailedBatch).order_by(FailedBatch.at.desc()).limit(100))
     drift = db.session.scalars(sa.select(DriftReport).order_by(DriftReport.at.desc()).limit(20))
-    return render_template("admin/recompute.html", failed=list(failed), drift=list(drift), action=ActionForm())
+    return render_template(
+        "admin/recompute.html",
+        jobs=pending_jobs(),
+        resend_form=ResendForm(),
+        failed=list(failed),
+        drift=list(drift),
+        action=ActionForm(),
+    )
 
 
 @bp.post("/recompute/failed/<int:batch_id>/rerun")

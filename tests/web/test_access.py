@@ -127,6 +127,7 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "admin.export_framework": ("/admin/frameworks/{framework}.yaml", ADMIN_ONLY),
     "admin.recompute_health": ("/admin/recompute", ADMIN_ONLY),
     "admin.rerun": ("/admin/recompute/failed/999/rerun", ADMIN_ONLY),
+    "jobs.resend": ("/admin/jobs/recompute/999/resend", ADMIN_ONLY),
     "admin.areas": ("/admin/areas", ADMIN_ONLY),
     "admin.reorganise": ("/admin/areas/merge", ADMIN_ONLY),
     "sessions.index": ("/sessions", SIGNED_IN),
