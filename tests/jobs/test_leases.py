@@ -101,6 +101,30 @@ def test_an_expired_lease_is_taken_over_and_the_old_holder_commits_nothing(app, 
     db.session.commit()
 
 
+def test_a_working_worker_keeps_its_lease_alive(app, job_id):  # type: ignore[no-untyped-def]
+    import time
+
+    app.config["JOB_LEASE_SECONDS"] = 1
+    lease = claim("recompute", job_id)
+    first = db.session.get(RecomputeJob, job_id).lease_until
+    if db.engine.dialect.name == "postgresql":  # renewed from a thread while the job's steps run
+        lease.start()
+        try:
+            for _ in range(150):
+                db.session.rollback()
+                if db.session.get(RecomputeJob, job_id).lease_until > first:
+                    break
+                time.sleep(0.2)
+        finally:
+            lease.stop()
+    else:  # SQLite: renewed at each step's commit
+        lease.confirm()
+        db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(RecomputeJob, job_id).lease_until > first
+    assert db.session.get(RecomputeJob, job_id).lease_owner == lease.owner
+
+
 def test_a_finished_job_is_never_claimed(app, job_id):  # type: ignore[no-untyped-def]
     _set(job_id, status="done")
     assert claim("recompute", job_id) is None

@@ -113,4 +113,5 @@ def test_r7_a_worker_killed_mid_recompute_is_resumed_by_the_sweeper(
     resumed = re.search(rf"resuming recompute job {job_id} after step (\d+) of {total}", log)
     assert resumed and int(resumed.group(1)) >= done_at_kill, log[-3000:]  # from its last finished step
     assert db.session.get(RecomputeJob, job_id).recoveries == 1
+    assert "taken over by another worker" not in log  # one worker at a time: nobody lost a lease it used
     assert_converged()
