@@ -12,6 +12,8 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 def select_locale() -> str:
     """Use the language the user chose (vi by default, en as the second)."""
     wanted = request.args.get("lang") if request else None
+    if request and request.path.startswith("/api/"):  # the API keeps no session: ?lang=, then Accept-Language
+        return wanted if wanted in ("vi", "en") else (request.accept_languages.best_match(("vi", "en")) or "vi")
     if wanted in ("vi", "en"):
         session["lang"] = wanted
     return session.get("lang", "vi") if request else "vi"
@@ -45,7 +47,6 @@ def register_blueprints(app: Flask) -> None:
     """Register the blueprints of lms and of the learning package."""
     from lms.activation.views import bp as activation_bp
     from lms.admin.views import bp as admin_bp
-    from lms.api.views import bp as api_bp
     from lms.auth.views import bp as auth_bp
     from lms.declarations.views import bp as declarations_bp
     from lms.imports.views import bp as imports_bp
@@ -61,8 +62,11 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     for bp in (registry_bp, activation_bp, imports_bp, reports_bp, recompute_bp):
         app.register_blueprint(bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    csrf.exempt(api_bp)
+    from lms.api.admin import bp as api_tokens_bp
+    from lms.api.docs import init_app as init_api
+
+    app.register_blueprint(api_tokens_bp)
+    init_api(app)  # the JSON API under /api/v1, its OpenAPI document and docs page
 
     import courses
 
