@@ -70,7 +70,10 @@ def load_form(path: Path = FORM_FILE) -> dict[str, Any]:
     for name, sheet in sheets.items():
         for n, column in enumerate(sheet.get("columns") or []):
             if not isinstance(column, dict) or not column.get("header") or column.get("field") not in FIELDS[name]:
-                raise ValueError(f"{path}: sheets.{name}.columns[{n}]: a header and one of {sorted(FIELDS[name])}")
+                found = column.get("field") if isinstance(column, dict) else column
+                raise ValueError(
+                    f"{path}: sheets.{name}.columns[{n}]: {found!r} is not a header and one of {sorted(FIELDS[name])}"
+                )
     return document
 
 
