@@ -73,6 +73,17 @@ def register_blueprints(app: Flask) -> None:
     courses.init_app(app)
 
 
+def _holds_nul(value: object) -> bool:
+    """True when a decoded JSON value has a NUL character in any string (keys included)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 def register_hooks(app: Flask) -> None:
     """Security headers, error pages and per-request helpers."""
     from lms.main.errors import register_error_handlers
@@ -95,6 +106,9 @@ def register_hooks(app: Flask) -> None:
                 abort(400)
         if "\x00" in request.path:
             abort(400)
+        if request.is_json and b"\\u0000" in request.get_data():  # JSON writes a NUL as \u0000 (the API)
+            if _holds_nul(request.get_json(silent=True)):
+                abort(400)
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]

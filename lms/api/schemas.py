@@ -278,7 +278,7 @@ class IdempotencyHeaders(ma.Schema):
 
     key = fields.String(
         data_key="Idempotency-Key",
-        validate=validate.Length(min=1, max=200),
+        validate=validate.Regexp(r"^[\x21-\x7e]{1,200}$"),
         metadata={"description": "a retry with the same key gets the first answer back, nothing done twice"},
     )
 

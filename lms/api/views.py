@@ -319,7 +319,7 @@ def _replay(kept: Any, request_hash: str) -> Response:
 @token_required("write")
 @bp.arguments(schemas.ImportFileSchema, location="files")
 @bp.response(202, schemas.envelope("ImportAccepted", schemas.ImportJobSchema))
-@errors(401, 403, 413, 422, 429)
+@errors(401, 403, 404, 409, 413, 422, 429)
 @bp.doc(security=BEARER, summary="Import a CSV or XLSX file (SPEC §6): answered 202 with the job's URL")
 def start_import(files: dict[str, Any], kind: str) -> Any:
     """Store the file and import it: checked whole, nothing written on any fault. Small files are done
