@@ -1,7 +1,7 @@
 """The admin page's forms for API tokens: create one, revoke one."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from lms.forms import Form
@@ -19,7 +19,9 @@ class CreateTokenForm(Form):
         ],
     )
     area = StringField(_l("Mã địa bàn (để trống: toàn hệ thống)"), validators=[Optional(), Length(max=64)])
-    scope = SelectField(_l("Quyền"), choices=[("read", _l("Chỉ đọc")), ("write", _l("Đọc và ghi"))])
+    scope = SelectField(
+        _l("Quyền"), choices=[SelectChoice("read", _l("Chỉ đọc")), SelectChoice("write", _l("Đọc và ghi"))]
+    )
     submit = SubmitField(_l("Tạo mã truy cập"))
 
 

@@ -45,6 +45,7 @@ def errors(*codes: int) -> Any:
         401: "UNAUTHORIZED",
         403: "FORBIDDEN",
         404: "NOT_FOUND",
+        405: "METHOD_NOT_ALLOWED",
         409: "CONFLICT",
         413: "REQUEST_ENTITY_TOO_LARGE",
         422: "UNPROCESSABLE_ENTITY",
@@ -319,7 +320,7 @@ def _replay(kept: Any, request_hash: str) -> Response:
 @token_required("write")
 @bp.arguments(schemas.ImportFileSchema, location="files")
 @bp.response(202, schemas.envelope("ImportAccepted", schemas.ImportJobSchema))
-@errors(401, 403, 404, 409, 413, 422, 429)
+@errors(401, 403, 404, 405, 409, 413, 422, 429)  # 405: a kind that is a job's id
 @bp.doc(security=BEARER, summary="Import a CSV or XLSX file (SPEC §6): answered 202 with the job's URL")
 def start_import(files: dict[str, Any], kind: str) -> Any:
     """Store the file and import it: checked whole, nothing written on any fault. Small files are done
