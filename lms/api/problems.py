@@ -42,6 +42,7 @@ _FIXED = {
     "Not a valid boolean.": _l("Phải là true hoặc false."),
     "Not a valid date.": _l("Ngày không hợp lệ; dùng dạng YYYY-MM-DD."),
     "Not a valid datetime.": _l("Thời điểm không hợp lệ; dùng dạng ISO 8601, ví dụ 2026-12-01T00:00:00Z."),
+    "Not a valid aware datetime.": _l("Thời điểm phải có múi giờ, ví dụ 2026-12-01T00:00:00+07:00."),
     "Not a valid list.": _l("Phải là một danh sách."),
     "Invalid input type.": _l("Kiểu dữ liệu không hợp lệ."),
     "Invalid value.": _l("Giá trị không hợp lệ."),

@@ -6,7 +6,7 @@ commits.
 """
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,9 +26,11 @@ from lms.indicators.services import report
 from lms.people.models import Person
 from lms.records.services import record_context
 from lms.titles.models import Award
+from lms.util import utcnow
 
 EVIDENCE_COLUMNS = [c.name for c in COLUMNS["evidence"]]
 MAX_YEARS = 10  # years one indicators?under= call may span
+KEEP_ANSWERS = timedelta(days=30)  # how long an Idempotency-Key's answer is kept
 
 
 def aware(value: datetime | None) -> datetime | None:
@@ -293,6 +295,9 @@ def kept_answer(token: ApiToken, key: str) -> ApiIdempotency | None:
 
 
 def keep_answer(token: ApiToken, key: str, request_hash: str, status: int, body: dict[str, Any]) -> None:
-    """Keep the answer to a write request for its Idempotency-Key (in the request's transaction)."""
+    """Keep the answer to a write request for its Idempotency-Key (in the request's transaction); the
+    token's keys older than KEEP_ANSWERS are dropped (a retry comes within minutes, not weeks)."""
+    table = ApiIdempotency.__table__
+    db.session.execute(table.delete().where(table.c.token_id == token.id, table.c.created_at < utcnow() - KEEP_ANSWERS))
     db.session.add(ApiIdempotency(token_id=token.id, key=key, request_hash=request_hash, status=status, body=body))
     db.session.flush()
