@@ -21,6 +21,13 @@ def test_areas_give_levels_national_codes_validity_and_successors(client, distri
     assert areas["A"]["valid_to"] == "2026-06-30" and areas["A"]["successors"] == ["AB"]
     assert areas["AB"]["valid_from"] == "2026-07-01" and areas["AB"]["valid_to"] is None
     assert areas["A1"]["parent"] == "AB" and areas["P"]["parent"] is None
+    # a token of the merged commune reads its predecessors too (their whole territory is now its own)
+    from lms.areas.services import area_by_code
+
+    merged = make_token("read", area=area_by_code("AB"))
+    body = client.get("/api/v1/areas", headers=bearer(merged)).get_json()
+    assert {a["code"] for a in body["data"]["areas"]} == {"AB", "A1", "A2", "B1", "A", "B"}
+    assert client.get("/api/v1/results?area=A&period=2024", headers=bearer(merged)).status_code == 200
 
 
 def test_public_indicators_keep_their_shape_and_under_gives_every_area_below_for_each_year(
