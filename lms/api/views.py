@@ -9,14 +9,15 @@ reads carry an ETag and answer 304 to a matching If-None-Match.
 from functools import wraps
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
-from lms.api import schemas, services
+from lms.api import imports, national, schemas, services
 from lms.api.problems import PROBLEM_JSON, Problem, problem_response
 from lms.api.tokens import area_in_scope, authenticate, note_read, optional_token, token_required
 from lms.areas.models import Area
+from lms.cli import poke_worker
 from lms.extensions import db
 from lms.imports.models import ImportJob
 from lms.imports.services import KINDS
@@ -33,7 +34,6 @@ bp = Blueprint(
 BEARER = [{"bearer": []}]
 PUBLIC_OR_BEARER = [{}, {"bearer": []}]
 MAX_JSON_BYTES = 2 * 1024 * 1024  # 1,000 evidence rows fit many times over
-MAX_ID = 2**31 - 1
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_PATH = "any(" + ", ".join(f'"{k}"' for k in KINDS) + ")"
 
@@ -79,10 +79,19 @@ def ok(data: Any) -> dict[str, Any]:
     return {"ok": True, "data": data}
 
 
-def _limit_body(max_bytes: int) -> None:
-    """413 for a body over `max_bytes` (the API's JSON is small; files go to the imports)."""
-    if (request.content_length or 0) > max_bytes:
-        raise Problem(413, _("Dữ liệu gửi lên quá lớn (tối đa %(n)s MB).", n=max_bytes // (1024 * 1024)))
+def body_limit(max_bytes: int) -> Any:
+    """Decorate a view: 413 for a body over `max_bytes`, before it is read (files go to the imports)."""
+
+    def decorator(view: Any) -> Any:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if (request.content_length or 0) > max_bytes:
+                raise Problem(413, _("Dữ liệu gửi lên quá lớn (tối đa %(n)s MB).", n=max_bytes // (1024 * 1024)))
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 # ---- public --------------------------------------------------------------------------------------
@@ -176,8 +185,6 @@ def _indicators_under(args: dict[str, Any]) -> Any:
 def areas(args: dict[str, Any]) -> Any:
     """Return the token's area and every area below it (and the closed areas whose territory it took
     over): level, parent, validity dates, successors and the national administrative-unit code."""
-    from flask import g
-
     token = g.api_token
     data = {"areas": services.area_tree(token.area)}
     note_read(token, "areas", token.area.code if token.area else "*")
@@ -195,8 +202,6 @@ def areas(args: dict[str, Any]) -> Any:
 def results(args: dict[str, Any]) -> Any:
     """Return the year's results of the people living in the area (code, total, eligibility, title and its
     decision), ordered by person; `next_cursor` continues. Never a name, phone or email."""
-    from flask import g
-
     token = g.api_token
     area = area_in_scope(token, args["area"])
     after = None
@@ -225,8 +230,6 @@ def results(args: dict[str, Any]) -> Any:
 def person_record(args: dict[str, Any], code: str) -> Any:
     """Return the learning record of a person of the token's area for a year: points per criterion item,
     the evidence behind them, what is missing, the title. 404 for anyone outside the token's area."""
-    from flask import g
-
     token = g.api_token
     person = services.person_in(token.area, code[:64])
     if person is None:
@@ -243,6 +246,7 @@ def person_record(args: dict[str, Any], code: str) -> Any:
 # ---- write: evidence and imports ------------------------------------------------------------------
 @bp.route("/evidence", methods=["POST"])
 @token_required("write")
+@body_limit(MAX_JSON_BYTES)
 @bp.arguments(schemas.IdempotencyHeaders, location="headers")
 @bp.arguments(schemas.EvidencePushSchema, location="json")
 @bp.response(200, schemas.envelope("EvidenceAnswer", schemas.PushResultSchema))
@@ -253,12 +257,7 @@ def push_evidence(headers: dict[str, Any], body: dict[str, Any]) -> Any:
     import (any fault: nothing written, every fault by index and field), upserted by person, kind, ref and
     date, the people marked for recompute in the same transaction. With an Idempotency-Key, a retry gets
     the first answer back."""
-    from flask import g
-
-    from lms.cli import poke_worker
-
     token = g.api_token
-    _limit_body(MAX_JSON_BYTES)
     key = headers.get("key")
     request_hash = services.fingerprint(request.get_data())
     if key:
@@ -325,10 +324,6 @@ def _replay(kept: Any, request_hash: str) -> Response:
 def start_import(files: dict[str, Any], kind: str) -> Any:
     """Store the file and import it: checked whole, nothing written on any fault. Small files are done
     before the answer, larger ones by a worker; follow the job's URL for its status, counts and errors."""
-    from flask import g
-
-    from lms.api import imports
-
     token = g.api_token
     job = imports.start(token, kind, files["file"])
     return ok(job_data(job)), 202, {"Location": job_url(job)}
@@ -342,10 +337,6 @@ def start_import(files: dict[str, Any], kind: str) -> Any:
 @bp.doc(security=BEARER, summary="An import job: status, counts and errors")
 def import_job(args: dict[str, Any], job_id: int) -> Any:
     """Return an import job of the token's area: status, rows done, counts and every row's fault."""
-    from flask import g
-
-    from lms.api import imports
-
     job = imports.visible_job(g.api_token, job_id)
     db.session.commit()
     return ok(job_data(job))
@@ -358,8 +349,7 @@ def job_url(job: ImportJob) -> str:
 
 def job_data(job: ImportJob) -> dict[str, Any]:
     """Return an import job as the API shows it."""
-    from lms.api.services import aware
-
+    aware = services.aware
     return {
         "id": job.id,
         "url": job_url(job),
@@ -396,10 +386,6 @@ def job_data(job: ImportJob) -> dict[str, Any]:
 def national_export(args: dict[str, Any]) -> Any:
     """Export the indicators of the area and the areas below it, and its title holders, for a year, laid
     out as the national form (the column mapping is data: lms/api/data/national-form.yaml). Audited."""
-    from flask import g
-
-    from lms.api import national
-
     token = g.api_token
     area: Area = area_in_scope(token, args["area"])
     fmt = args.get("format", "xlsx")

@@ -166,3 +166,10 @@ def test_the_form_layout_refuses_an_unknown_field(tmp_path):
     path.write_text("sheets:\n  titles:\n    columns:\n      - {header: Phone, field: person.phone}\n", "utf-8")
     with pytest.raises(ValueError, match="person.phone"):
         load_form(path)
+
+
+def test_an_oversized_push_is_refused_before_it_is_read(client, district, make_token):
+    secret = make_token("write")
+    body = b'{"evidence": [' + b" " * (2 * 1024 * 1024) + b"]}"
+    response = client.post("/api/v1/evidence", data=body, content_type="application/json", headers=bearer(secret))
+    assert response.status_code == 413 and response.mimetype == "application/problem+json"
