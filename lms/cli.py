@@ -275,12 +275,14 @@ def poke_worker() -> None:
 
 def register(app: Flask) -> None:
     """Attach the commands to the app."""
+    from lms.api.cli import api_tokens_cli
     from lms.areas.cli import areas_cli
     from lms.jobs.cli import jobs_cli
 
     for command in (
         areas_cli,
         jobs_cli,
+        api_tokens_cli,
         import_command,
         framework_cli,
         recompute_command,

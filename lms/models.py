@@ -1,5 +1,6 @@
 """Import every model module so the metadata (and Alembic) sees all tables."""
 
+from lms.api import models as api_models  # noqa: F401
 from lms.areas import models as area_models  # noqa: F401
 from lms.audit import models as audit_models  # noqa: F401
 from lms.auth import models as auth_models  # noqa: F401

@@ -12,6 +12,8 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 def select_locale() -> str:
     """Use the language the user chose (vi by default, en as the second)."""
     wanted = request.args.get("lang") if request else None
+    if request and request.path.startswith("/api/"):  # the API keeps no session: ?lang=, then Accept-Language
+        return wanted if wanted in ("vi", "en") else (request.accept_languages.best_match(("vi", "en")) or "vi")
     if wanted in ("vi", "en"):
         session["lang"] = wanted
     return session.get("lang", "vi") if request else "vi"
@@ -45,7 +47,6 @@ def register_blueprints(app: Flask) -> None:
     """Register the blueprints of lms and of the learning package."""
     from lms.activation.views import bp as activation_bp
     from lms.admin.views import bp as admin_bp
-    from lms.api.views import bp as api_bp
     from lms.auth.views import bp as auth_bp
     from lms.declarations.views import bp as declarations_bp
     from lms.imports.views import bp as imports_bp
@@ -62,12 +63,26 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     for bp in (registry_bp, activation_bp, imports_bp, reports_bp, recompute_bp, jobs_bp):
         app.register_blueprint(bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    csrf.exempt(api_bp)
+    from lms.api.admin import bp as api_tokens_bp
+    from lms.api.docs import init_app as init_api
+
+    app.register_blueprint(api_tokens_bp)
+    init_api(app)  # the JSON API under /api/v1, its OpenAPI document and docs page
 
     import courses
 
     courses.init_app(app)
+
+
+def _holds_nul(value: object) -> bool:
+    """True when a decoded JSON value has a NUL character in any string (keys included)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 def register_hooks(app: Flask) -> None:
@@ -92,6 +107,9 @@ def register_hooks(app: Flask) -> None:
                 abort(400)
         if "\x00" in request.path:
             abort(400)
+        if request.is_json and b"\\u0000" in request.get_data():  # JSON writes a NUL as \u0000 (the API)
+            if _holds_nul(request.get_json(silent=True)):
+                abort(400)
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]

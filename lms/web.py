@@ -73,6 +73,13 @@ AUDIT_ACTION_LABELS = {
     "village.update": _l("Sửa thôn, khu phố"),
     "declaration.verify": _l("Xác nhận minh chứng"),
     "declaration.reject": _l("Từ chối minh chứng"),
+    "api_token.create": _l("Tạo mã truy cập API"),
+    "api_token.revoke": _l("Thu hồi mã truy cập API"),
+    "api.areas": _l("API: đọc danh mục địa bàn"),
+    "api.indicators": _l("API: đọc chỉ số các địa bàn"),
+    "api.results": _l("API: đọc kết quả người dân"),
+    "api.person_record": _l("API: đọc sổ học tập của người dân"),
+    "export.national": _l("Xuất biểu mẫu báo cáo Trung ương"),
 }
 
 

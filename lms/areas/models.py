@@ -27,6 +27,8 @@ class Area(db.Model):
     valid_from: Mapped[date | None]
     valid_to: Mapped[date | None]
     successor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
+    # the national administrative-unit code (mã đơn vị hành chính: 2 digits a province, 5 a commune)
+    admin_code: Mapped[str | None] = mapped_column(sa.String(16), index=True)
 
     parent: Mapped["Area | None"] = relationship(remote_side=[id], foreign_keys=[parent_id])
 

@@ -365,9 +365,12 @@ def write_rows(
     stmt = insert(table).from_select(columns, rows)
     keys = [c.name for c in table.primary_key.columns]
     values = [c for c in columns if c not in keys]
+    changed: dict[str, Any] = {c: stmt.excluded[c] for c in values}
+    if "updated_at" in table.c and "updated_at" not in columns:
+        changed["updated_at"] = sa.func.now()  # person_result: when its values last changed
     return stmt.on_conflict_do_update(
         index_elements=keys,
-        set_={c: stmt.excluded[c] for c in values},
+        set_=changed,
         where=sa.tuple_(*(table.c[c] for c in values)).is_distinct_from(sa.tuple_(*(stmt.excluded[c] for c in values))),
     )
 

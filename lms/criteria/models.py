@@ -56,6 +56,11 @@ class PersonResult(db.Model):
     has_plan: Mapped[bool] = mapped_column(default=False)
     digital_level: Mapped[int] = mapped_column(default=0)  # 0 none, 1 basic, 2 proficient
     studied_criteria: Mapped[bool] = mapped_column(default=False)
+    # when the row was last written with different values (the engine's upsert leaves equal rows
+    # alone): what the API's results?updated_since= reads
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, server_default=sa.text("CURRENT_TIMESTAMP")
+    )
 
 
 class GroupItemScore(db.Model):

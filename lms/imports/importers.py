@@ -221,7 +221,8 @@ class PersonImporter(CodeImporter):
 
 def _years(rows: list[Row]) -> set[int]:
     """Return the years of the rows' dates that look valid (bad dates are reported by the checks)."""
-    return {int(d[:4]) for row in rows if (d := row.cells.get("date", ""))[:4].isdigit()}
+    # isascii: "²" is a digit to str.isdigit, not to int()
+    return {int(y) for row in rows if (y := row.cells.get("date", "")[:4]).isascii() and y.isdigit()}
 
 
 class EvidenceImporter(Importer):
@@ -323,6 +324,7 @@ class AreaImporter:
         self.refs = Refs()
         present = set(present)
         self.has_parent, self.has_flag = "parent_code" in present, "disadvantaged" in present
+        self.has_admin_code = "admin_code" in present
         self.records: list[dict[str, Any]] = []
         self.file_codes: set[str] = set()
 
@@ -345,7 +347,15 @@ class AreaImporter:
         existing = {
             r.code: r
             for r in db.session.execute(
-                sa.select(area.c.id, area.c.code, area.c.parent_id, area.c.name, area.c.level, area.c.disadvantaged)
+                sa.select(
+                    area.c.id,
+                    area.c.code,
+                    area.c.parent_id,
+                    area.c.name,
+                    area.c.level,
+                    area.c.disadvantaged,
+                    area.c.admin_code,
+                )
             )
         }
         code_of = {r.id: r.code for r in existing.values()}
@@ -363,11 +373,16 @@ class AreaImporter:
             old = existing.get(rec["code"])
             if old is None:
                 new.append(rec)
-            elif (old.name, old.level, code_of.get(old.parent_id)) != (
-                rec["name"],
-                rec["level"],
-                parent_of[rec["code"]],
-            ) or (self.has_flag and old.disadvantaged != rec["disadvantaged"]):
+            elif (
+                (old.name, old.level, code_of.get(old.parent_id))
+                != (
+                    rec["name"],
+                    rec["level"],
+                    parent_of[rec["code"]],
+                )
+                or (self.has_flag and old.disadvantaged != rec["disadvantaged"])
+                or (self.has_admin_code and old.admin_code != rec["admin_code"])
+            ):
                 changed.append(rec)
         counts = {NEW: len(new), CHANGED: len(changed), SAME: len(self.records) - len(new) - len(changed)}
         if not self.dry_run and (new or changed):
@@ -411,7 +426,13 @@ class AreaImporter:
 
     def _write(self, records: list[dict[str, Any]], parent_of: dict[str, str | None]) -> None:
         """Upsert the areas, then set their parents (new parents may be in the same file), then the paths."""
-        fields = ["code", "name", "level", *(["disadvantaged"] if self.has_flag else [])]
+        fields = [
+            "code",
+            "name",
+            "level",
+            *(["disadvantaged"] if self.has_flag else []),
+            *(["admin_code"] if self.has_admin_code else []),
+        ]
         stmt = dialect_insert(area)
         stmt = stmt.on_conflict_do_update(index_elements=["code"], set_={f: stmt.excluded[f] for f in fields[1:]})
         db.session.execute(stmt, [{f: r[f] for f in fields} for r in records])

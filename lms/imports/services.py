@@ -27,7 +27,7 @@ from lms.imports.parsers import FileProblem, read_table
 from lms.imports.specs import COLUMNS, SPECS, Row, RowError, Spec
 from lms.imports.staging import CHANGED, NEW, SAME
 
-__all__ = ["COLUMNS", "KINDS", "ImportReport", "RowError", "run_import", "template_xlsx"]
+__all__ = ["COLUMNS", "KINDS", "ImportReport", "RowError", "run_import", "run_rows", "template_xlsx"]
 
 KINDS = tuple(SPECS)
 CHUNK_ROWS = 5000
@@ -109,9 +109,40 @@ def run_import(
                 _import_rows(kind, spec, columns, table.rows, report, scope, progress)
     except FileProblem as exc:
         report.fail(exc.row, "", exc.message)
+    return _conclude(report, actor, scope)
+
+
+def run_rows(
+    kind: str,
+    header: list[str],
+    rows: Iterator[tuple[int, list[str]]],
+    source: str,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    scope: Area | None = None,
+) -> ImportReport:
+    """`run_import` for rows already read (the API's JSON evidence): the same checks, writes and audit.
+
+    `rows` are (number, cells in the order of `header`); faults name those numbers.
+    """
+    if kind not in SPECS:
+        raise ValueError(f"unknown import kind: {kind}")
+    spec = SPECS[kind]
+    report = ImportReport(kind=kind, filename=source[:200], dry_run=dry_run)
+    columns = check_header(spec, header, report)
+    if report.ok:
+        _import_rows(kind, spec, columns, rows, report, scope)
+    return _conclude(report, actor, scope)
+
+
+def _conclude(report: ImportReport, actor: str, scope: Area | None) -> ImportReport:
+    """Sort the faults by row; audit a good import that wrote (not a dry run)."""
     report.errors.sort(key=lambda e: e.row)
-    if report.ok and not dry_run:
-        audit(actor, f"import.{kind}", report.filename, area_id=scope.id if scope else None, after=report.counts())
+    if report.ok and not report.dry_run:
+        audit(
+            actor, f"import.{report.kind}", report.filename, area_id=scope.id if scope else None, after=report.counts()
+        )
         db.session.flush()
     return report
 

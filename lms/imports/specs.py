@@ -155,6 +155,7 @@ def check_area(row: Row, refs: Refs) -> dict[str, Any] | None:
         "level": row.get("level", values.choice, AREA_LEVELS),
         "parent_code": row.get("parent_code", values.code, required=False),
         "disadvantaged": row.get("disadvantaged", values.boolean),
+        "admin_code": row.get("admin_code", values.admin_code),
     }
     if record["parent_code"] is not None and record["parent_code"] == record["code"]:
         row.fail("parent_code", _("Vùng không thể là cha của chính nó"))
@@ -398,10 +399,12 @@ def _columns(names: str, examples: str) -> tuple[Column, ...]:
 
 SPECS: dict[str, Spec] = {
     "areas": Spec(
-        _columns("code name level parent_code? disadvantaged?", "XT-H-A-T1|Thôn 1 Hòa Ân|village|XT-H-A|không"),
+        _columns(
+            "code name level parent_code? disadvantaged? admin_code?", "XT-H-A-T1|Thôn 1 Hòa Ân|village|XT-H-A|không|"
+        ),
         check_area,
-        ("code", "name", "level", "parent_code", "disadvantaged"),
-        {"parent_code": "parent_code", "disadvantaged": "disadvantaged"},
+        ("code", "name", "level", "parent_code", "disadvantaged", "admin_code"),
+        {"parent_code": "parent_code", "disadvantaged": "disadvantaged", "admin_code": "admin_code"},
         ("code",),
         "code",
     ),

@@ -18,6 +18,7 @@ AMOUNT_RE = re.compile(r"(\d{1,6})(?:[.,](\d{1,2}))?")
 PHONE_RE = re.compile(r"\+?[0-9][0-9 .()-]{5,30}")
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SPACE_RE = re.compile(r"\s")
+ADMIN_CODE_RE = re.compile(r"\d{2,5}")
 EARLIEST_YEAR = 1900
 
 
@@ -42,6 +43,15 @@ def code(value: str, *, required: bool = True, max_len: int = 64) -> str | None:
     if found is not None and SPACE_RE.search(found):
         raise BadValue(_("Mã không được chứa khoảng trắng"))
     return found
+
+
+def admin_code(value: str) -> str | None:
+    """Return a national administrative-unit code (mã ĐVHC: 2 to 5 digits), None when empty."""
+    if not value:
+        return None
+    if not ADMIN_CODE_RE.fullmatch(value):
+        raise BadValue(_("Mã đơn vị hành chính “%(value)s” không hợp lệ; dùng 2 đến 5 chữ số", value=value))
+    return value
 
 
 def boolean(value: str) -> bool:

@@ -31,6 +31,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        if request.path.startswith("/api/"):  # RFC 9457 problem details (lms.api.problems)
+            from lms.api.problems import from_http_exception
+
+            return from_http_exception(exc)
         if exc.code == 401 and not _wants_json():
             from flask import redirect, url_for
 
@@ -43,4 +47,8 @@ def register_error_handlers(app: Flask) -> None:
         from lms.extensions import db
 
         db.session.rollback()
+        if request.path.startswith("/api/"):
+            from lms.api.problems import problem_response
+
+            return problem_response(500)
         return render(500)

@@ -15,7 +15,7 @@ from tests.registry.helpers import officer_world
 from tests.sessions.helpers import learning_world
 from tests.web.conftest import make_eligible, score, sign_in
 
-OK, LOGIN, DENY = "ok", "login", "403"
+OK, LOGIN, DENY, TOKEN = "ok", "login", "403", "token"
 ROLES = ("anonymous", "citizen", "trainer", "officer", "other_officer", "admin")
 PUBLIC = dict.fromkeys(ROLES, OK)
 CITIZEN_ONLY = {
@@ -36,6 +36,9 @@ SESSION_VIEWERS = {**SIGNED_IN, "other_officer": DENY}  # trainer, audience (com
 DECLARATION_FILE = {**SESSION_VIEWERS, "trainer": DENY}  # the citizen who declared, officers of A
 COURSE_AUTHORS = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "trainer": OK, "admin": OK}  # its trainer, admins
 LESSON_FILE = {**COURSE_AUTHORS, "citizen": OK}  # and its enrolled learners
+# the JSON API reads no session cookie: whatever the role, a route that needs a token answers 401
+# (problem+json); which token may do what is the API_ACCESS matrix below
+API_TOKEN = dict.fromkeys(ROLES, TOKEN)
 
 # endpoint -> (URL template, expected outcome per role)
 ACCESS: dict[str, tuple[str, dict[str, str]]] = {
@@ -151,6 +154,19 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "declarations.reject_one": ("/officer/declarations/{declaration}/reject", OFFICERS_OF_A),
     "api.courses": ("/api/v1/courses", PUBLIC),
     "api.indicators": ("/api/v1/indicators?area=D&period=2026", PUBLIC),
+    "api.areas": ("/api/v1/areas", API_TOKEN),
+    "api.results": ("/api/v1/results?area=A&period=2026", API_TOKEN),
+    "api.person_record": ("/api/v1/people/{person_code}/record?period=2026", API_TOKEN),
+    "api.push_evidence": ("/api/v1/evidence", API_TOKEN),
+    "api.start_import": ("/api/v1/imports/evidence", API_TOKEN),
+    "api.import_job": ("/api/v1/imports/{import_job}", API_TOKEN),
+    "api.national_export": ("/api/v1/exports/national?area=A&period=2026", API_TOKEN),
+    "api_docs.openapi": ("/api/v1/openapi.json", PUBLIC),
+    "api_docs.docs": ("/api/v1/docs", PUBLIC),
+    "api_docs.asset": ("/api/v1/docs/assets/swagger-ui.css", PUBLIC),
+    "api_tokens.index": ("/admin/api-tokens", ADMIN_ONLY),
+    "api_tokens.create": ("/admin/api-tokens", ADMIN_ONLY),
+    "api_tokens.revoke": ("/admin/api-tokens/999/revoke", ADMIN_ONLY),
 }
 
 
@@ -185,6 +201,7 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
         "lesson": course.lessons[0].id,
         "certificate": "CAFE00112233",
         "person": subject.id,
+        "person_code": subject.code,
         "award": award.id,
         "framework": db.session.scalar(sa.select(Framework.id)),
         **officer_world(tree),
@@ -194,6 +211,8 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
 
 
 def _outcome(response) -> str:  # type: ignore[no-untyped-def]
+    if response.status_code == 401 and response.mimetype == "application/problem+json":
+        return TOKEN
     if response.status_code == 403:
         return DENY
     if response.status_code in (301, 302, 303) and "/auth/login" in response.headers.get("Location", ""):
@@ -242,3 +261,58 @@ def test_every_post_form_needs_a_csrf_token(app, world):
             url = ACCESS[rule.endpoint][0].format(**world)
             response = client.post(url, data={"reason": "x", "login": "citizen@example.vn", "password": "x"})
             assert response.status_code == 400, f"{role} {rule.endpoint}: {response.status_code}"
+
+
+# ---- the JSON API: access by token --------------------------------------------------------------
+TOKENS = ("none", "read_A", "write_A", "read_B", "write_all")
+READ_IN_A = {"none": 401, "read_A": 200, "write_A": 200, "read_B": 403, "write_all": 200}
+# endpoint -> (method, URL template, expected status per token); a person or job outside answers 404
+API_ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
+    "api.courses": ("GET", "/api/v1/courses", dict.fromkeys(TOKENS, 200)),
+    "api.indicators": ("GET", "/api/v1/indicators?under=A&from=2026&to=2026", READ_IN_A),
+    "api.areas": ("GET", "/api/v1/areas", {**READ_IN_A, "read_B": 200}),  # each token: its own subtree
+    "api.results": ("GET", "/api/v1/results?area=A&period=2026", READ_IN_A),
+    "api.person_record": ("GET", "/api/v1/people/{person_code}/record?period=2026", {**READ_IN_A, "read_B": 404}),
+    "api.push_evidence": ("POST", "/api/v1/evidence", {**READ_IN_A, "read_A": 403}),
+    "api.start_import": (
+        "POST",
+        "/api/v1/imports/evidence",
+        {**READ_IN_A, "read_A": 403, "write_A": 202, "write_all": 202},
+    ),
+    "api.import_job": ("GET", "/api/v1/imports/{import_job}", {**READ_IN_A, "read_B": 404}),
+    "api.national_export": ("GET", "/api/v1/exports/national?area=A&period=2026&format=csv", READ_IN_A),
+}
+
+
+def test_every_api_route_has_a_token_rule(app):
+    api = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")}
+    assert api == set(API_ACCESS)
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_api_access_matrix(app, world, tree, token):
+    import io
+
+    from lms.api.tokens import create_token
+
+    secret = None
+    if token != "none":
+        scope, where = token.split("_")
+        _token, secret = create_token(f"t-{token}", scope, None if where == "all" else tree[where], "test")
+        db.session.commit()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    failures = []
+    for endpoint, (method, template, expected) in API_ACCESS.items():
+        url = template.format(**world)
+        if endpoint == "api.push_evidence":
+            row = {"person_code": world["person_code"], "kind": "plan", "date": "2026-01-05"}
+            response = client.post(url, json={"evidence": [row]}, headers=headers)
+        elif endpoint == "api.start_import":
+            body = f"person_code,kind,date\\n{world['person_code']},plan,2026-01-06\\n".encode()
+            response = client.post(url, data={"file": (io.BytesIO(body), "e.csv")}, headers=headers)
+        else:
+            response = client.get(url, headers=headers)
+        if response.status_code != expected[token]:
+            failures.append(f"{endpoint} {url}: expected {expected[token]}, got {response.status_code}")
+    assert not failures, "\\n".join(failures)
