@@ -42,3 +42,18 @@ def test_the_limiter_counts_in_redis_across_processes(redis_apps, tree, make_use
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) <= 60
     other = client_at(first, "198.51.100.77")
     assert submit(other, "/auth/login", "/auth/login", {"login": "0912345678", "password": PASSWORD}).status_code == 302
+
+
+def test_production_counts_in_the_configured_redis(monkeypatch):
+    from config import ProductionConfig
+
+    env = {
+        "SECRET_KEY": "k" * 64,
+        "DATABASE_URL": "postgresql+psycopg://lms@db/lms",
+        "REDIS_URL": "redis://cache:6379/0",
+        "PUBLIC_BASE_URL": "https://hoctap.example.vn",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    assert ProductionConfig().RATELIMIT_STORAGE_URI == "redis://cache:6379/0"
