@@ -32,8 +32,32 @@ class Config:
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(200 * 1024 * 1024)))
     UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))  # materials and declaration files, by hash
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL")  # e.g. https://hoctap.example.vn: absolute links printed on certificates
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT_MINUTES = 15
+    # ---- accounts (lms.auth): rate limits, passwords, sessions, two-factor sign-in ----
+    # Flask-Limiter's storage: memory here (per process); ProductionConfig uses REDIS_URL
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis away: each process counts on its own meanwhile
+    RATELIMIT_SWALLOW_ERRORS = True  # a limiter error never turns a sign-in into a 500
+    # failed attempts only; per client below per account, so one client can never lock an account
+    LOGIN_CLIENT_LIMIT = _env("LOGIN_CLIENT_LIMIT", "5 per minute; 30 per hour")
+    LOGIN_ACCOUNT_LIMIT = _env("LOGIN_ACCOUNT_LIMIT", "10 per minute")
+    TWO_FACTOR_ACCOUNT_LIMIT = _env("TWO_FACTOR_ACCOUNT_LIMIT", "10 per minute")
+    PASSWORD_ACCOUNT_LIMIT = _env("PASSWORD_ACCOUNT_LIMIT", "10 per minute")
+    ACTIVATION_CLIENT_LIMIT = _env("ACTIVATION_CLIENT_LIMIT", "5 per minute; 30 per hour")
+    ACTIVATION_ACCOUNT_LIMIT = _env("ACTIVATION_ACCOUNT_LIMIT", "10 per minute")
+    REGISTER_CLIENT_LIMIT = _env("REGISTER_CLIENT_LIMIT", "10 per minute; 60 per hour")  # every attempt
+    VERIFY_CLIENT_LIMIT = _env("VERIFY_CLIENT_LIMIT", "30 per minute; 300 per hour")  # every lookup
+    API_TOKEN_LIMIT = _env("API_TOKEN_LIMIT", "600 per minute; 20000 per hour")  # every request of one API token
+    PASSWORD_MIN_LENGTH = 8
+    TWO_FACTOR_ROLES = ("officer", "admin")
+    TOTP_MAX_FAILURES = 20  # wrong codes in a row; then only a recovery code or an admin's reset
+    SESSION_IDLE_MINUTES = {
+        "officer": int(_env("SESSION_IDLE_MINUTES", "30")),
+        "admin": int(_env("SESSION_IDLE_MINUTES", "30")),
+        "trainer": int(_env("SESSION_IDLE_MINUTES_TRAINER", "120")),
+        "citizen": int(_env("SESSION_IDLE_MINUTES_CITIZEN", "1440")),
+    }
+    SESSION_MAX_HOURS = {"officer": 12, "admin": 12, "trainer": 12, "citizen": 168}
+    PERMANENT_SESSION_LIFETIME = 168 * 3600  # no signed session cookie is accepted after the longest session
     # dirty subjects per drain transaction: a burst across a commune (~2,500 people) is one batch
     RECOMPUTE_BATCH_SIZE = int(_env("RECOMPUTE_BATCH_SIZE", "5000"))
     # a full recompute works in steps of whole communes holding about this many people
@@ -71,6 +95,8 @@ class DevelopmentConfig(Config):
 
     DEBUG = False
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}")
+    # DEMO ONLY: the published two-factor key `flask demo` gives the demo officers and admin (README)
+    DEMO_TOTP_SECRET = "HOCTAPSUOTDOIDEMOHOCTAPSUOTDOI22"  # noqa: S105
 
     def __init__(self) -> None:
         self.SECRET_KEY = _env("SECRET_KEY") or _instance_secret()
@@ -93,7 +119,6 @@ class TestingConfig(Config):
     SECRET_KEY = secrets.token_hex(32)
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
-    LOGIN_MAX_FAILURES = 5
     RECOMPUTE_STEP_PEOPLE = 1  # one commune per step: small test areas still recompute in several steps
 
 
@@ -112,6 +137,7 @@ class ProductionConfig(Config):
         self.REDIS_URL = os.environ["REDIS_URL"]
         self.CACHE_TYPE = "RedisCache"
         self.CACHE_REDIS_URL = os.environ["REDIS_URL"]
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI") or os.environ["REDIS_URL"]
 
 
 CONFIGS = {

@@ -248,21 +248,32 @@ def demo_command() -> None:
     click.echo("Demo accounts (password: hoctap2026):")
     for role, login in logins.items():
         click.echo(f"  {role:<18} {login}")
+    secret = current_app.config.get("DEMO_TOTP_SECRET")
+    if secret:  # DevelopmentConfig only (README: Demo sign-in of officers)
+        click.echo(f"Officers and the admin also need a two-factor code (demo key {secret}, demo only):")
+        click.echo(f"  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\"")
 
 
 @click.command("create-admin")
 @click.option("--login", prompt=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin_command(login: str, password: str) -> None:
-    """Create an administrator account."""
-    from lms.auth.services import create_user, find_login
+    """Create an administrator account (the password policy applies; two-factor set-up at first sign-in)."""
+    from lms.auth.errors import PasswordError
+    from lms.auth.passwords import check_password
+    from lms.auth.services import create_user, find_login, normalise_login
 
     if find_login(login) is not None:
         click.echo("that login exists already", err=True)
         sys.exit(1)
+    try:
+        check_password(password, login=normalise_login(login))
+    except PasswordError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
     create_user(login, password, "admin", display_name="Admin", actor=CLI_ACTOR)
     db.session.commit()
-    click.echo("admin created")
+    click.echo("admin created; set up two-factor sign-in at the first login")
 
 
 def poke_worker() -> None:

@@ -3,6 +3,8 @@
 from celery import Celery, Task
 from flask import Flask
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -30,6 +32,9 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Rate limits (lms.auth.limits): the storage is RATELIMIT_STORAGE_URI — Redis in production, memory
+# otherwise. A moving window: a limit of N per minute never lets N + 1 through in any 60 seconds.
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
 
 
 def _transport_options(broker: str, visibility_timeout: int) -> dict[str, object]:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask, g, request, session
 
-from lms.extensions import babel, celery_init_app, csrf, db, login_manager, migrate
+from lms.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -28,6 +28,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     login_manager.init_app(app)
+    limiter.init_app(app)
     from lms.sessioncookie import RememberingSessionInterface
 
     app.session_interface = RememberingSessionInterface()
@@ -58,10 +59,11 @@ def register_blueprints(app: Flask) -> None:
     from lms.registry.views import bp as registry_bp
     from lms.reports.views import bp as reports_bp
     from lms.titles.views import bp as titles_bp
+    from lms.users.views import bp as users_bp
 
     for bp in (main_bp, auth_bp, records_bp, titles_bp, indicators_bp, admin_bp, declarations_bp):
         app.register_blueprint(bp)
-    for bp in (registry_bp, activation_bp, imports_bp, reports_bp, recompute_bp, jobs_bp):
+    for bp in (registry_bp, activation_bp, imports_bp, reports_bp, recompute_bp, jobs_bp, users_bp):
         app.register_blueprint(bp)
     from lms.api.admin import bp as api_tokens_bp
     from lms.api.docs import init_app as init_api
@@ -90,6 +92,11 @@ def register_hooks(app: Flask) -> None:
     from lms.main.errors import register_error_handlers
 
     register_error_handlers(app)
+    from lms.auth import lifetime
+    from lms.auth.limits import limit_public_lookups
+
+    lifetime.register(app)  # idle and absolute session limits; no-store on personal pages
+    limit_public_lookups(app)  # every /verify route: VERIFY_CLIENT_LIMIT per client
 
     @app.before_request
     def refuse_nul_bytes():  # type: ignore[no-untyped-def]

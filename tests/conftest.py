@@ -92,6 +92,13 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+def client_at(app: Flask, address: str) -> FlaskClient:
+    """A test client whose requests come from `address` (the rate limits count per client address)."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
 @pytest.fixture
 def runner(app: Flask):  # type: ignore[no-untyped-def]
     return app.test_cli_runner()
@@ -109,13 +116,70 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     return found.group(1)
 
 
+def totp_code(user_login: str) -> str:
+    """A current code of the account's authenticator app (its TOTP secret), one the server has not taken yet.
+
+    The server accepts each time step once and one step either side of now; a test that signs the
+    same account in a third time within one step (30 s) would have to wait for the next code, so the
+    step record is cleared instead — the code given is still a real one of the secret."""
+    import time
+
+    import pyotp
+
+    from lms.auth.services import find_login
+
+    user = find_login(user_login)
+    assert user is not None and user.totp_secret, f"{user_login} has no authenticator secret"
+    db.session.refresh(user)
+    now = int(time.time()) // 30
+    free = [step for step in (now, now + 1) if user.totp_last_step is None or step > user.totp_last_step]
+    if not free:
+        user.totp_last_step = None
+        db.session.commit()
+        free = [now]
+    return pyotp.TOTP(user.totp_secret).generate_otp(free[0])
+
+
+def wrong_code(secret: str) -> str:
+    """A six-digit code that is none of the secret's codes around now."""
+    import time
+
+    import pyotp
+
+    step = int(time.time()) // 30
+    taken = {pyotp.TOTP(secret).generate_otp(s) for s in range(step - 2, step + 3)}
+    return next(c for c in ("000000", "111111", "222222", "333333", "444444", "555555") if c not in taken)
+
+
+def complete_sign_in(client: FlaskClient, response, user_login: str):  # type: ignore[no-untyped-def]
+    """Finish a sign-in the login form started: the second factor (a real TOTP code) or its set-up.
+
+    Returns the response of the last step (a redirect once signed in; the recovery codes page after
+    a set-up). A response that asks for neither is returned as it is."""
+    import re
+
+    location = response.headers.get("Location", "") if response.status_code in (302, 303) else ""
+    if location.endswith("/auth/two-factor"):
+        token = csrf_token(client, "/auth/two-factor")
+        return client.post("/auth/two-factor", data={"code": totp_code(user_login), "csrf_token": token})
+    if location.endswith("/auth/two-factor/setup"):
+        import pyotp
+
+        page = client.get("/auth/two-factor/setup").get_data(as_text=True)
+        secret = re.search(r"<code>([A-Z2-7 ]+)</code>", page).group(1).replace(" ", "")  # the key shown for typing
+        token = csrf_token(client, "/auth/two-factor/setup")
+        return client.post("/auth/two-factor/setup", data={"code": pyotp.TOTP(secret).now(), "csrf_token": token})
+    return response
+
+
 @pytest.fixture
 def login(client: FlaskClient):  # type: ignore[no-untyped-def]
-    """Log the client in through the real login form: login(user_login, password=PASSWORD)."""
+    """Log the client in through the real login form (and second factor): login(user_login, password=PASSWORD)."""
 
     def do(user_login: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
         token = csrf_token(client, "/auth/login")
-        return client.post("/auth/login", data={"login": user_login, "password": password, "csrf_token": token})
+        response = client.post("/auth/login", data={"login": user_login, "password": password, "csrf_token": token})
+        return complete_sign_in(client, response, user_login)
 
     return do
 
@@ -178,11 +242,19 @@ def make_person(app: Flask):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def make_user(app: Flask):  # type: ignore[no-untyped-def]
-    """make_user(role, area=None, person=None, login=None) -> User with password PASSWORD."""
-    from lms.auth.services import create_user
+    """make_user(role, area=None, person=None, login=None, two_factor=None) -> User with password PASSWORD.
 
-    def make(role: str, area=None, person=None, login: str | None = None):  # type: ignore[no-untyped-def]
+    Officers and admins (the roles that must use two-factor sign-in) get an authenticator secret, as
+    if they had set it up; `two_factor` says otherwise for any role."""
+    import pyotp
+
+    from lms.auth.services import create_user
+    from lms.util import utcnow
+
+    def make(role: str, area=None, person=None, login: str | None = None, two_factor: bool | None = None):  # type: ignore[no-untyped-def]
         user = create_user(login or f"{role}{next(_counter)}@example.vn", PASSWORD, role, area=area, person=person)
+        if two_factor if two_factor is not None else role in app.config["TWO_FACTOR_ROLES"]:
+            user.totp_secret, user.totp_enabled_at = pyotp.random_base32(), utcnow()
         db.session.commit()
         return user
 

@@ -5,6 +5,7 @@ from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from lms.auth.forms import email_or_phone
+from lms.auth.passwords import password_validator
 from lms.forms import Form
 
 
@@ -16,7 +17,10 @@ class ActivateForm(Form):
     login = StringField(
         _l("Số điện thoại hoặc email của bạn"), validators=[DataRequired(), Length(max=200), email_or_phone]
     )
-    password = PasswordField(_l("Mật khẩu mới (ít nhất 8 ký tự)"), validators=[DataRequired(), Length(min=8, max=200)])
+    password = PasswordField(
+        _l("Mật khẩu mới (ít nhất 8 ký tự)"),
+        validators=[DataRequired(), Length(max=200), password_validator(login_field="login")],
+    )
     confirm = PasswordField(
         _l("Nhập lại mật khẩu"),
         validators=[DataRequired(), EqualTo("password", message=_l("Hai mật khẩu không khớp."))],
@@ -29,3 +33,9 @@ class CodesForm(Form):
 
     village = StringField(_l("Thôn, khu phố"), validators=[Optional(), Length(max=64)])  # a village code
     submit = SubmitField(_l("Tạo và in mã kích hoạt"))
+
+
+class OneCodeForm(Form):
+    """Issue a new activation code to one person (the button on the person's page)."""
+
+    submit = SubmitField(_l("Cấp mã kích hoạt mới"))

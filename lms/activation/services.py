@@ -4,7 +4,9 @@ A code is 12 characters from an alphabet without look-alikes (about 60 bits, fro
 its keyed hash (HMAC-SHA256 with the app's secret key) is stored, in User.activation_code_hash:
 issuing a new code replaces the old one, activation clears it. A slow password hash would make a
 sheet of 2,000 codes take minutes; the code's entropy and the secret key make a fast one safe.
-Wrong codes count as failed logins of that account and lock it like the login form does.
+Wrong codes are limited per client and per person code by the view (lms.auth.limits), like the login.
+A code issued to one person (`issue_code`) also serves an account already activated: the holder who
+forgot the password sets a new one with it (the old password works until then).
 """
 
 import hashlib
@@ -12,7 +14,6 @@ import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -22,10 +23,10 @@ from lms.areas.models import Area
 from lms.areas.services import areas_under
 from lms.audit.services import audit
 from lms.auth.models import User
-from lms.auth.services import AuthError, end_sessions, find_login, hash_password, normalise_login
+from lms.auth.services import AuthError, check_password_for, end_sessions, find_login, hash_password, normalise_login
 from lms.extensions import db
 from lms.people.models import Person
-from lms.util import today_local, utcnow
+from lms.util import today_local
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1
 CODE_LENGTH = 12
@@ -108,7 +109,6 @@ def issue_codes(people: Sequence[Person], *, actor: str, scope: Area) -> tuple[l
             db.session.add(user)
         code = new_code()
         user.activation_code_hash = code_hash(code)
-        user.failed_logins, user.locked_until = 0, None
         issued.append(IssuedCode(person, code))
         db.session.flush()  # one at a time: the next initial login must see this one
     if issued:
@@ -123,40 +123,65 @@ def issue_codes(people: Sequence[Person], *, actor: str, scope: Area) -> tuple[l
     return issued, skipped
 
 
+def issue_code(person: Person, *, actor: str, scope: Area) -> IssuedCode:
+    """Issue a new code to one person, activated or not (a forgotten password): audited.
+
+    Creates the citizen account when there is none. The old code stops working; the current password,
+    if any, keeps working until the code is used."""
+    user = db.session.scalar(sa.select(User).where(User.person_id == person.id))
+    if user is not None and user.role != "citizen":
+        raise AuthError(_("Tài khoản của người này do quản trị viên quản lý."))
+    if user is None:
+        user = User(login=_initial_login(person), role="citizen", display_name=person.full_name, person=person)
+        db.session.add(user)
+    code = new_code()
+    user.activation_code_hash = code_hash(code)
+    audit(
+        actor,
+        "activation.codes",
+        _("%(n)d mã kích hoạt", n=1),
+        area_id=scope.id,
+        after={"count": 1, "people": [person.code], "activated": user.password_hash is not None},
+    )
+    db.session.flush()
+    return IssuedCode(person, code)
+
+
+def account_of_code(person_code: str) -> User | None:
+    """The account of a person code as typed on the sheet, in any case (`bb000544` is `BB000544`)."""
+    typed = person_code.strip()
+    variants = {typed, typed.upper(), typed.lower()}
+    found = list(
+        db.session.scalars(sa.select(User).join(Person, Person.id == User.person_id).where(Person.code.in_(variants)))
+    )
+    exact = [u for u in found if u.person is not None and u.person.code == typed]
+    return (exact or found or [None])[0]
+
+
 def activate(person_code: str, code: str, login: str, password: str) -> User:
     """Activate an account with its person code and one-time code: set the login (phone/email) and password.
 
-    A wrong code counts as a failed login of that account (lockout after too many); an unknown
-    person code gives the same message, so codes cannot be used to probe who has an account.
+    Also resets a forgotten password (a code issued to an activated account). An unknown person code
+    and a wrong code get the same message, so codes cannot be used to probe who has an account.
     """
     wrong = _("Mã người dân hoặc mã kích hoạt không đúng.")
-    user = db.session.scalar(
-        sa.select(User).join(Person, Person.id == User.person_id).where(Person.code == person_code.strip())
-    )
-    if user is None or user.activation_code_hash is None or user.password_hash is not None:
+    user = account_of_code(person_code)
+    if user is None or user.activation_code_hash is None or user.disabled_at is not None:
+        hmac.compare_digest(HASH_PREFIX, code_hash(code))  # the same work as a real check
         raise AuthError(wrong)
-    now = utcnow()
-    locked_until = user.locked_until
-    if locked_until is not None and locked_until.tzinfo is None:
-        locked_until = locked_until.replace(tzinfo=now.tzinfo)
-    if locked_until is not None and locked_until > now:
-        raise AuthError(_("Tài khoản tạm khóa do nhập sai nhiều lần. Vui lòng thử lại sau."))
     if not code_matches(user, code):
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-            user.failed_logins = 0
         raise AuthError(wrong)
     new_login = normalise_login(login)
     taken = find_login(new_login)
     if taken is not None and taken.id != user.id:
         raise AuthError(_("Số điện thoại hoặc email này đã được đăng ký."))
+    check_password_for(user, password, login=new_login)
     person = user.person
-    before = {"login": user.login}
+    before = {"login": user.login, "activated": user.password_hash is not None}
     user.login = new_login
     user.password_hash = hash_password(password)
     user.activation_code_hash = None
-    user.failed_logins, user.locked_until = 0, None
+    user.must_change_password = False
     end_sessions(user)
     if person is not None:  # keep the contact the citizen gave, unless the record has one already
         if "@" in new_login and not person.email:

@@ -1,23 +1,27 @@
 """Account activation: officers print one-time codes (PDF), citizens activate with one."""
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
-from lms.activation.forms import ActivateForm, CodesForm
-from lms.activation.services import codes_pdf, issue_codes, people_for_codes
+from lms.activation.forms import ActivateForm, CodesForm, OneCodeForm
+from lms.activation.services import codes_pdf, issue_code, issue_codes, people_for_codes
 from lms.areas.services import area_by_code
-from lms.auth.services import AuthError, officer_area, require_area
+from lms.auth.limits import activation_limits, failed
+from lms.auth.services import AuthError, PasswordError, officer_area, require_area, require_person
 from lms.extensions import db
+from lms.people.models import Person
 from lms.registry.queries import village_groups
 
 bp = Blueprint("activation", __name__)
 
 
 @bp.route("/auth/activate", methods=["GET", "POST"])
+@activation_limits
 def activate():  # type: ignore[no-untyped-def]
-    """Let a citizen activate an account with the codes on the officer's sheet, then log them in."""
+    """Let a citizen activate an account (or set a new password) with the codes an officer gave, then log in."""
     from lms.activation.services import activate as activate_account
+    from lms.auth.views import begin_sign_in
 
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -25,18 +29,18 @@ def activate():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             user = activate_account(form.person_code.data, form.code.data, form.login.data, form.password.data)
+        except PasswordError as exc:
+            db.session.rollback()
+            form.password.errors = [*form.password.errors, str(exc)]
         except AuthError as exc:
-            db.session.commit()  # keep the failure count and any lockout
+            db.session.rollback()
+            failed()
             form.code.errors = [*form.code.errors, str(exc)]
         else:
             db.session.commit()
-            lang = session.get("lang")
-            session.clear()  # a fresh session at login
-            if lang:
-                session["lang"] = lang
-            login_user(user)
+            response = begin_sign_in(user, None)  # a fresh session: the message goes in after
             flash(_("Đã kích hoạt tài khoản. Từ nay bạn đăng nhập bằng %(login)s.", login=user.login), "success")
-            return redirect(url_for("main.index"))
+            return response
     return render_template("activation/activate.html", form=form)
 
 
@@ -101,3 +105,22 @@ def print_codes():  # type: ignore[no-untyped-def]
     if skipped:
         response.headers["X-Skipped"] = str(skipped)
     return response
+
+
+@bp.post("/officer/registry/people/<int:person_id>/activation")
+def issue_one(person_id: int):  # type: ignore[no-untyped-def]
+    """Issue a new activation code to one person of the officer's area (also a forgotten password) and show it."""
+    officer_area()
+    person = db.get_or_404(Person, person_id)
+    scope = require_person(person)
+    if not OneCodeForm().validate_on_submit():
+        flash(_("Phiên làm việc đã hết hạn. Vui lòng thử lại."), "error")
+        return redirect(url_for("registry.edit_person_page", person_id=person.id))
+    try:
+        issued = issue_code(person, actor=str(current_user.login), scope=scope)
+    except AuthError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("registry.edit_person_page", person_id=person.id))
+    db.session.commit()
+    return render_template("activation/one_code.html", issued=issued, activate_url=_activate_url())

@@ -1,4 +1,4 @@
-"""Login and citizen self-registration forms."""
+"""Forms of the accounts: login, self-registration, second factor, password change."""
 
 import re
 
@@ -9,6 +9,7 @@ from wtforms import IntegerField, PasswordField, RadioField, SelectChoice, Selec
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, ValidationError
 
 from lms.areas.models import Area
+from lms.auth.passwords import password_validator
 from lms.extensions import db
 from lms.forms import Form
 from lms.util import today_local
@@ -66,7 +67,10 @@ class RegisterForm(Form):
         validators=[DataRequired()],
     )
     village = SelectField(_l("Thôn, khu phố nơi cư trú"), coerce=int, validators=[DataRequired()])
-    password = PasswordField(_l("Mật khẩu (ít nhất 8 ký tự)"), validators=[DataRequired(), Length(min=8, max=200)])
+    password = PasswordField(
+        _l("Mật khẩu (ít nhất 8 ký tự)"),
+        validators=[DataRequired(), Length(max=200), password_validator(login_field="login", name_field="full_name")],
+    )
     confirm = PasswordField(
         _l("Nhập lại mật khẩu"),
         validators=[DataRequired(), EqualTo("password", message=_l("Hai mật khẩu không khớp."))],
@@ -81,3 +85,35 @@ class RegisterForm(Form):
             DataRequired(message=_l("Nhập năm sinh.")),
             NumberRange(min=year - 120, max=year, message=_l("Năm sinh không hợp lệ.")),
         ]
+
+
+class TwoFactorForm(Form):
+    """The second step of a sign-in: a code from the authenticator app, or a recovery code."""
+
+    code = StringField(_l("Mã xác thực"), validators=[DataRequired(), Length(max=40)])
+    submit = SubmitField(_l("Xác nhận"))
+
+
+class EnrolForm(Form):
+    """Confirm a new authenticator app with the code it shows."""
+
+    code = StringField(_l("Mã 6 chữ số trên ứng dụng"), validators=[DataRequired(), Length(max=12)])
+    submit = SubmitField(_l("Bật xác thực hai bước"))
+
+
+class PasswordForm(Form):
+    """Change one's password (the current one first)."""
+
+    current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Mật khẩu mới (ít nhất 8 ký tự)"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu mới"),
+        validators=[DataRequired(), EqualTo("password", message=_l("Hai mật khẩu không khớp."))],
+    )
+    submit = SubmitField(_l("Đổi mật khẩu"))
+
+
+class ButtonForm(Form):
+    """A button that changes state (new recovery codes, turn two-factor off): only the CSRF token."""
+
+    submit = SubmitField(_l("Xác nhận"))

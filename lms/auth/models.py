@@ -1,4 +1,4 @@
-"""User accounts, roles and their area scope."""
+"""User accounts, roles and their area scope; the recovery codes of two-factor sign-in."""
 
 from datetime import datetime
 
@@ -12,6 +12,7 @@ from lms.people.models import Person
 from lms.util import utcnow
 
 ROLES = ("citizen", "trainer", "officer", "admin")
+STAFF_ROLES = ("trainer", "officer", "admin")
 
 
 class User(UserMixin, db.Model):
@@ -27,9 +28,15 @@ class User(UserMixin, db.Model):
     area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), unique=True)
     session_version: Mapped[int] = mapped_column(default=1)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     activation_code_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    # a temporary password an admin issued: the holder must choose their own before anything else
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    disabled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # two-factor sign-in (TOTP, RFC 6238): the secret is set at enrolment, enabled once a code confirmed it
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)  # a code is accepted once
+    totp_failures: Mapped[int] = mapped_column(default=0, server_default="0")  # consecutive wrong codes
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     area: Mapped[Area | None] = relationship()
@@ -38,3 +45,20 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """Identify the session by user id and session version, so logout invalidates old cookies."""
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        """True when the account signs in with a TOTP code after its password."""
+        return self.totp_enabled_at is not None and self.totp_secret is not None
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that replaces a TOTP code (lost phone); only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

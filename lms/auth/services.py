@@ -1,26 +1,24 @@
-"""Accounts: password hashing (scrypt), login with lockout, session versions, role and area scope."""
+"""Accounts: password hashing (scrypt), login, session versions, role and area scope."""
 
 import secrets
-from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import abort
 from flask_login import current_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.areas.models import Area
 from lms.areas.services import within
 from lms.audit.services import audit
+from lms.auth.errors import AuthError, PasswordError
 from lms.auth.models import User
+from lms.auth.passwords import check_password
 from lms.extensions import db
 from lms.people.models import Person
-from lms.util import fold, utcnow
+from lms.util import fold
 
 HASH_METHOD = "scrypt"
-
-
-class AuthError(ValueError):
-    """Login or registration refused; the message is shown to the user (already translated)."""
 
 
 def hash_password(password: str) -> str:
@@ -35,7 +33,9 @@ def load_user(user_key: str) -> User | None:
     except ValueError:
         return None
     user = db.session.get(User, user_id)
-    return user if user is not None and user.session_version == version else None
+    if user is None or user.session_version != version or user.disabled_at is not None:
+        return None
+    return user
 
 
 def find_login(login: str) -> User | None:
@@ -51,32 +51,63 @@ def normalise_login(login: str) -> str:
     return "".join(ch for ch in login if ch.isdigit() or ch == "+")
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password, made like the real ones: unknown logins cost the same check."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def authenticate(login: str, password: str) -> User:
-    """Return the user if the password matches; count failures and lock the account after too many."""
+    """Return the user if the password matches, else AuthError.
+
+    Unknown logins, accounts without a password (not activated), disabled accounts and wrong
+    passwords get the same message after the same work (a password check, against a dummy hash
+    when there is no usable one), so the answer tells nobody which logins exist. Failed attempts
+    are limited per client and per account by the view (lms.auth.limits), never by locking the
+    account.
+    """
     from flask_babel import gettext as _
 
     user = find_login(login)
-    now = utcnow()
-    if user is None or user.password_hash is None:
+    usable = user is not None and user.password_hash is not None and user.disabled_at is None
+    stored = user.password_hash if usable and user is not None else _dummy_hash()
+    matches = check_password_hash(stored, password)  # type: ignore[arg-type]
+    if not (usable and matches):
         raise AuthError(_("Sai tên đăng nhập hoặc mật khẩu."))
-    locked_until = user.locked_until
-    if locked_until is not None and locked_until.tzinfo is None:
-        locked_until = locked_until.replace(tzinfo=now.tzinfo)
-    if locked_until is not None and locked_until > now:
-        raise AuthError(_("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau."))
-    if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-            user.failed_logins = 0
-        raise AuthError(_("Sai tên đăng nhập hoặc mật khẩu."))
-    user.failed_logins, user.locked_until = 0, None
-    return user
+    return user  # type: ignore[return-value]
 
 
 def end_sessions(user: User) -> None:
     """Invalidate every session cookie issued to the user (logout, password change)."""
     user.session_version += 1
+
+
+def check_password_for(user: User, password: str, *, login: str | None = None) -> None:
+    """Apply the password policy (lms.auth.passwords) with what is known of the account's holder."""
+    person = user.person
+    check_password(
+        password,
+        login=login or user.login,
+        email=person.email if person is not None else None,
+        phone=person.phone if person is not None else None,
+        name=person.full_name if person is not None else user.display_name,
+    )
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change one's own password (the current one must match): every other session of the account ends."""
+    from flask_babel import gettext as _
+
+    if user.password_hash is None or not check_password_hash(user.password_hash, current):
+        raise AuthError(_("Mật khẩu hiện tại không đúng."))
+    if check_password_hash(user.password_hash, new):
+        raise PasswordError(_("Mật khẩu mới phải khác mật khẩu hiện tại."))
+    check_password_for(user, new)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    end_sessions(user)
+    audit(user.login, "user.password", f"user {user.login}", area_id=user.area_id)
+    db.session.flush()
 
 
 def create_user(
@@ -117,6 +148,7 @@ def register_citizen(login: str, password: str, full_name: str, birth_year: int,
     if find_login(login) is not None:
         raise AuthError(_("Số điện thoại hoặc email này đã được đăng ký."))
     norm = normalise_login(login)
+    check_password(password, login=norm, name=full_name)
     person = Person(
         code=new_person_code(),
         full_name=full_name.strip(),

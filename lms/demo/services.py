@@ -24,6 +24,7 @@ from lms.evidence.models import Evidence, GroupEntry
 from lms.extensions import db
 from lms.people.models import Clan, Family, Person, Unit
 from lms.recompute.services import mark_dirty, run_full_recompute
+from lms.util import utcnow
 
 AREAS_FILE = Path(__file__).resolve().parent / "data" / "bac-binh-areas.csv"
 FRAMEWORK_FILE = Path(__file__).resolve().parent.parent / "criteria" / "data" / "criteria-default.yaml"
@@ -214,7 +215,12 @@ def create_demo_users(district: Area, commune: Area) -> None:
         ("officer (district)", "officer", "Cán bộ Phòng GD&ĐT huyện Bắc Bình", district, None),
         ("admin", "admin", "Quản trị hệ thống", None, None),
     ]
+    demo_secret = current_app.config.get("DEMO_TOTP_SECRET")  # DevelopmentConfig only: never in production
     for label, role, display_name, area, person in specs:
         if find_login(LOGINS[label]) is None:
-            create_user(LOGINS[label], PASSWORD, role, display_name=display_name, area=area, person=person, actor=ACTOR)
+            user = create_user(
+                LOGINS[label], PASSWORD, role, display_name=display_name, area=area, person=person, actor=ACTOR
+            )
+            if demo_secret and role in ("officer", "admin"):
+                user.totp_secret, user.totp_enabled_at = demo_secret, utcnow()
     db.session.flush()

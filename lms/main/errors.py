@@ -23,11 +23,19 @@ def register_error_handlers(app: Flask) -> None:
         500: lambda: _("Đã có lỗi xảy ra. Vui lòng thử lại."),
     }
 
-    def render(code: int, description: str | None = None):  # type: ignore[no-untyped-def]
+    def render(code: int, description: str | None = None, **context: object):  # type: ignore[no-untyped-def]
         message = messages.get(code, messages[500])()
         if _wants_json():
             return jsonify({"ok": False, "error": {"code": code, "message": description or message}}), code
-        return render_template("error.html", code=code, message=message), code
+        return render_template("error.html", code=code, message=message, **context), code
+
+    def too_many():  # type: ignore[no-untyped-def]
+        """A rate limit was hit (lms.auth.limits): say when to try again, in words and in Retry-After."""
+        from lms.auth.limits import retry_after
+
+        seconds = retry_after()
+        body, code = render(429, retry_after=seconds)
+        return body, code, {"Retry-After": str(seconds)}
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
@@ -39,6 +47,8 @@ def register_error_handlers(app: Flask) -> None:
             from flask import redirect, url_for
 
             return redirect(url_for("auth.login", next=request.full_path))
+        if exc.code == 429:
+            return too_many()
         return render(exc.code or 500)
 
     @app.errorhandler(Exception)

@@ -143,3 +143,15 @@ def test_admin_page_creates_a_token_shown_once_and_revokes_it(client, tree, make
     assert token.area_id == tree["A"].id and token.created_by == "admin@example.vn"
     submit(client, "/admin/api-tokens", f"/admin/api-tokens/{token.id}/revoke")
     assert client.get("/api/v1/areas", headers=bearer(secret)).status_code == 401
+
+
+def test_each_token_is_rate_limited_on_its_own_with_retry_after(app, client, tree, make_token):
+    app.config["API_TOKEN_LIMIT"] = "3 per minute"
+    busy, quiet = make_token("read"), make_token("read")
+    answers = [client.get("/api/v1/areas", headers=bearer(busy)) for _ in range(4)]
+    assert [r.status_code for r in answers] == [200, 200, 200, 429]
+    refused = answers[-1]
+    assert refused.mimetype == "application/problem+json"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.get_json()["status"] == 429
+    assert client.get("/api/v1/areas", headers=bearer(quiet)).status_code == 200  # another token is not slowed

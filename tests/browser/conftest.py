@@ -118,13 +118,28 @@ def _slug(text: str) -> str:
 
 
 def browser_sign_in(page: Any, login: str, password: str = PASSWORD) -> None:
-    """Log in through the login form and wait for the page it leads to."""
+    """Log in through the login form (and the second factor: a real code of the account's secret, or its
+    set-up from the key the page shows) and wait for the page it leads to."""
+    import pyotp
+
+    from tests.conftest import totp_code
+
     page.goto("/auth/login")
     page.fill('input[name="login"]', login)
     page.fill('input[name="password"]', password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
-    assert "/auth/login" not in page.url, "login failed"
+    if page.url.endswith("/auth/two-factor"):
+        page.fill('input[name="code"]', totp_code(login))
+        page.get_by_role("button", name="Xác nhận").click()
+        page.wait_for_load_state()
+    elif page.url.endswith("/auth/two-factor/setup"):
+        secret = page.locator("code").first.inner_text().replace(" ", "")
+        page.fill('input[name="code"]', pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="Bật xác thực hai bước").click()
+        page.get_by_role("link", name="Tôi đã cất các mã, tiếp tục").click()
+        page.wait_for_load_state()
+    assert "/auth/login" not in page.url and "/auth/two-factor" not in page.url, "login failed"
 
 
 def fits_width(page: Any) -> bool:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from lms.audit.models import AuditEntry
 from lms.auth.models import User
 from lms.extensions import db
+from tests.conftest import client_at
 from tests.web.conftest import sign_in, submit
 
 
@@ -107,21 +108,71 @@ def test_regenerating_invalidates_the_old_code_and_skips_activated_accounts(
     assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "activation.codes")) == 2
 
 
-def test_wrong_codes_lock_the_account_like_the_login(client, app, tree, officer_a, villagers, codes):
+def test_wrong_codes_are_throttled_per_client_and_never_keep_the_holder_out(
+    client, app, tree, officer_a, villagers, codes
+):
     sign_in(client, "canbo.a@example.vn")
     _print(client, person_ids=[villagers[1].id])
     good = codes[-1]
-    citizen = app.test_client()
+    guesser = client_at(app, "10.9.9.9")
     data = {"person_code": "P-BAO", "login": "0988777666", "password": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"}
-    for _attempt in range(app.config["LOGIN_MAX_FAILURES"]):
-        html = submit(citizen, "/auth/activate", "/auth/activate", {**data, "code": "AAAA-BBBB-CCCC"}).get_data(
+    for _attempt in range(5):  # ACTIVATION_CLIENT_LIMIT: 5 per minute
+        html = submit(guesser, "/auth/activate", "/auth/activate", {**data, "code": "AAAA-BBBB-CCCC"}).get_data(
             as_text=True
         )
         assert "không đúng" in html
-    html = submit(citizen, "/auth/activate", "/auth/activate", {**data, "code": good}).get_data(as_text=True)
-    assert "tạm khóa" in html
-    unknown = submit(citizen, "/auth/activate", "/auth/activate", {**data, "person_code": "NOBODY", "code": good})
-    assert "không đúng" in unknown.get_data(as_text=True)
+    refused = submit(guesser, "/auth/activate", "/auth/activate", {**data, "code": good})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) <= 60
+    unknown = submit(guesser, "/auth/activate", "/auth/activate", {**data, "person_code": "NOBODY", "code": good})
+    assert unknown.status_code == 429  # the same answer whether the person code exists or not
+    holder = client_at(app, "10.1.1.1")
+    response = submit(holder, "/auth/activate", "/auth/activate", {**data, "code": good})
+    assert response.status_code == 302  # the holder's own client is not held up by the guesser
+
+
+def test_person_codes_are_case_insensitive_at_activation(client, app, tree, officer_a, make_person, codes):
+    make_person(tree["A1"], full_name="Phan Văn Lực", code="BB000544")
+    db.session.commit()
+    sign_in(client, "canbo.a@example.vn")
+    _print(client, village="A1")
+    data = {"person_code": " bb000544 ", "code": codes[-1].lower(), "login": "0933444555"}
+    data |= {"password": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"}
+    response = submit(app.test_client(), "/auth/activate", "/auth/activate", data)
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(User).where(User.login == "0933444555")).password_hash is not None
+
+
+def test_officer_issues_a_new_code_to_one_person_who_forgot_the_password(
+    client, app, tree, officer_a, villagers, codes
+):
+    sign_in(client, "canbo.a@example.vn")
+    anh = villagers[0]
+    _print(client, person_ids=[anh.id])
+    first = {"person_code": "P-ANH", "code": codes[-1], "login": "0911222333"}
+    first |= {"password": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"}
+    assert submit(app.test_client(), "/auth/activate", "/auth/activate", first).status_code == 302
+    page = f"/officer/registry/people/{anh.id}/edit"
+    response = submit(client, page, f"/officer/registry/people/{anh.id}/activation")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    html = response.get_data(as_text=True)
+    assert codes[-1] in html and "P-ANH" in html and len(codes) == 2
+    entry = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "activation.codes").order_by(AuditEntry.id.desc())
+    ).first()
+    assert entry.actor == "canbo.a@example.vn" and entry.after["people"] == ["P-ANH"] and entry.after["activated"]
+    citizen = app.test_client()
+    assert sign_in(citizen, "0911222333", "mat-khau-moi-1").status_code == 302  # the old password still works
+    again = {**first, "code": codes[-1], "password": "cau-mat-khau-moi", "confirm": "cau-mat-khau-moi"}
+    assert submit(app.test_client(), "/auth/activate", "/auth/activate", again).status_code == 302
+    assert citizen.get("/record?period=2026").status_code == 302  # the new password ended the old sessions
+    assert sign_in(app.test_client(), "0911222333", "mat-khau-moi-1").status_code == 200
+    assert sign_in(app.test_client(), "0911222333", "cau-mat-khau-moi").status_code == 302
+
+
+def test_officer_of_another_commune_cannot_issue_a_code_to_one_person(client, tree, officer_b, villagers, codes):
+    sign_in(client, "canbo.b@example.vn")
+    response = submit(client, "/", f"/officer/registry/people/{villagers[0].id}/activation")
+    assert response.status_code == 403 and codes == []
 
 
 def test_officer_cannot_print_codes_for_another_commune(client, tree, officer_b, villagers, codes):

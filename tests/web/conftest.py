@@ -8,7 +8,7 @@ from flask import template_rendered
 from flask.testing import FlaskClient
 
 from lms.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, complete_sign_in
 
 PERIOD = 2026  # the year of the shipped default framework
 
@@ -48,8 +48,9 @@ def submit(client: FlaskClient, page: str, action: str, data: dict | None = None
 
 
 def sign_in(client: FlaskClient, login: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
-    """Log a client in through the login form."""
-    return submit(client, "/auth/login", "/auth/login", {"login": login, "password": password})
+    """Log a client in through the login form, and its second factor when the account has one."""
+    response = submit(client, "/auth/login", "/auth/login", {"login": login, "password": password})
+    return complete_sign_in(client, response, login)
 
 
 def score() -> None:

@@ -49,6 +49,21 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "auth.login": ("/auth/login", PUBLIC),
     "auth.logout": ("/auth/logout", PUBLIC),
     "auth.register": ("/auth/register", PUBLIC),
+    "auth.forgot": ("/auth/forgot", PUBLIC),
+    "auth.two_factor": ("/auth/two-factor", SIGNED_IN),  # anonymous without a password step: to the login
+    "auth.two_factor_setup": ("/auth/two-factor/setup", SIGNED_IN),
+    "auth.account": ("/auth/account", SIGNED_IN),
+    "auth.password": ("/auth/password", SIGNED_IN),
+    "auth.new_recovery_codes": ("/auth/two-factor/recovery-codes", SIGNED_IN),
+    "auth.two_factor_off": ("/auth/two-factor/off", SIGNED_IN),
+    "users.index": ("/admin/users", ADMIN_ONLY),
+    "users.create": ("/admin/users", ADMIN_ONLY),
+    "users.edit": ("/admin/users/{account}", ADMIN_ONLY),
+    "users.disable": ("/admin/users/{account}/disable", ADMIN_ONLY),
+    "users.enable": ("/admin/users/{account}/enable", ADMIN_ONLY),
+    "users.unlock": ("/admin/users/{account}/unlock", ADMIN_ONLY),
+    "users.reset_password": ("/admin/users/{account}/reset-password", ADMIN_ONLY),
+    "users.reset_two_factor": ("/admin/users/{account}/reset-two-factor", ADMIN_ONLY),
     "catalogue.index": ("/courses", PUBLIC),
     "catalogue.course": ("/courses/{course}", PUBLIC),
     "catalogue.enrol_in": ("/courses/{course}/enrol", CITIZEN_ONLY),
@@ -108,6 +123,7 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "activation.activate": ("/auth/activate", PUBLIC),
     "activation.codes": ("/officer/registry/activation", OFFICERS),
     "activation.print_codes": ("/officer/registry/activation", OFFICERS),
+    "activation.issue_one": ("/officer/registry/people/{person}/activation", OFFICERS_OF_A),
     "imports.index": ("/officer/imports", OFFICERS),
     "imports.upload": ("/officer/imports", OFFICERS),
     "imports.job": ("/officer/imports/{import_job}", OFFICERS_OF_A),
@@ -180,7 +196,7 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
     make_user("citizen", person=citizen, login="citizen@example.vn")
     make_user("trainer", login="trainer@example.vn")
     make_user("officer", area=tree["A"], login="officer@example.vn")
-    make_user("officer", area=tree["B"], login="other_officer@example.vn")
+    account = make_user("officer", area=tree["B"], login="other_officer@example.vn")
     make_user("admin", login="admin@example.vn")
     db.session.add(
         Enrolment(person_id=citizen.id, course_id=course.id, certificate_code="ABC123DEF456", completed_at=None)
@@ -203,6 +219,7 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
         "person": subject.id,
         "person_code": subject.code,
         "award": award.id,
+        "account": account.id,
         "framework": db.session.scalar(sa.select(Framework.id)),
         **officer_world(tree),
         **learning_world(tree),

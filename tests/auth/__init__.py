@@ -1,0 +1,1 @@
+"""Tests of lms.auth: rate limits, passwords, enumeration, sessions, two-factor sign-in."""
