@@ -16,6 +16,30 @@ from lms.people.models import Person
 from lms.util import fold, today_local, utcnow
 
 
+# certificate codes: 16 characters of Crockford's base32 (no I, L, O, U: nothing to misread on paper),
+# 80 bits, printed in groups of four (ABCD-EFGH-JKMN-PQRS). Codes issued before (12 hex digits) still verify.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16
+CODE_GROUP = 4
+_MISREAD = str.maketrans("OIL", "011")
+_ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def new_certificate_code() -> str:
+    """Return a fresh verification code: 80 random bits as four groups of four characters."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
+
+
+def canonical_code(text: str) -> str:
+    """Return a typed or scanned code as it is stored: any case, spaces and dashes anywhere, O read as 0
+    and I or L as 1; a code of the current length regrouped, an older one as it was issued ("" if none)."""
+    raw = "".join(ch for ch in (text or "")[:80].upper() if ch in _ASCII_ALNUM).translate(_MISREAD)
+    if len(raw) == CODE_LENGTH:
+        return "-".join(raw[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
+    return raw[:32]
+
+
 class EnrolmentError(ValueError):
     """A learner's action refused; the message is shown to the user (already translated)."""
 
@@ -195,7 +219,7 @@ def record_completion(enrolment: Enrolment) -> None:
     course = enrolment.course
     enrolment.completed_at = enrolment.completed_at or now
     enrolment.completed_hours = course.hours
-    enrolment.certificate_code = enrolment.certificate_code or secrets.token_hex(6).upper()
+    enrolment.certificate_code = enrolment.certificate_code or new_certificate_code()
     add_evidence(
         enrolment.person,
         kind="course",
@@ -210,9 +234,12 @@ def record_completion(enrolment: Enrolment) -> None:
 
 
 def certificate(code: str) -> Enrolment | None:
-    """Return the completed enrolment behind a verification code."""
+    """Return the completed enrolment behind a verification code (as typed: see canonical_code)."""
+    wanted = canonical_code(code)
+    if not wanted:
+        return None
     return db.session.scalar(
-        sa.select(Enrolment).where(Enrolment.certificate_code == code.upper(), Enrolment.completed_at.is_not(None))
+        sa.select(Enrolment).where(Enrolment.certificate_code == wanted, Enrolment.completed_at.is_not(None))
     )
 
 

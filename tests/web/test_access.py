@@ -52,6 +52,7 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "catalogue.lesson": ("/courses/{course}/lessons/{lesson}", CITIZEN_ONLY),
     "catalogue.lesson_done": ("/courses/{course}/lessons/{lesson}/done", CITIZEN_ONLY),
     "catalogue.verify": ("/verify/{certificate}", PUBLIC),
+    "catalogue.verify_form": ("/verify", PUBLIC),
     "catalogue.cover": ("/courses/{course}/cover", PUBLIC),
     "catalogue.leave_course": ("/courses/{course}/leave", CITIZEN_ONLY),
     "catalogue.my_courses": ("/my/courses", CITIZEN_ONLY),
