@@ -6,6 +6,7 @@ from flask import Flask, g, request, session
 
 from lms.extensions import babel, celery_init_app, csrf, db, login_manager, migrate
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
@@ -43,6 +44,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the blueprints of lms and of the learning package."""
+    from lms.web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any rule: ids past the database's range are 404
     from lms.activation.views import bp as activation_bp
     from lms.admin.views import bp as admin_bp
     from lms.api.views import bp as api_bp
@@ -90,6 +94,19 @@ def register_hooks(app: Flask) -> None:
             if any("\x00" in v for v in request.form.values()):
                 abort(400)
         if "\x00" in request.path:
+            abort(400)
+
+    @app.before_request
+    def refuse_out_of_range_numbers():  # type: ignore[no-untyped-def]
+        """A number past what the database holds (`?page=99999999999999999999`) is a 400, not a 500.
+        Ids in paths are bounded by their converter (lms.web.IdConverter: 404)."""
+        from flask import abort
+        from werkzeug.datastructures import MultiDict
+
+        from lms.web import out_of_range
+
+        form = request.form if request.mimetype in FORM_TYPES else MultiDict()
+        if out_of_range(request.args, form):
             abort(400)
 
     @app.after_request
