@@ -15,7 +15,6 @@ from lms.extensions import db
 from lms.people.models import Person
 from lms.util import fold, today_local, utcnow
 
-
 # certificate codes: 16 characters of Crockford's base32 (no I, L, O, U: nothing to misread on paper),
 # 80 bits, printed in groups of four (ABCD-EFGH-JKMN-PQRS). Codes issued before (12 hex digits) still verify.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

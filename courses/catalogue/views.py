@@ -278,9 +278,9 @@ def lesson_file(code: str, lesson_id: int, file_id: int):  # type: ignore[no-unt
     found = db.first_or_404(sa.select(Course).where(Course.code == code))
     if user.role == "citizen":
         if user.person is None or not found.published or enrolment_of(user.person, found) is None:
-            abort(403)
+            abort(404)  # outside the viewer's scope: as if it did not exist (lms.auth.services)
     elif not may_author(user, found):
-        abort(403)
+        abort(404)
     attached = db.session.get(LessonFile, file_id)
     if attached is None or attached.lesson_id != lesson_id or attached.lesson.course_id != found.id:
         abort(404)

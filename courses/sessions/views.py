@@ -62,26 +62,26 @@ def _session_or_404(session_id: int) -> TrainingSession:
 
 
 def _own_session(session_id: int) -> tuple[User, TrainingSession]:
-    """Return the trainer and their session; 403 for anyone else."""
+    """Return the trainer and their session; 403 for other roles, 404 for another trainer's session."""
     user = require_role("trainer")
     ts = _session_or_404(session_id)
     if ts.trainer_id != user.id:
-        abort(403)
+        abort(404)
     return user, ts
 
 
 def _visible_session(session_id: int) -> tuple[User, TrainingSession]:
-    """Return a session the user may see: its trainer, its audience, officers of its area; else 403."""
+    """Return a session the user may see: its trainer, its audience, officers of its area; else 404."""
     user = require_role("citizen", "trainer", "officer", "admin")
     ts = _session_or_404(session_id)
     if user.role == "trainer":
         if ts.trainer_id != user.id:
-            abort(403)
+            abort(404)
     elif user.role == "citizen":
         if user.person is None or not in_audience(ts, user.person):
-            abort(403)
+            abort(404)
     elif not within(audience_area(ts), officer_area()):
-        abort(403)
+        abort(404)
     return user, ts
 
 

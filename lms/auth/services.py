@@ -133,6 +133,9 @@ def register_citizen(login: str, password: str, full_name: str, birth_year: int,
 
 
 # ---- scope --------------------------------------------------------------------------------------
+# One rule for refusals: 403 when the viewer's role may never use the page (checked before anything is
+# looked up, so it says nothing about ids); 404 for a thing outside the viewer's scope, exactly as for
+# one that does not exist, so that nobody learns which ids exist where they may not look.
 def require_role(*roles: str) -> User:
     """Return the current user if they have one of the roles, else 403 (401 when anonymous)."""
     if not current_user.is_authenticated:
@@ -159,16 +162,16 @@ def officer_area() -> Area:
 
 def require_area(target: Area) -> Area:
     """Return the officer's area if `target` lies inside it (or is an area a reorganisation closed
-    whose whole territory now lies inside it: lms.areas.history.inherited_by), else 403."""
+    whose whole territory now lies inside it: lms.areas.history.inherited_by), else 404 (see above)."""
     scope = officer_area()
     if not within(target, scope):
         from lms.areas.history import inherited_by
 
         if not inherited_by(target, scope):
-            abort(403)
+            abort(404)
     return scope
 
 
 def require_person(person: Person) -> Area:
-    """403 unless the current officer's area contains the person's village."""
+    """404 unless the current officer's area contains the person's village."""
     return require_area(person.village)

@@ -140,7 +140,7 @@ def file(declaration_id: int):  # type: ignore[no-untyped-def]
     found = _declaration_or_404(declaration_id)
     if user.role == "citizen":
         if user.person_id != found.person_id:
-            abort(403)
+            abort(404)  # someone else's: as if it did not exist
     else:
         require_person(found.person)
     if not found.file_sha256:

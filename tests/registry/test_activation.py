@@ -126,7 +126,7 @@ def test_wrong_codes_lock_the_account_like_the_login(client, app, tree, officer_
 
 def test_officer_cannot_print_codes_for_another_commune(client, tree, officer_b, villagers, codes):
     sign_in(client, "canbo.b@example.vn")
-    assert _print(client, village="A1").status_code == 403
+    assert _print(client, village="A1").status_code == 404
     response = _print(client, person_ids=[p.id for p in villagers])
     assert response.status_code == 302 and codes == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.person_id.is_not(None))) == 0

@@ -1,6 +1,8 @@
 """Access matrix over every route of the app, and CSRF on every state-changing form.
 
 Each rule of app.url_map must have an entry in ACCESS: a route added without one fails here.
+The rule for refusals (lms.auth.services): 403 when the role may never use the page, 404 ("hidden") for
+a thing outside the viewer's scope, the same answer as for an id that does not exist.
 """
 
 from datetime import date
@@ -15,7 +17,7 @@ from tests.registry.helpers import officer_world
 from tests.sessions.helpers import learning_world
 from tests.web.conftest import make_eligible, score, sign_in
 
-OK, LOGIN, DENY = "ok", "login", "403"
+OK, LOGIN, DENY, HIDDEN = "ok", "login", "403", "404"
 ROLES = ("anonymous", "citizen", "trainer", "officer", "other_officer", "admin")
 PUBLIC = dict.fromkeys(ROLES, OK)
 CITIZEN_ONLY = {
@@ -28,11 +30,11 @@ CITIZEN_ONLY = {
 }
 OFFICERS = {"anonymous": LOGIN, "citizen": DENY, "trainer": DENY, "officer": OK, "other_officer": OK, "admin": OK}
 ADMIN_ONLY = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "admin": OK}
-# officers of commune A (and admins) only: the subject lies in commune A
-OFFICERS_OF_A = {**OFFICERS, "other_officer": DENY}
+# officers of commune A (and admins) only: the subject lies in commune A (hidden from commune B's)
+OFFICERS_OF_A = {**OFFICERS, "other_officer": HIDDEN}
 TRAINER_ONLY = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "trainer": OK}  # the session's own trainer
 SIGNED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
-SESSION_VIEWERS = {**SIGNED_IN, "other_officer": DENY}  # trainer, audience (commune A), officers of A
+SESSION_VIEWERS = {**SIGNED_IN, "other_officer": HIDDEN}  # trainer, audience (commune A), officers of A
 DECLARATION_FILE = {**SESSION_VIEWERS, "trainer": DENY}  # the citizen who declared, officers of A
 COURSE_AUTHORS = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "trainer": OK, "admin": OK}  # its trainer, admins
 LESSON_FILE = {**COURSE_AUTHORS, "citizen": OK}  # and its enrolled learners
@@ -196,6 +198,8 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
 def _outcome(response) -> str:  # type: ignore[no-untyped-def]
     if response.status_code == 403:
         return DENY
+    if response.status_code == 404:
+        return HIDDEN
     if response.status_code in (301, 302, 303) and "/auth/login" in response.headers.get("Location", ""):
         return LOGIN
     assert response.status_code < 500, response.status_code
@@ -225,7 +229,9 @@ def test_access_matrix(app, world, role):
         else:
             response = client.post(url, data={})
         got = _outcome(response)
-        if got != expected[role]:
+        # OK means "not refused": a 404 for an allowed role comes from the walk's own data (an earlier
+        # POST deleted the lesson, the course has no cover, failed batch 999 does not exist)
+        if got != expected[role] and not (expected[role] == OK and got == HIDDEN):
             failures.append(f"{rule.endpoint} {url}: expected {expected[role]}, got {got} ({response.status_code})")
     assert not failures, "\n".join(failures)
 

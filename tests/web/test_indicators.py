@@ -30,7 +30,7 @@ def test_dashboard_shows_indicators_counts_and_children(client, tree, make_perso
     assert "<svg" in html and "style=" not in html
     html = client.get("/dashboard?area=A&period=2026").get_data(as_text=True)
     assert "Thôn 1" in html
-    assert client.get("/dashboard?area=P").status_code == 403
+    assert client.get("/dashboard?area=P").status_code == 404
     assert client.get("/dashboard?area=NOPE").status_code == 404
 
 
