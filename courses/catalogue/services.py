@@ -13,15 +13,12 @@ from courses.quizzes.models import Question, Quiz
 from lms.evidence.services import add_evidence
 from lms.extensions import db
 from lms.people.models import Person
-from lms.util import fold, today_local, utcnow
+from lms.util import CODE_ALPHABET, fold, today_local, typed_code, utcnow
 
 # certificate codes: 16 characters of Crockford's base32 (no I, L, O, U: nothing to misread on paper),
 # 80 bits, printed in groups of four (ABCD-EFGH-JKMN-PQRS). Codes issued before (12 hex digits) still verify.
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 16
 CODE_GROUP = 4
-_MISREAD = str.maketrans("OIL", "011")
-_ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def new_certificate_code() -> str:
@@ -33,7 +30,7 @@ def new_certificate_code() -> str:
 def canonical_code(text: str) -> str:
     """Return a typed or scanned code as it is stored: any case, spaces and dashes anywhere, O read as 0
     and I or L as 1; a code of the current length regrouped, an older one as it was issued ("" if none)."""
-    raw = "".join(ch for ch in (text or "")[:80].upper() if ch in _ASCII_ALNUM).translate(_MISREAD)
+    raw = typed_code(text)
     if len(raw) == CODE_LENGTH:
         return "-".join(raw[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
     return raw[:32]

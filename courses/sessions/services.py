@@ -1,5 +1,7 @@
 """Schedule training sessions, keep their materials, take attendance; attendance becomes `session` evidence."""
 
+import hashlib
+import hmac
 import re
 import secrets
 from datetime import UTC, date, datetime, timedelta
@@ -24,10 +26,11 @@ from lms.extensions import db
 from lms.people.models import Person, Unit
 from lms.recompute.services import mark_dirty
 from lms.uploads.services import StoredUpload
-from lms.util import LOCAL_TZ, fold, utcnow
+from lms.util import CODE_ALPHABET, LOCAL_TZ, fold, typed_code, utcnow
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 TOKEN_SALT = "training-session-checkin"  # noqa: S105 - a signing salt, not a secret
+TYPED_LENGTH = 6  # the session code typed on a phone that cannot scan: 30 bits, valid only while check-in is open
 OPENS_BEFORE = timedelta(minutes=30)
 CLOSES_AFTER = timedelta(hours=2)
 
@@ -408,6 +411,41 @@ def session_for_token(token: str, now: datetime | None = None) -> TrainingSessio
     if now > closes:
         raise CheckinError(_("Mã điểm danh đã hết hạn: lớp đã kết thúc."), 410)
     return ts
+
+
+def typed_checkin_code(ts: TrainingSession) -> str:
+    """Return the short code shown beside the QR code (ABC-DEF), for phones that cannot scan it.
+
+    Derived from the session and its start time with the app's secret (like the QR code: rescheduling
+    retires it); it leads to the same confirmation as the QR code, only while check-in is open."""
+    message = f"{TOKEN_SALT}:{ts.id}:{int(aware(ts.starts_at).timestamp())}".encode()
+    digest = hmac.new(str(current_app.config["SECRET_KEY"]).encode(), message, hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big")
+    chars = [CODE_ALPHABET[(number >> (5 * i)) & 31] for i in range(TYPED_LENGTH)]
+    half = TYPED_LENGTH // 2
+    return "".join(chars[:half]) + "-" + "".join(chars[half:])
+
+
+def session_for_typed_code(text: str, now: datetime | None = None) -> TrainingSession:
+    """Return the session whose check-in is open now and whose typed code this is, else raise CheckinError."""
+    wanted = typed_code(text, 40)
+    now = now or utcnow()
+    if len(wanted) == TYPED_LENGTH:
+        # only the sessions open for check-in now (a handful at any time): each one's code is computed
+        open_now = sa.select(TrainingSession).where(
+            TrainingSession.starts_at <= now + OPENS_BEFORE, TrainingSession.ends_at >= now - CLOSES_AFTER
+        )
+        for ts in db.session.scalars(open_now):
+            if hmac.compare_digest(typed_code(typed_checkin_code(ts)), wanted):
+                return ts
+    raise CheckinError(
+        _("Không có lớp nào đang mở điểm danh với mã này. Hãy kiểm tra lại mã trên màn hình lớp học."), 400
+    )
+
+
+def attended(ts: TrainingSession, person: Person) -> Attendance | None:
+    """Return the person's attendance at the session, if any."""
+    return _attendance(ts, person)
 
 
 def qr_svg(url: str) -> bytes:

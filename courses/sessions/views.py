@@ -1,16 +1,18 @@
 """Training sessions: schedule, materials, attendance checklist, QR self check-in, upcoming sessions."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses.sessions.forms import (
     AttendanceForm,
     AudienceSearchForm,
+    CheckinForm,
     DeleteForm,
     MaterialForm,
     SessionForm,
+    TypedCodeForm,
     to_local_input,
     to_utc,
 )
@@ -21,6 +23,7 @@ from courses.sessions.services import (
     add_material,
     attendance_count,
     attendance_counts,
+    attended,
     attended_by,
     audience,
     audience_area,
@@ -35,10 +38,12 @@ from courses.sessions.services import (
     remove_material,
     schedule_session,
     session_for_token,
+    session_for_typed_code,
     sessions_for,
     sessions_in,
     sessions_of,
     take_attendance,
+    typed_checkin_code,
     update_session,
 )
 from lms.areas.services import within
@@ -275,7 +280,17 @@ def checkin_code(session_id: int):  # type: ignore[no-untyped-def]
         opens=opens,
         closes=closes,
         present=attendance_count(ts),
+        typed_code=typed_checkin_code(ts),
     )
+
+
+@bp.get("/sessions/<int:session_id>/present.json")
+def present_count(session_id: int):  # type: ignore[no-untyped-def]
+    """Return how many people checked in so far (the QR page polls it for its live count)."""
+    _user, ts = _own_session(session_id)
+    response = jsonify({"present": attendance_count(ts)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/sessions/<int:session_id>/qr.svg")
@@ -287,21 +302,73 @@ def qr(session_id: int):  # type: ignore[no-untyped-def]
     return response
 
 
-@bp.get("/sessions/checkin/<token>")
-def checkin(token: str):  # type: ignore[no-untyped-def]
-    """Check the logged-in citizen in with the code from the projector (twice is harmless)."""
+def _checkin_page(ts: TrainingSession | None, status: int = 200, **context: object):  # type: ignore[no-untyped-def]
+    return render_template("sessions/checkin.html", ts=ts, **{"error": None, **context}), status
+
+
+def _citizen_checkin(token: str) -> tuple[User, TrainingSession | None, Response | None]:
+    """The citizen and the session of a check-in code, or the page that says why not (None, page)."""
     user = require_role("citizen")
     if user.person is None:
         abort(403)
     try:
         ts = session_for_token(token)
     except CheckinError as exc:
-        return render_template("sessions/checkin.html", ts=None, error=str(exc)), exc.status
+        return user, None, _checkin_page(None, exc.status, error=str(exc))
     if not in_audience(ts, user.person):
         message = _("Lớp này dành cho đối tượng khác. Nếu bạn có mặt, hãy nhờ báo cáo viên điểm danh giúp.")
-        return render_template("sessions/checkin.html", ts=ts, error=message), 403
+        return user, ts, _checkin_page(ts, 403, error=message)
+    return user, ts, None
+
+
+@bp.get("/sessions/checkin/<token>")
+def checkin(token: str):  # type: ignore[no-untyped-def]
+    """Show the check-in of the QR code (or typed code): a button to confirm, nothing recorded yet.
+
+    A forwarded link checks nobody in: only the citizen's own POST does. Logged out, the page asks to
+    log in first and comes back here."""
+    if not current_user.is_authenticated:
+        from lms.auth.forms import LoginForm
+
+        try:
+            ts: TrainingSession | None = session_for_token(token)
+        except CheckinError as exc:
+            return _checkin_page(None, exc.status, error=str(exc))
+        return _checkin_page(ts, login_form=LoginForm(formdata=None), back=request.path)
+    user, ts, refused = _citizen_checkin(token)
+    if refused is not None:
+        return refused
+    assert ts is not None and user.person is not None
+    found = attended(ts, user.person)
+    return _checkin_page(ts, done=found is not None, attendance=found, form=CheckinForm(), person=user.person)
+
+
+@bp.post("/sessions/checkin/<token>")
+def confirm_checkin(token: str):  # type: ignore[no-untyped-def]
+    """Record the logged-in citizen's attendance (twice is harmless)."""
+    user, ts, refused = _citizen_checkin(token)
+    if not CheckinForm().validate_on_submit():
+        abort(400)
+    if refused is not None:
+        return refused
+    assert ts is not None and user.person is not None
     added = check_in(ts, user.person, method="qr")
     db.session.commit()
     if added:
         poke_worker()
-    return render_template("sessions/checkin.html", ts=ts, error=None, added=added, person=current_user.person)
+    return _checkin_page(ts, done=True, added=added, attendance=attended(ts, user.person), person=user.person)
+
+
+@bp.get("/sessions/checkin")
+def enter_code():  # type: ignore[no-untyped-def]
+    """Let a citizen whose phone cannot scan type the session code shown beside the QR code."""
+    require_role("citizen")
+    form = TypedCodeForm(formdata=None, code=text_arg("code", 40))
+    if form.code.data:
+        try:
+            ts = session_for_typed_code(form.code.data)
+        except CheckinError as exc:
+            form.code.errors = [str(exc)]
+            return render_template("sessions/enter_code.html", form=form), exc.status
+        return redirect(url_for(".checkin", token=checkin_token(ts)))
+    return render_template("sessions/enter_code.html", form=form)

@@ -142,7 +142,10 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "sessions.attendance": ("/sessions/{session}/attendance", TRAINER_ONLY),
     "sessions.checkin_code": ("/sessions/{session}/checkin-code", TRAINER_ONLY),
     "sessions.qr": ("/sessions/{session}/qr.svg", TRAINER_ONLY),
-    "sessions.checkin": ("/sessions/checkin/{checkin_token}", CITIZEN_ONLY),
+    "sessions.checkin": ("/sessions/checkin/{checkin_token}", {**CITIZEN_ONLY, "anonymous": OK}),  # asks to log in
+    "sessions.confirm_checkin": ("/sessions/checkin/{checkin_token}", CITIZEN_ONLY),
+    "sessions.enter_code": ("/sessions/checkin?code=ABC-DEF", CITIZEN_ONLY),
+    "sessions.present_count": ("/sessions/{session}/present.json", TRAINER_ONLY),
     "plans.plan": ("/plan", CITIZEN_ONLY),
     "declarations.mine": ("/declarations", CITIZEN_ONLY),
     "declarations.create": ("/declarations", CITIZEN_ONLY),
