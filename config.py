@@ -41,6 +41,8 @@ class Config:
     # seconds before an unacknowledged task is redelivered (longer than the longest task)
     CELERY_VISIBILITY_TIMEOUT = int(_env("CELERY_VISIBILITY_TIMEOUT", "1800"))
     DRAIN_INTERVAL_SECONDS = 3.0
+    # public figures (/stats, the public API) withhold counts below this, and rates over fewer people
+    PUBLIC_MIN_CELL = int(_env("PUBLIC_MIN_CELL", "5"))
     # rendered pages keyed by their data version (lms.pagecache): in-process unless production sets Redis
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 600

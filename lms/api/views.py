@@ -5,6 +5,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 
+from lms.indicators.public import min_cell, suppress_small_cells
 from lms.indicators.services import report
 from lms.indicators.views import public_area
 from lms.web import FIRST_PERIOD, LAST_PERIOD, current_period, text_arg
@@ -37,7 +38,8 @@ def courses():  # type: ignore[no-untyped-def]
 
 @bp.get("/indicators")
 def indicators():  # type: ignore[no-untyped-def]
-    """Return the indicators and counts of a public area (?area=CODE) for a year (?period=YEAR)."""
+    """Return the indicators and counts of a public area (?area=CODE) for a year (?period=YEAR); counts
+    below `min_cell`, and rates over fewer people, are null (lms.indicators.public)."""
     period = request.args.get("period", current_period(), type=int)
     if not FIRST_PERIOD <= period <= LAST_PERIOD:
         return fail(400, _("Năm đánh giá không hợp lệ."), field="period")
@@ -45,4 +47,4 @@ def indicators():  # type: ignore[no-untyped-def]
     if not code:
         return fail(400, _("Cần mã địa bàn."), field="area")
     area = public_area(code)
-    return ok(report(area.code, area.id, period))
+    return ok(suppress_small_cells(report(area.code, area.id, period), min_cell()))
