@@ -60,10 +60,11 @@ def register_blueprints(app: Flask) -> None:
     from lms.registry.views import bp as registry_bp
     from lms.reports.views import bp as reports_bp
     from lms.titles.views import bp as titles_bp
+    from lms.trainers.views import bp as trainers_bp
 
     for bp in (main_bp, auth_bp, records_bp, titles_bp, indicators_bp, admin_bp, declarations_bp):
         app.register_blueprint(bp)
-    for bp in (registry_bp, activation_bp, imports_bp, reports_bp, recompute_bp):
+    for bp in (registry_bp, activation_bp, imports_bp, reports_bp, recompute_bp, trainers_bp):
         app.register_blueprint(bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)

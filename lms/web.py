@@ -103,6 +103,10 @@ AUDIT_ACTION_LABELS = {
     "village.update": _l("Sửa thôn, khu phố"),
     "declaration.verify": _l("Xác nhận minh chứng"),
     "declaration.reject": _l("Từ chối minh chứng"),
+    "trainer.assign": _l("Giao địa bàn cho báo cáo viên"),
+    "trainer.unassign": _l("Thu hồi địa bàn của báo cáo viên"),
+    "session.attendance": _l("Điểm danh theo danh sách"),
+    "session.search": _l("Tìm người dân để điểm danh"),
 }
 
 

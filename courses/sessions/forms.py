@@ -126,3 +126,9 @@ class TypedCodeForm(Form):
         validators=[Optional(), Length(max=40)],
         render_kw={"autocapitalize": "characters", "autocomplete": "off", "placeholder": "ABC-DEF"},
     )
+
+
+class RegisterForm(Form):
+    """A citizen's button to register for a session, or to withdraw."""
+
+    submit = SubmitField(_l("Đăng ký tham dự"))

@@ -102,6 +102,10 @@ def create_user(
     db.session.flush()
     if role != "citizen":
         audit(actor, "user.role", f"user {user.login}", after={"role": role, "area": area.code if area else None})
+    if role == "trainer" and area is not None:  # a trainer's areas live in lms.trainers
+        from lms.trainers.services import assign_trainer_area
+
+        assign_trainer_area(user, area, actor)
     return user
 
 

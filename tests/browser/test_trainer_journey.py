@@ -26,7 +26,7 @@ def test_trainer_schedules_uploads_a_pdf_and_a_citizen_checks_in_by_qr(
     from courses.sessions.models import Attendance, Material, TrainingSession
     from lms.evidence.models import Evidence
 
-    make_user("trainer", login=TRAINER_LOGIN)
+    make_user("trainer", area=tree["D"], login=TRAINER_LOGIN)
     person = make_person(tree["A1"], full_name="Đặng Thị Thu Hà", gender="nữ")
     make_user("citizen", person=person, login=CITIZEN_LOGIN)
     db.session.commit()

@@ -246,8 +246,12 @@ def test_a_wrong_or_closed_typed_code_is_refused(app, client, citizen, make_sess
 
 
 def test_checklist_ticks_and_unticks_people(app, client, training, tree, make_person, default_framework):
+    from courses.sessions.services import register
+
     people = [make_person(tree["A1" if i % 2 else "A2"], full_name=f"Người Số {i}") for i in range(4)]
     stranger = make_person(tree["B1"], full_name="Người Xã Khác")
+    for person in people:
+        register(training, person)
     db.session.commit()
     sign_in(client, "trainer@example.vn")
     page = client.get(f"/sessions/{training.id}/attendance").get_data(as_text=True)
@@ -265,6 +269,81 @@ def test_checklist_ticks_and_unticks_people(app, client, training, tree, make_pe
     assert {a.person_id for a in _attendance(training)} == {people[0].id}
     assert _evidence(people[1]) == []
     score()
+
+
+def test_the_list_shows_only_who_registered_or_checked_in(client, training, tree, make_person):
+    from courses.sessions.services import check_in, register
+
+    registered = make_person(tree["A1"], full_name="Đã Đăng Ký", birth_year=1961)
+    came = make_person(tree["A2"], full_name="Đã Quét Mã")
+    resident = make_person(tree["A1"], full_name="Chưa Đăng Ký", birth_year=1950)
+    register(training, registered)
+    check_in(training, came)
+    db.session.commit()
+    sign_in(client, "trainer@example.vn")
+    page = client.get(f"/sessions/{training.id}/attendance").get_data(as_text=True)
+    assert "Đã Đăng Ký" in page and "Đã Quét Mã" in page
+    assert resident.full_name not in page and "1950" not in page and "1961" not in page  # no paging through residents
+
+
+def test_others_are_added_by_exact_code_or_a_name_search_within_the_audience_audited(
+    client, training, tree, make_person
+):
+    from lms.audit.models import AuditEntry
+
+    resident = make_person(tree["A1"], full_name="Lê Thị Mận", code="BB000777")
+    make_person(tree["B1"], full_name="Lê Thị Mận Xã Khác", code="BB000888")
+    db.session.commit()
+    sign_in(client, "trainer@example.vn")
+    action = f"/sessions/{training.id}/attendance"
+    by_code = client.get(action, query_string={"q": "bb000777"}).get_data(as_text=True)
+    assert "Lê Thị Mận" in by_code and "Xã Khác" not in by_code
+    outside = client.get(action, query_string={"q": "BB000888"}).get_data(as_text=True)
+    assert "Lê Thị Mận Xã Khác" not in outside  # another commune: not in the audience
+    assert "Xã Khác" not in client.get(action, query_string={"q": "le thi man"}).get_data(as_text=True)
+    assert "Lê Thị" not in client.get(action, query_string={"q": "le"}).get_data(as_text=True)  # too short
+    searches = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "session.search")))
+    assert {e.after["q"] for e in searches} >= {"bb000777", "BB000888", "le thi man"}
+    assert all(e.actor == "trainer@example.vn" for e in searches)
+    response = submit(client, f"{action}?q=bb000777", action, {"shown": [resident.id], "present": [resident.id]})
+    assert response.status_code == 302
+    assert {a.person_id for a in _attendance(training)} == {resident.id}
+    marked = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "session.attendance"))
+    assert marked.after == {"present": ["BB000777"], "absent": []} and marked.actor == "trainer@example.vn"
+    assert "Lê Thị Mận" in client.get(action).get_data(as_text=True)  # now on the list: checked in
+
+
+def test_a_trainer_whose_area_was_taken_back_sees_and_marks_nobody(client, training, tree, make_person, trainer):
+    from courses.sessions.services import register
+    from lms.trainers.services import remove_trainer_area
+
+    person = make_person(tree["A1"], full_name="Người Đã Đăng Ký")
+    register(training, person)
+    remove_trainer_area(trainer, tree["D"], "test")
+    db.session.commit()
+    sign_in(client, "trainer@example.vn")
+    action = f"/sessions/{training.id}/attendance"
+    page = client.get(action).get_data(as_text=True)
+    assert "Người Đã Đăng Ký" not in page and "không còn nằm trong địa bàn" in page
+    assert "Người Đã Đăng Ký" not in client.get(action, query_string={"q": "nguoi da dang ky"}).get_data(as_text=True)
+    token = token_of(page)
+    client.post(action, data={"csrf_token": token, "shown": [person.id], "present": [person.id]})
+    assert _attendance(training) == []
+
+
+def test_a_citizen_registers_and_withdraws(app, client, citizen, training):
+    from courses.sessions.models import Registration
+
+    sign_in(client, "0912345678")
+    page = f"/sessions/{training.id}"
+    assert "Đăng ký tham dự" in client.get(page).get_data(as_text=True)
+    submit(client, page, f"{page}/register")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
+    assert "Bạn đã đăng ký tham dự lớp này." in client.get(page).get_data(as_text=True)
+    submit(client, page, f"{page}/register")  # twice is harmless
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
+    submit(client, page, f"{page}/unregister")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
 
 
 def test_checklist_search_folds_diacritics(client, training, tree, make_person):

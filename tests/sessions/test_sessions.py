@@ -58,7 +58,7 @@ def test_code_is_generated_when_left_empty(client, trainer, tree):
         ({"hours": "NaN"}, "Hãy nhập một số"),
         ({"hours": "Infinity"}, "Hãy nhập một số"),
         ({"starts_at": "hôm nay"}, "Ngày giờ không hợp lệ."),
-        ({"audience": "area:B1"}, ""),  # allowed: the trainer has no area
+        ({"audience": "area:B1"}, ""),  # allowed: inside the trainer's district
         ({"audience": "area:NOPE"}, "Lựa chọn không hợp lệ."),
         ({"audience": "area:D"}, "Lựa chọn không hợp lệ."),  # a district is not offered
         ({"code": "mã có dấu"}, "Mã lớp chỉ gồm chữ không dấu"),

@@ -146,6 +146,17 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "sessions.confirm_checkin": ("/sessions/checkin/{checkin_token}", CITIZEN_ONLY),
     "sessions.enter_code": ("/sessions/checkin?code=ABC-DEF", CITIZEN_ONLY),
     "sessions.present_count": ("/sessions/{session}/present.json", TRAINER_ONLY),
+    # a citizen of the audience registers; other roles never do (officer B: the session is hidden)
+    "sessions.register_for": (
+        "/sessions/{session}/register",
+        {**SESSION_VIEWERS, "trainer": DENY, "officer": DENY, "admin": DENY},
+    ),
+    "sessions.unregister_from": (
+        "/sessions/{session}/unregister",
+        {**SESSION_VIEWERS, "trainer": DENY, "officer": DENY, "admin": DENY},
+    ),
+    "trainers.index": ("/officer/trainers", OFFICERS),
+    "trainers.remove": ("/officer/trainers/{trainer}/areas/{trainer_area}/remove", OFFICERS_OF_A),
     "plans.plan": ("/plan", CITIZEN_ONLY),
     "declarations.mine": ("/declarations", CITIZEN_ONLY),
     "declarations.create": ("/declarations", CITIZEN_ONLY),
@@ -167,7 +178,7 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
 
     citizen = make_person(tree["A1"], full_name="Công Dân A")
     make_user("citizen", person=citizen, login="citizen@example.vn")
-    make_user("trainer", login="trainer@example.vn")
+    trainer = make_user("trainer", area=tree["A"], login="trainer@example.vn")
     make_user("officer", area=tree["A"], login="officer@example.vn")
     make_user("officer", area=tree["B"], login="other_officer@example.vn")
     make_user("admin", login="admin@example.vn")
@@ -192,6 +203,8 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
         "person": subject.id,
         "award": award.id,
         "framework": db.session.scalar(sa.select(Framework.id)),
+        "trainer": trainer.id,
+        "trainer_area": tree["A"].id,
         **officer_world(tree),
         **learning_world(tree),
         **course_world(course),
