@@ -30,6 +30,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(200 * 1024 * 1024)))
+    # what one person may upload in all (declaration files); small until their residence is confirmed
+    UPLOAD_QUOTA_BYTES = int(_env("UPLOAD_QUOTA_BYTES", str(100 * 1024 * 1024)))
+    UPLOAD_QUOTA_UNCONFIRMED_BYTES = int(_env("UPLOAD_QUOTA_UNCONFIRMED_BYTES", str(5 * 1024 * 1024)))
     UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))  # materials and declaration files, by hash
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL")  # e.g. https://hoctap.example.vn: absolute links printed on certificates
     LOGIN_MAX_FAILURES = 5

@@ -93,6 +93,8 @@ AUDIT_ACTION_LABELS = {
     "person.create": _l("Thêm người dân"),
     "person.update": _l("Sửa thông tin người dân"),
     "person.flags": _l("Đánh dấu cán bộ / hội viên Khuyến học"),
+    "person.confirm": _l("Xác nhận cư trú người tự đăng ký"),
+    "person.merge": _l("Gộp người tự đăng ký vào người trong sổ"),
     "family.create": _l("Thêm hộ gia đình"),
     "family.update": _l("Sửa hộ gia đình"),
     "clan.create": _l("Thêm dòng họ"),

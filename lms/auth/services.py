@@ -115,7 +115,8 @@ def new_person_code() -> str:
 
 
 def register_citizen(login: str, password: str, full_name: str, birth_year: int, gender: str, village: Area) -> User:
-    """Register a citizen with phone or email: a person record in their village and an account."""
+    """Register a citizen with phone or email: an account and an unconfirmed person in their village (it
+    counts in no figure until an officer of the commune confirms the residence: lms.registry.services)."""
     from flask_babel import gettext as _
 
     if find_login(login) is not None:
@@ -130,6 +131,7 @@ def register_citizen(login: str, password: str, full_name: str, birth_year: int,
         village_id=village.id,
         email=norm if "@" in norm else None,
         phone=None if "@" in norm else norm,
+        confirmed=False,
     )
     db.session.add(person)
     db.session.flush()

@@ -26,7 +26,7 @@ from lms.extensions import db
 from lms.indicators.definitions import definitions
 from lms.indicators.models import COUNT_COLUMNS, AreaIndicator
 from lms.indicators.services import indicator_value
-from lms.people.models import Person, Unit
+from lms.people.models import Person, Unit, counted
 from lms.titles.models import Award, GroupConfirmation
 from lms.web import localized
 
@@ -130,7 +130,7 @@ def unit_rows(root: Area, period: int) -> list[dict[str, Any]]:
                 sa.func.sum(sa.case((sa.and_(is_official, held.c.person_id.is_not(None)), 1), else_=0)),
             )
             .outerjoin(held, held.c.person_id == Person.id)
-            .where(Person.unit_id.in_(ids))
+            .where(Person.unit_id.in_(ids), counted())
             .group_by(Person.unit_id)
         )
     }

@@ -91,6 +91,9 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "titles.revoke_group_view": ("/officer/groups/confirmations/{confirmation}/revoke", OFFICERS_OF_A),
     "registry.people": ("/officer/registry/people", OFFICERS),
     "registry.mark_people": ("/officer/registry/people/mark", OFFICERS),
+    "registry.unconfirmed": ("/officer/registry/unconfirmed", OFFICERS),
+    "registry.confirm_unconfirmed": ("/officer/registry/unconfirmed/confirm", OFFICERS),
+    "registry.merge_page": ("/officer/registry/people/{unconfirmed}/merge", OFFICERS_OF_A),
     "registry.new_person": ("/officer/registry/people/new", OFFICERS),
     "registry.edit_person_page": ("/officer/registry/people/{person}/edit", OFFICERS_OF_A),
     "registry.families": ("/officer/registry/families", OFFICERS),
@@ -189,6 +192,9 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
     make_eligible(subject)
     score()
     award = award_titles([subject.id], 2026, "9/QĐ-UBND", date(2026, 11, 1), "test", tree["A"])[0]
+    from lms.auth.services import register_citizen
+
+    unconfirmed = register_citizen("0900111222", "Hoc-tap-suot-doi-2026!", "Tự Đăng Ký", 1990, "nữ", tree["A1"]).person
     graduate = make_person(tree["A1"], full_name="Người Đã Học")
     db.session.add(
         Enrolment(
@@ -204,6 +210,7 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
         "award": award.id,
         "framework": db.session.scalar(sa.select(Framework.id)),
         "trainer": trainer.id,
+        "unconfirmed": unconfirmed.id,
         "trainer_area": tree["A"].id,
         **officer_world(tree),
         **learning_world(tree),
