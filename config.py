@@ -30,6 +30,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(200 * 1024 * 1024)))
+    # what one person may upload in all (declaration files); small until their residence is confirmed
+    UPLOAD_QUOTA_BYTES = int(_env("UPLOAD_QUOTA_BYTES", str(100 * 1024 * 1024)))
+    UPLOAD_QUOTA_UNCONFIRMED_BYTES = int(_env("UPLOAD_QUOTA_UNCONFIRMED_BYTES", str(5 * 1024 * 1024)))
     UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))  # materials and declaration files, by hash
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL")  # e.g. https://hoctap.example.vn: absolute links printed on certificates
     # ---- accounts (lms.auth): rate limits, passwords, sessions, two-factor sign-in ----
@@ -72,6 +75,8 @@ class Config:
     JOB_RESEND_AFTER_SECONDS = float(_env("JOB_RESEND_AFTER_SECONDS", "120"))
     JOB_LEASE_SECONDS = float(_env("JOB_LEASE_SECONDS", "60"))
     JOB_MAX_RECOVERIES = int(_env("JOB_MAX_RECOVERIES", "5"))  # a job whose worker died this often fails
+    # public figures (/stats, the public API) withhold counts below this, and rates over fewer people
+    PUBLIC_MIN_CELL = int(_env("PUBLIC_MIN_CELL", "5"))
     # rendered pages keyed by their data version (lms.pagecache): in-process unless production sets Redis
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 600

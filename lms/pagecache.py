@@ -6,7 +6,8 @@ updated_at and the learner's progress…), the viewer (user id, role, name, area
 path and query. What differs per request is left out of the stored text: the CSRF token is rendered
 as a placeholder and the current session's token is put in on the way out. A request carrying flash
 messages is rendered fresh (the messages are part of the page once). A cache that cannot be reached
-costs a render, never an error.
+costs a render, never an error. Redis holds each page as UTF-8 text behind a marker, never a pickle
+(TextRedisCache): whoever can write to Redis can at worst make a page miss, never run code here.
 """
 
 import hashlib
@@ -23,6 +24,7 @@ from typing import Any
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_caching import Cache
+from flask_caching.backends.rediscache import RedisCache
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
@@ -31,15 +33,46 @@ cache = Cache()
 log = logging.getLogger(__name__)
 
 CSRF_FIELD = "csrf_token"
+REDIS_TYPES = ("RedisCache", "flask_caching.backends.RedisCache", "flask_caching.backends.rediscache.RedisCache")
+
+
+class TextSerializer:
+    """Pages as UTF-8 text behind a marker. What Redis hands back without the marker (a pickle someone
+    wrote there, say) is a miss: nothing read from Redis is ever unpickled."""
+
+    MARK = b"page:"
+
+    def dumps(self, value: Any) -> bytes:
+        """Return a page as the bytes stored in Redis."""
+        if not isinstance(value, str):
+            raise TypeError("the page cache stores text only")
+        return self.MARK + value.encode()
+
+    def loads(self, value: bytes | None) -> str | None:
+        """Return the page stored as these bytes, or None (a miss) for anything else."""
+        if not isinstance(value, bytes) or not value.startswith(self.MARK):
+            return None
+        try:
+            return value[len(self.MARK) :].decode()
+        except UnicodeDecodeError:
+            return None
+
+
+class TextRedisCache(RedisCache):
+    """Flask-Caching's Redis backend storing text pages, never pickles."""
+
+    serializer = TextSerializer()
 
 
 def init_app(app: Flask) -> None:
-    """Bind the page cache: Redis when the configuration asks for it, else an in-process cache."""
+    """Bind the page cache: Redis (text only) when the configuration asks for it, else an in-process cache."""
     app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    if app.config["CACHE_TYPE"] in REDIS_TYPES:
+        app.config["CACHE_TYPE"] = "lms.pagecache.TextRedisCache"
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 600)
     app.config.setdefault("CACHE_KEY_PREFIX", "lms:page:")
     app.config.setdefault("CACHE_THRESHOLD", 2000)  # SimpleCache: entries kept per process
-    if app.config["CACHE_TYPE"] == "RedisCache":
+    if app.config["CACHE_TYPE"] == "lms.pagecache.TextRedisCache":
         app.config.setdefault("CACHE_REDIS_URL", app.config.get("REDIS_URL"))
     app.config.setdefault("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)  # per process; 0: no local copies
     app.config.setdefault("PAGE_CACHE_LOCAL_TIMEOUT", 60)

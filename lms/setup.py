@@ -6,6 +6,7 @@ from flask import Flask, g, request, session
 
 from lms.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
@@ -46,6 +47,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Register the blueprints of lms and of the learning package."""
+    from lms.web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any rule: ids past the database's range are 404
     from lms.activation.views import bp as activation_bp
     from lms.admin.views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
@@ -59,11 +63,12 @@ def register_blueprints(app: Flask) -> None:
     from lms.registry.views import bp as registry_bp
     from lms.reports.views import bp as reports_bp
     from lms.titles.views import bp as titles_bp
+    from lms.trainers.views import bp as trainers_bp
     from lms.users.views import bp as users_bp
 
     for bp in (main_bp, auth_bp, records_bp, titles_bp, indicators_bp, admin_bp, declarations_bp):
         app.register_blueprint(bp)
-    for bp in (registry_bp, activation_bp, imports_bp, reports_bp, recompute_bp, jobs_bp, users_bp):
+    for bp in (registry_bp, activation_bp, imports_bp, reports_bp, recompute_bp, jobs_bp, users_bp, trainers_bp):
         app.register_blueprint(bp)
     from lms.api.admin import bp as api_tokens_bp
     from lms.api.docs import init_app as init_api
@@ -117,6 +122,19 @@ def register_hooks(app: Flask) -> None:
         if request.is_json and b"\\u0000" in request.get_data():  # JSON writes a NUL as \u0000 (the API)
             if _holds_nul(request.get_json(silent=True)):
                 abort(400)
+
+    @app.before_request
+    def refuse_out_of_range_numbers():  # type: ignore[no-untyped-def]
+        """A number past what the database holds (`?page=99999999999999999999`) is a 400, not a 500.
+        Ids in paths are bounded by their converter (lms.web.IdConverter: 404)."""
+        from flask import abort
+        from werkzeug.datastructures import MultiDict
+
+        from lms.web import out_of_range
+
+        form = request.form if request.mimetype in FORM_TYPES else MultiDict()
+        if out_of_range(request.args, form):
+            abort(400)
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]

@@ -11,10 +11,41 @@ from flask.blueprints import BlueprintSetupState
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from lms.util import today_local
 
 FIRST_PERIOD, LAST_PERIOD = 2021, 2100
+DB_INT_MAX = 2**31 - 1  # the largest id (or page number) the database's INTEGER holds
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: a number past the database's integer range matches no route (404),
+    instead of reaching a query that the database refuses (a 500)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - Werkzeug's name
+        kwargs.setdefault("max", DB_INT_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+BIGINT_MAX = 2**63 - 1  # past this, no column or OFFSET of the database can take the number
+PAGE_ARGS = ("page", "per_page")  # read by the pagers (Flask-SQLAlchemy's paginate too): OFFSET = page × size
+
+
+def out_of_range(args: Any, form: Any) -> bool:
+    """True when a query or form value is a whole number no database column could hold (more than 63
+    bits), or a page argument past the integer range: such a request is refused (400), never run."""
+    for name, value in args.items(multi=True):
+        if _whole(value) and (name in PAGE_ARGS and abs(int(value)) > DB_INT_MAX or abs(int(value)) > BIGINT_MAX):
+            return True
+    return any(_whole(value) and abs(int(value)) > BIGINT_MAX for _name, value in form.items(multi=True))
+
+
+def _whole(text: str) -> bool:
+    """True for a whole number as a browser sends it (digits, an optional sign, blanks around)."""
+    text = text.strip()
+    return len(text) > 9 and text.lstrip("+-").isdigit() and text.lstrip("+-").isascii()
+
 
 KIND_LABELS = {
     "course": _l("Khóa học"),
@@ -74,6 +105,8 @@ AUDIT_ACTION_LABELS = {
     "person.create": _l("Thêm người dân"),
     "person.update": _l("Sửa thông tin người dân"),
     "person.flags": _l("Đánh dấu cán bộ / hội viên Khuyến học"),
+    "person.confirm": _l("Xác nhận cư trú người tự đăng ký"),
+    "person.merge": _l("Gộp người tự đăng ký vào người trong sổ"),
     "family.create": _l("Thêm hộ gia đình"),
     "family.update": _l("Sửa hộ gia đình"),
     "clan.create": _l("Thêm dòng họ"),
@@ -91,6 +124,10 @@ AUDIT_ACTION_LABELS = {
     "api.results": _l("API: đọc kết quả người dân"),
     "api.person_record": _l("API: đọc sổ học tập của người dân"),
     "export.national": _l("Xuất biểu mẫu báo cáo Trung ương"),
+    "trainer.assign": _l("Giao địa bàn cho báo cáo viên"),
+    "trainer.unassign": _l("Thu hồi địa bàn của báo cáo viên"),
+    "session.attendance": _l("Điểm danh theo danh sách"),
+    "session.search": _l("Tìm người dân để điểm danh"),
 }
 
 

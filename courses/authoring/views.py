@@ -44,14 +44,14 @@ def _author() -> User:
     return require_role("trainer", "admin")
 
 
-def get_course_or_403(code: str) -> Course:
-    """Return a course the current trainer owns (any course for an admin); 404 unknown, 403 someone else's."""
+def get_course_or_404(code: str) -> Course:
+    """Return a course the current trainer owns (any course for an admin); 404 unknown or someone else's."""
     user = _author()
     if "\x00" in code or len(code) > 64:
         abort(404)
     course = db.first_or_404(sa.select(Course).where(Course.code == code))
     if not may_author(user, course):
-        abort(403)
+        abort(404)
     return course
 
 
@@ -130,7 +130,7 @@ def new():  # type: ignore[no-untyped-def]
 @bp.get("/courses/<code>")
 def course(code: str):  # type: ignore[no-untyped-def]
     """The trainer's view of a course: details, lessons in order, quiz, learners, publishing."""
-    found = get_course_or_403(code)
+    found = get_course_or_404(code)
     return render_template(
         "authoring/course.html",
         course=found,
@@ -143,7 +143,7 @@ def course(code: str):  # type: ignore[no-untyped-def]
 @bp.route("/courses/<code>/edit", methods=["GET", "POST"])
 def edit(code: str):  # type: ignore[no-untyped-def]
     """Edit a course's details and cover (completions already earned are kept)."""
-    found = get_course_or_403(code)
+    found = get_course_or_404(code)
     form = CourseForm(obj=found)
     locked = has_learners(found)
     if form.validate_on_submit():
@@ -163,7 +163,7 @@ def edit(code: str):  # type: ignore[no-untyped-def]
 @bp.post("/courses/<code>/publish")
 def publish_course(code: str):  # type: ignore[no-untyped-def]
     """Publish the course, or take it back to draft."""
-    found = get_course_or_403(code)
+    found = get_course_or_404(code)
     form = PublishForm()
     if form.validate_on_submit():
         try:
@@ -183,7 +183,7 @@ def publish_course(code: str):  # type: ignore[no-untyped-def]
 @bp.route("/courses/<code>/lessons/new", methods=["GET", "POST"])
 def new_lesson(code: str):  # type: ignore[no-untyped-def]
     """Add a lesson at the end of the course."""
-    found = get_course_or_403(code)
+    found = get_course_or_404(code)
     form = LessonForm()
     if request.method == "GET" and found.lessons:
         form.module.data = found.lessons[-1].module
@@ -219,7 +219,7 @@ def _render_lesson_page(course: Course, lesson: Lesson, form: LessonForm, file_f
 @bp.route("/courses/<code>/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
 def edit_lesson(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
     """Edit a lesson; attach or remove its files; preview it as learners see it."""
-    found = get_course_or_403(code)
+    found = get_course_or_404(code)
     lesson = _lesson_of(found, lesson_id)
     form = LessonForm(obj=lesson)
     if form.validate_on_submit():
@@ -238,7 +238,7 @@ def edit_lesson(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/courses/<code>/lessons/<int:lesson_id>/move")
 def move(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
     """Move a lesson one place up or down."""
-    found = get_course_or_403(code)
+    found = get_course_or_404(code)
     lesson = _lesson_of(found, lesson_id)
     form = MoveForm()
     if form.validate_on_submit():
@@ -250,7 +250,7 @@ def move(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/courses/<code>/lessons/<int:lesson_id>/delete")
 def remove_lesson(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
     """Delete a lesson."""
-    found = get_course_or_403(code)
+    found = get_course_or_404(code)
     lesson = _lesson_of(found, lesson_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -267,7 +267,7 @@ def remove_lesson(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/courses/<code>/lessons/<int:lesson_id>/files")
 def upload_file(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
     """Attach a file to a lesson (PDF, Office, pictures, MP4: checked by content, stored once by hash)."""
-    found = get_course_or_403(code)
+    found = get_course_or_404(code)
     lesson = _lesson_of(found, lesson_id)
     form = FileForm()
     if form.validate_on_submit():
@@ -286,7 +286,7 @@ def upload_file(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/courses/<code>/lessons/<int:lesson_id>/files/<int:file_id>/delete")
 def delete_file(code: str, lesson_id: int, file_id: int):  # type: ignore[no-untyped-def]
     """Remove a file from a lesson."""
-    found = get_course_or_403(code)
+    found = get_course_or_404(code)
     lesson = _lesson_of(found, lesson_id)
     attached = db.session.get(LessonFile, file_id)
     if attached is None or attached.lesson_id != lesson.id:
@@ -301,7 +301,7 @@ def delete_file(code: str, lesson_id: int, file_id: int):  # type: ignore[no-unt
 @bp.get("/courses/<code>/learners")
 def learners_of(code: str):  # type: ignore[no-untyped-def]
     """The course's learners: lessons done, quiz attempts, completion (names only: no contact data)."""
-    found = get_course_or_403(code)
+    found = get_course_or_404(code)
     page = db.paginate(learners(found), per_page=PER_PAGE, error_out=False)
     summary = course_summary(found)
     rows = learner_rows(found, list(page.items), summary["has_quiz"])

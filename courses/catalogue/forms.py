@@ -2,7 +2,7 @@
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import SearchField, SelectChoice, SelectField, SubmitField
+from wtforms import SearchField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from courses.catalogue.models import CATEGORIES, Course
@@ -41,6 +41,15 @@ def course_description(course: Course) -> str:
     if str(get_locale() or "vi") == "en" and course.description_en:
         return course.description_en
     return course.description
+
+
+class VerifyForm(Form):
+    """Type the verification code printed on a certificate (a GET form: no CSRF token needed)."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(_l("Mã xác thực"), validators=[Optional(), Length(max=80)])
 
 
 class SearchForm(Form):

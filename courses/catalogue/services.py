@@ -13,7 +13,27 @@ from courses.quizzes.models import Question, Quiz
 from lms.evidence.services import add_evidence
 from lms.extensions import db
 from lms.people.models import Person
-from lms.util import fold, today_local, utcnow
+from lms.util import CODE_ALPHABET, fold, today_local, typed_code, utcnow
+
+# certificate codes: 16 characters of Crockford's base32 (no I, L, O, U: nothing to misread on paper),
+# 80 bits, printed in groups of four (ABCD-EFGH-JKMN-PQRS). Codes issued before (12 hex digits) still verify.
+CODE_LENGTH = 16
+CODE_GROUP = 4
+
+
+def new_certificate_code() -> str:
+    """Return a fresh verification code: 80 random bits as four groups of four characters."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
+
+
+def canonical_code(text: str) -> str:
+    """Return a typed or scanned code as it is stored: any case, spaces and dashes anywhere, O read as 0
+    and I or L as 1; a code of the current length regrouped, an older one as it was issued ("" if none)."""
+    raw = typed_code(text)
+    if len(raw) == CODE_LENGTH:
+        return "-".join(raw[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
+    return raw[:32]
 
 
 class EnrolmentError(ValueError):
@@ -195,7 +215,7 @@ def record_completion(enrolment: Enrolment) -> None:
     course = enrolment.course
     enrolment.completed_at = enrolment.completed_at or now
     enrolment.completed_hours = course.hours
-    enrolment.certificate_code = enrolment.certificate_code or secrets.token_hex(6).upper()
+    enrolment.certificate_code = enrolment.certificate_code or new_certificate_code()
     add_evidence(
         enrolment.person,
         kind="course",
@@ -210,9 +230,12 @@ def record_completion(enrolment: Enrolment) -> None:
 
 
 def certificate(code: str) -> Enrolment | None:
-    """Return the completed enrolment behind a verification code."""
+    """Return the completed enrolment behind a verification code (as typed: see canonical_code)."""
+    wanted = canonical_code(code)
+    if not wanted:
+        return None
     return db.session.scalar(
-        sa.select(Enrolment).where(Enrolment.certificate_code == code.upper(), Enrolment.completed_at.is_not(None))
+        sa.select(Enrolment).where(Enrolment.certificate_code == wanted, Enrolment.completed_at.is_not(None))
     )
 
 

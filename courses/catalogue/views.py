@@ -12,6 +12,7 @@ from courses.catalogue.forms import (
     LeaveForm,
     LessonDoneForm,
     SearchForm,
+    VerifyForm,
     category_label,
     course_description,
     course_title,
@@ -22,6 +23,7 @@ from courses.catalogue.queries import enrolments_of
 from courses.catalogue.queries import install as install_queries
 from courses.catalogue.services import (
     EnrolmentError,
+    canonical_code,
     catalogue,
     certificate,
     done_lessons,
@@ -276,9 +278,9 @@ def lesson_file(code: str, lesson_id: int, file_id: int):  # type: ignore[no-unt
     found = db.first_or_404(sa.select(Course).where(Course.code == code))
     if user.role == "citizen":
         if user.person is None or not found.published or enrolment_of(user.person, found) is None:
-            abort(403)
+            abort(404)  # outside the viewer's scope: as if it did not exist (lms.auth.services)
     elif not may_author(user, found):
-        abort(403)
+        abort(404)
     attached = db.session.get(LessonFile, file_id)
     if attached is None or attached.lesson_id != lesson_id or attached.lesson.course_id != found.id:
         abort(404)
@@ -319,10 +321,25 @@ def lesson_done(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for(".course", code=found.code))
 
 
+@bp.get("/verify")
+def verify_form():  # type: ignore[no-untyped-def]
+    """Show the form to type a printed verification code; a typed code (any case, spaces) opens its page."""
+    typed = text_arg("code", 80)
+    wanted = canonical_code(typed)
+    if wanted:
+        return redirect(url_for(".verify", code=wanted))
+    form = VerifyForm(formdata=None, code=typed)
+    if typed:
+        form.code.errors = [_("Mã xác thực gồm chữ và số, như in trên giấy chứng nhận.")]
+    return render_template("catalogue/verify.html", enrolment=None, code=None, form=form), 400 if typed else 200
+
+
 @bp.get("/verify/<code>")
 def verify(code: str):  # type: ignore[no-untyped-def]
     """Verify a certificate publicly: name, course, hours and completion date only."""
-    found = certificate(code[:32]) if code.isalnum() else None
+    found = certificate(code)
+    form = VerifyForm(formdata=None)
     if found is None:
-        return render_template("catalogue/verify.html", enrolment=None, code=code[:32]), 404
-    return render_template("catalogue/verify.html", enrolment=found, code=found.certificate_code)
+        shown = canonical_code(code) or code[:32]
+        return render_template("catalogue/verify.html", enrolment=None, code=shown, form=form), 404
+    return render_template("catalogue/verify.html", enrolment=found, code=found.certificate_code, form=form)

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort
 
 from courses.catalogue.models import Enrolment
+from courses.catalogue.services import canonical_code
 from courses.certificates.services import certificate_pdf
 from lms.auth.services import require_role
 from lms.extensions import db
@@ -15,11 +16,12 @@ bp = Blueprint("certificates", __name__)
 def download(code: str):  # type: ignore[no-untyped-def]
     """Send the certificate PDF to its owner (someone else's code is simply not found)."""
     user = require_role("citizen")
-    if not code.isalnum() or len(code) > 32 or user.person_id is None:
+    wanted = canonical_code(code)
+    if not wanted or user.person_id is None:
         abort(404)
     enrolment = db.session.scalar(
         sa.select(Enrolment).where(
-            Enrolment.certificate_code == code.upper(),
+            Enrolment.certificate_code == wanted,
             Enrolment.person_id == user.person_id,
             Enrolment.completed_at.is_not(None),
         )

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from courses.authoring.forms import ConfirmForm
-from courses.authoring.views import get_course_or_403
+from courses.authoring.views import get_course_or_404
 from courses.catalogue.models import Course
 from courses.catalogue.services import progress
 from courses.catalogue.views import enrolled_citizen
@@ -34,7 +34,7 @@ bp = Blueprint("quizzes", __name__, template_folder="templates")
 @bp.route("/trainer/courses/<code>/quiz", methods=["GET", "POST"])
 def settings(code: str):  # type: ignore[no-untyped-def]
     """The course's quiz: pass mark, attempts limit, questions per attempt, and the question bank."""
-    course = get_course_or_403(code)
+    course = get_course_or_404(code)
     quiz = quiz_of(course)
     form = QuizSettingsForm(obj=quiz)
     if form.validate_on_submit():
@@ -87,20 +87,20 @@ def _edit_question(course: Course, question: Question | None):  # type: ignore[n
 @bp.route("/trainer/courses/<code>/quiz/questions/new", methods=["GET", "POST"])
 def new_question(code: str):  # type: ignore[no-untyped-def]
     """Add a question to the course's bank."""
-    return _edit_question(get_course_or_403(code), None)
+    return _edit_question(get_course_or_404(code), None)
 
 
 @bp.route("/trainer/courses/<code>/quiz/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def edit_question(code: str, question_id: int):  # type: ignore[no-untyped-def]
     """Change a question (attempts already made keep the version they were shown)."""
-    course = get_course_or_403(code)
+    course = get_course_or_404(code)
     return _edit_question(course, _question_of(course, question_id))
 
 
 @bp.post("/trainer/courses/<code>/quiz/questions/<int:question_id>/delete")
 def remove_question(code: str, question_id: int):  # type: ignore[no-untyped-def]
     """Remove a question from the bank."""
-    course = get_course_or_403(code)
+    course = get_course_or_404(code)
     question = _question_of(course, question_id)
     if ConfirmForm().validate_on_submit():
         delete_question(question)

@@ -107,3 +107,28 @@ class AudienceSearchForm(Form):
         csrf = False
 
     q = SearchField(_l("Tìm theo tên"), validators=[Optional(), Length(max=100)])
+
+
+class CheckinForm(Form):
+    """The citizen's confirmation that they are at the session (a POST with a CSRF token)."""
+
+    submit = SubmitField(_l("Xác nhận tôi có mặt"))
+
+
+class TypedCodeForm(Form):
+    """Type the session code shown beside the QR code (GET)."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField(
+        _l("Mã điểm danh"),
+        validators=[Optional(), Length(max=40)],
+        render_kw={"autocapitalize": "characters", "autocomplete": "off", "placeholder": "ABC-DEF"},
+    )
+
+
+class RegisterForm(Form):
+    """A citizen's button to register for a session, or to withdraw."""
+
+    submit = SubmitField(_l("Đăng ký tham dự"))

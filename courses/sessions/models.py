@@ -60,6 +60,18 @@ class Material(db.Model):
     session: Mapped[TrainingSession] = relationship(back_populates="materials")
 
 
+class Registration(db.Model):
+    """A citizen of the audience who said they will come (đăng ký tham dự): the trainer's list starts from them."""
+
+    __tablename__ = "session_registration"
+    __table_args__ = (sa.UniqueConstraint("session_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    registered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
 class Attendance(db.Model):
     """A person present at a session (điểm danh): by the trainer's list or by QR self check-in; once each."""
 

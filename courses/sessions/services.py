@@ -1,5 +1,7 @@
 """Schedule training sessions, keep their materials, take attendance; attendance becomes `session` evidence."""
 
+import hashlib
+import hmac
 import re
 import secrets
 from datetime import UTC, date, datetime, timedelta
@@ -14,7 +16,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
-from courses.sessions.models import Attendance, Material, TrainingSession
+from courses.sessions.models import Attendance, Material, Registration, TrainingSession
 from lms.areas.models import Area
 from lms.areas.services import within
 from lms.auth.models import User
@@ -23,13 +25,17 @@ from lms.evidence.services import add_evidence
 from lms.extensions import db
 from lms.people.models import Person, Unit
 from lms.recompute.services import mark_dirty
+from lms.trainers.services import covers, in_trainer_areas
 from lms.uploads.services import StoredUpload
-from lms.util import LOCAL_TZ, fold, utcnow
+from lms.util import CODE_ALPHABET, LOCAL_TZ, fold, typed_code, utcnow
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 TOKEN_SALT = "training-session-checkin"  # noqa: S105 - a signing salt, not a secret
+TYPED_LENGTH = 6  # the session code typed on a phone that cannot scan: 30 bits, valid only while check-in is open
 OPENS_BEFORE = timedelta(minutes=30)
 CLOSES_AFTER = timedelta(hours=2)
+SEARCH_LIMIT = 20  # people a trainer's search shows at most: narrow it down, never page through residents
+SEARCH_MIN_LETTERS = 3
 
 
 class SessionError(ValueError):
@@ -160,12 +166,11 @@ def present_among(ts: TrainingSession, person_ids: list[int]) -> set[int]:
 
 # ---- the audience a trainer may choose ----------------------------------------------------------
 def audience_options(trainer: User) -> dict[str, Any]:
-    """Return the communes (with their villages) and units a trainer may hold sessions for."""
-    areas = sa.select(Area).where(Area.level.in_(("commune", "village")))
-    units = sa.select(Unit).join(Area, Area.id == Unit.area_id)
-    if trainer.area is not None:
-        areas = areas.where(Area.path.startswith(trainer.area.path))
-        units = units.where(Area.path.startswith(trainer.area.path))
+    """Return the communes (with their villages) and units inside the trainer's areas (none without one)."""
+    areas = sa.select(Area).where(
+        Area.level.in_(("commune", "village")), Area.valid_to.is_(None), in_trainer_areas(Area.path, trainer)
+    )
+    units = sa.select(Unit).join(Area, Area.id == Unit.area_id).where(in_trainer_areas(Area.path, trainer))
     found = list(db.session.scalars(areas.order_by(Area.path)))
     communes = {a.id: {"commune": a, "villages": []} for a in found if a.level == "commune"}
     loose = []
@@ -182,17 +187,23 @@ def audience_options(trainer: User) -> dict[str, Any]:
 
 
 def parse_audience(value: str, trainer: User) -> tuple[Area | None, Unit | None]:
-    """Turn a form value `area:CODE` or `unit:CODE` into the audience, checked against the trainer's area."""
+    """Turn a form value `area:CODE` or `unit:CODE` into the audience, checked against the trainer's areas."""
     kind, _sep, code = value.partition(":")
     if kind == "area":
         area = db.session.scalar(sa.select(Area).where(Area.code == code, Area.level.in_(("commune", "village"))))
-        if area is not None and (trainer.area is None or within(area, trainer.area)):
+        if area is not None and area.valid_to is None and covers(trainer, area):
             return area, None
     elif kind == "unit":
         unit = db.session.scalar(sa.select(Unit).where(Unit.code == code))
-        if unit is not None and (trainer.area is None or within(unit.area, trainer.area)):
+        if unit is not None and covers(trainer, unit.area):
             return None, unit
-    raise SessionError(_("Hãy chọn đối tượng (xã, thôn hoặc đơn vị) trong địa bàn của bạn."))
+    raise SessionError(_("Hãy chọn đối tượng (xã, thôn hoặc đơn vị) trong địa bàn được giao cho bạn."))
+
+
+def trainer_works_here(ts: TrainingSession, trainer: User) -> bool:
+    """True when the session's audience lies inside the trainer's areas: only then may they see or mark
+    its people (an area taken back leaves the session, but nobody in it, to the trainer)."""
+    return covers(trainer, audience_area(ts))
 
 
 def audience_value(ts: TrainingSession) -> str:
@@ -318,6 +329,75 @@ def remove_material(material: Material) -> None:
     db.session.flush()
 
 
+# ---- registration and the trainer's list -----------------------------------------------------------
+def registration(ts: TrainingSession, person: Person) -> Registration | None:
+    """Return the person's registration for the session, if any."""
+    return db.session.scalar(
+        sa.select(Registration).where(Registration.session_id == ts.id, Registration.person_id == person.id)
+    )
+
+
+def register(ts: TrainingSession, person: Person) -> bool:
+    """Register a person of the audience for a session not yet ended; True if new (twice is harmless)."""
+    if not in_audience(ts, person):
+        raise SessionError(_("Lớp này dành cho đối tượng khác."))
+    if aware(ts.ends_at) < utcnow():
+        raise SessionError(_("Lớp đã kết thúc."))
+    if registration(ts, person) is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(Registration(session_id=ts.id, person_id=person.id))
+    except IntegrityError:
+        return False
+    return True
+
+
+def unregister(ts: TrainingSession, person: Person) -> bool:
+    """Withdraw a registration; True if there was one."""
+    found = registration(ts, person)
+    if found is None:
+        return False
+    db.session.delete(found)
+    db.session.flush()
+    return True
+
+
+def expected_people(ts: TrainingSession) -> Select[tuple[Person]]:
+    """Return the trainer's list: the audience who registered or checked in, by name."""
+    registered = sa.select(Registration.person_id).where(Registration.session_id == ts.id)
+    present = sa.select(Attendance.person_id).where(Attendance.session_id == ts.id)
+    return audience(ts).where(sa.or_(Person.id.in_(registered), Person.id.in_(present)))
+
+
+def find_in_audience(ts: TrainingSession, text: str) -> tuple[list[Person], bool]:
+    """Return the audience matching an exact person code, or else a name search (at least three letters),
+    at most SEARCH_LIMIT people, and whether more matched (then the trainer narrows the search)."""
+    text = (text or "").strip()
+    if not text:
+        return [], False
+    by_code = list(db.session.scalars(audience(ts).where(sa.func.upper(Person.code) == text.upper()).limit(1)))
+    if by_code:
+        return by_code, False
+    if len("".join(fold(text).split())) < SEARCH_MIN_LETTERS:
+        return [], False
+    found = list(db.session.scalars(audience(ts, text).limit(SEARCH_LIMIT + 1)))
+    return found[:SEARCH_LIMIT], len(found) > SEARCH_LIMIT
+
+
+def registered_among(ts: TrainingSession, person_ids: list[int]) -> set[int]:
+    """Return which of these people registered for the session."""
+    if not person_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Registration.person_id).where(
+                Registration.session_id == ts.id, Registration.person_id.in_(person_ids)
+            )
+        )
+    )
+
+
 # ---- attendance ---------------------------------------------------------------------------------
 def _attendance(ts: TrainingSession, person: Person) -> Attendance | None:
     return db.session.scalar(
@@ -359,19 +439,37 @@ def undo_check_in(ts: TrainingSession, person: Person) -> bool:
     return True
 
 
-def take_attendance(ts: TrainingSession, shown_ids: list[int], present_ids: list[int]) -> tuple[int, int]:
-    """Apply the trainer's checklist for the people shown: tick → present, untick → not. Return (added, removed)."""
+def take_attendance(
+    ts: TrainingSession, shown_ids: list[int], present_ids: list[int], trainer: User
+) -> tuple[int, int]:
+    """Apply the trainer's checklist for the people shown (inside the audience and the trainer's areas):
+    tick → present, untick → not; audited with the people's codes. Return (added, removed)."""
+    if not trainer_works_here(ts, trainer):
+        raise SessionError(_("Lớp này không còn nằm trong địa bàn được giao cho bạn."))
     shown = set(shown_ids)
     people = list(db.session.scalars(audience(ts).where(Person.id.in_(shown)))) if shown else []
     ticked = set(present_ids) & shown
     already = present_among(ts, [p.id for p in people])
-    added = removed = 0
+    added: list[str] = []
+    removed: list[str] = []
     for person in people:
         if person.id in ticked and person.id not in already:
-            added += check_in(ts, person, method="list")
+            if check_in(ts, person, method="list"):
+                added.append(person.code)
         elif person.id not in ticked and person.id in already:
-            removed += undo_check_in(ts, person)
-    return added, removed
+            if undo_check_in(ts, person):
+                removed.append(person.code)
+    if added or removed:
+        from lms.audit.services import audit
+
+        audit(
+            trainer.login,
+            "session.attendance",
+            f"session {ts.code}",
+            area_id=audience_area(ts).id,
+            after={"present": added, "absent": removed},
+        )
+    return len(added), len(removed)
 
 
 # ---- QR check-in --------------------------------------------------------------------------------
@@ -408,6 +506,41 @@ def session_for_token(token: str, now: datetime | None = None) -> TrainingSessio
     if now > closes:
         raise CheckinError(_("Mã điểm danh đã hết hạn: lớp đã kết thúc."), 410)
     return ts
+
+
+def typed_checkin_code(ts: TrainingSession) -> str:
+    """Return the short code shown beside the QR code (ABC-DEF), for phones that cannot scan it.
+
+    Derived from the session and its start time with the app's secret (like the QR code: rescheduling
+    retires it); it leads to the same confirmation as the QR code, only while check-in is open."""
+    message = f"{TOKEN_SALT}:{ts.id}:{int(aware(ts.starts_at).timestamp())}".encode()
+    digest = hmac.new(str(current_app.config["SECRET_KEY"]).encode(), message, hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big")
+    chars = [CODE_ALPHABET[(number >> (5 * i)) & 31] for i in range(TYPED_LENGTH)]
+    half = TYPED_LENGTH // 2
+    return "".join(chars[:half]) + "-" + "".join(chars[half:])
+
+
+def session_for_typed_code(text: str, now: datetime | None = None) -> TrainingSession:
+    """Return the session whose check-in is open now and whose typed code this is, else raise CheckinError."""
+    wanted = typed_code(text, 40)
+    now = now or utcnow()
+    if len(wanted) == TYPED_LENGTH:
+        # only the sessions open for check-in now (a handful at any time): each one's code is computed
+        open_now = sa.select(TrainingSession).where(
+            TrainingSession.starts_at <= now + OPENS_BEFORE, TrainingSession.ends_at >= now - CLOSES_AFTER
+        )
+        for ts in db.session.scalars(open_now):
+            if hmac.compare_digest(typed_code(typed_checkin_code(ts)), wanted):
+                return ts
+    raise CheckinError(
+        _("Không có lớp nào đang mở điểm danh với mã này. Hãy kiểm tra lại mã trên màn hình lớp học."), 400
+    )
+
+
+def attended(ts: TrainingSession, person: Person) -> Attendance | None:
+    """Return the person's attendance at the session, if any."""
+    return _attendance(ts, person)
 
 
 def qr_svg(url: str) -> bytes:

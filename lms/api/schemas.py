@@ -127,8 +127,8 @@ class AreasSchema(ma.Schema):
 
 # ---- indicators ---------------------------------------------------------------------------------
 class FigureSchema(ma.Schema):
-    numerator = fields.Integer(required=True)
-    denominator = fields.Integer(required=True)
+    numerator = fields.Integer(required=True, allow_none=True, metadata={"description": "null: withheld"})
+    denominator = fields.Integer(required=True, allow_none=True, metadata={"description": "null: withheld (public)"})
     value = fields.Float(allow_none=True, metadata={"description": "percent, one decimal (SPEC §7 shape)"})
     target_2025 = fields.Float(allow_none=True)
     target_2030 = fields.Float(allow_none=True)
@@ -144,7 +144,8 @@ class ReportSchema(ma.Schema):
     period = fields.Integer(required=True)
     level = fields.String()
     indicators = fields.Dict(keys=fields.String(), values=fields.Nested(FigureSchema), required=True)
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True), required=True)
+    min_cell = fields.Integer(metadata={"description": "public figures: counts below it are null"})
     exists = fields.Boolean(metadata={"description": "false: the area was closed by then"})
     successors = fields.List(fields.Nested(SuccessorSchema))
 

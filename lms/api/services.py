@@ -22,6 +22,7 @@ from lms.criteria.models import PersonResult
 from lms.extensions import db
 from lms.imports.services import COLUMNS, ImportReport, run_rows
 from lms.indicators.models import AreaIndicator
+from lms.indicators.public import min_cell, suppress_small_cells
 from lms.indicators.services import report
 from lms.people.models import Person
 from lms.records.services import record_context
@@ -82,11 +83,11 @@ def area_tree(root: Area | None) -> list[dict[str, Any]]:
 
 # ---- indicators ---------------------------------------------------------------------------------
 def public_figures(area: Area, period: int) -> dict[str, Any]:
-    """Return the figures the public API shows for an area and year (SPEC §7 shape).
+    """Return the figures the public API shows for an area and year (SPEC §7 shape), small cells withheld.
 
-    The one function public figures pass through: small-cell suppression wraps it.
+    The one function public figures pass through (lms.indicators.public: no count below PUBLIC_MIN_CELL).
     """
-    return report(area.code, area.id, period)
+    return suppress_small_cells(report(area.code, area.id, period), min_cell())
 
 
 def figures_under(root: Area, first: int, last: int) -> list[dict[str, Any]]:

@@ -133,6 +133,10 @@ def create_user(
     db.session.flush()
     if role != "citizen":
         audit(actor, "user.role", f"user {user.login}", after={"role": role, "area": area.code if area else None})
+    if role == "trainer" and area is not None:  # a trainer's areas live in lms.trainers
+        from lms.trainers.services import assign_trainer_area
+
+        assign_trainer_area(user, area, actor)
     return user
 
 
@@ -142,7 +146,8 @@ def new_person_code() -> str:
 
 
 def register_citizen(login: str, password: str, full_name: str, birth_year: int, gender: str, village: Area) -> User:
-    """Register a citizen with phone or email: a person record in their village and an account."""
+    """Register a citizen with phone or email: an account and an unconfirmed person in their village (it
+    counts in no figure until an officer of the commune confirms the residence: lms.registry.services)."""
     from flask_babel import gettext as _
 
     if find_login(login) is not None:
@@ -158,6 +163,7 @@ def register_citizen(login: str, password: str, full_name: str, birth_year: int,
         village_id=village.id,
         email=norm if "@" in norm else None,
         phone=None if "@" in norm else norm,
+        confirmed=False,
     )
     db.session.add(person)
     db.session.flush()
@@ -165,6 +171,9 @@ def register_citizen(login: str, password: str, full_name: str, birth_year: int,
 
 
 # ---- scope --------------------------------------------------------------------------------------
+# One rule for refusals: 403 when the viewer's role may never use the page (checked before anything is
+# looked up, so it says nothing about ids); 404 for a thing outside the viewer's scope, exactly as for
+# one that does not exist, so that nobody learns which ids exist where they may not look.
 def require_role(*roles: str) -> User:
     """Return the current user if they have one of the roles, else 403 (401 when anonymous)."""
     if not current_user.is_authenticated:
@@ -191,16 +200,16 @@ def officer_area() -> Area:
 
 def require_area(target: Area) -> Area:
     """Return the officer's area if `target` lies inside it (or is an area a reorganisation closed
-    whose whole territory now lies inside it: lms.areas.history.inherited_by), else 403."""
+    whose whole territory now lies inside it: lms.areas.history.inherited_by), else 404 (see above)."""
     scope = officer_area()
     if not within(target, scope):
         from lms.areas.history import inherited_by
 
         if not inherited_by(target, scope):
-            abort(403)
+            abort(404)
     return scope
 
 
 def require_person(person: Person) -> Area:
-    """403 unless the current officer's area contains the person's village."""
+    """404 unless the current officer's area contains the person's village."""
     return require_area(person.village)

@@ -18,7 +18,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from lms.areas.models import Area
 from lms.criteria.models import GroupItemScore, GroupResult, PersonItemScore, PersonResult
 from lms.evidence.models import Evidence, GroupEntry
-from lms.people.models import Clan, Family, Person, Unit
+from lms.people.models import Clan, Family, Person, Unit, counted
 from lms.titles.models import Award
 
 ev = Evidence.__table__
@@ -481,13 +481,13 @@ def members_of(fw: CompiledFramework, kind: str, period: int, groups: Select[Any
                     held, held.c.person_id == person.c.id
                 )
             )
-            .where(cond, gid.in_(groups))
+            .where(cond, gid.in_(groups), counted(person))
         )
     gr = group_result
     if kind == "clan":
         pairs = (
             sa.select(person.c.clan_id.label("gid"), person.c.family_id.label("member"))
-            .where(person.c.clan_id.in_(groups), person.c.family_id.is_not(None))
+            .where(person.c.clan_id.in_(groups), person.c.family_id.is_not(None), counted(person))
             .distinct()
             .subquery("pairs")
         )

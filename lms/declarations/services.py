@@ -78,6 +78,18 @@ def declare(person: Person, period: int, item: str, text: str, stored: StoredUpl
     return declaration
 
 
+def upload_room(person: Person) -> int:
+    """Return the bytes a person may still upload: the quota (small until the residence is confirmed)
+    less the files of their declarations."""
+    from flask import current_app
+
+    quota = current_app.config["UPLOAD_QUOTA_BYTES" if person.confirmed else "UPLOAD_QUOTA_UNCONFIRMED_BYTES"]
+    used = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Declaration.file_size), 0)).where(Declaration.person_id == person.id)
+    )
+    return int(quota) - int(used or 0)
+
+
 def declarations_of(person: Person) -> Select[tuple[Declaration]]:
     """Return a citizen's declarations, newest first."""
     return (

@@ -20,6 +20,7 @@ from lms.declarations.services import (
     declare,
     item_of,
     reject,
+    upload_room,
     verify,
 )
 from lms.extensions import db
@@ -116,7 +117,7 @@ def create():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             upload = form.file.data
-            stored = store_upload(upload) if upload is not None and upload.filename else None
+            stored = store_upload(upload, upload_room(person)) if upload is not None and upload.filename else None
             declare(person, period, form.item.data or "", form.text.data or "", stored, today_local())
         except UploadError as exc:
             add_upload_error(form, "file", exc)
@@ -140,7 +141,7 @@ def file(declaration_id: int):  # type: ignore[no-untyped-def]
     found = _declaration_or_404(declaration_id)
     if user.role == "citizen":
         if user.person_id != found.person_id:
-            abort(403)
+            abort(404)  # someone else's: as if it did not exist
     else:
         require_person(found.person)
     if not found.file_sha256:

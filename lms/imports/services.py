@@ -247,10 +247,12 @@ def template_xlsx(kind: str) -> bytes:
     """Return an XLSX with the header row of `kind` and one sample line."""
     import openpyxl
 
+    from lms.exports import xlsx_row
+
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(kind)
-    sheet.append([c.name for c in COLUMNS[kind]])
-    sheet.append([c.example for c in COLUMNS[kind]])
+    sheet.append(xlsx_row(sheet, [c.name for c in COLUMNS[kind]]))
+    sheet.append(xlsx_row(sheet, [c.example for c in COLUMNS[kind]]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

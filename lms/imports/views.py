@@ -33,18 +33,18 @@ def _kinds() -> tuple[str, ...]:
     return tuple(k for k in KIND_LABELS if k in KINDS and (_is_admin() or k not in ADMIN_ONLY))
 
 
-def _job_or_403(job_id: int) -> ImportJob:
-    """Return a job the current officer may see: one of their area (an admin: any)."""
+def _job_or_404(job_id: int) -> ImportJob:
+    """Return a job the current officer may see: one of their area (an admin: any); else 404."""
     officer_area()
     job = db.get_or_404(ImportJob, job_id)
     if not _is_admin():
         if job.area_id is None:
-            abort(403)
+            abort(404)
         from lms.areas.models import Area
 
         area = db.session.get(Area, job.area_id)
         if area is None:
-            abort(403)
+            abort(404)
         require_area(area)
     return job
 
@@ -120,7 +120,7 @@ def upload():  # type: ignore[no-untyped-def]
 @bp.get("/<int:job_id>")
 def job(job_id: int):  # type: ignore[no-untyped-def]
     """Show a job: progress while it works, then the preview to confirm or every row's faults."""
-    found = _job_or_403(job_id)
+    found = _job_or_404(job_id)
     return render_template(
         "imports/job.html",
         job=found,
@@ -135,7 +135,7 @@ def job(job_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/<int:job_id>/status")
 def status(job_id: int):  # type: ignore[no-untyped-def]
     """Return a job's state as JSON for the progress bar."""
-    found = _job_or_403(job_id)
+    found = _job_or_404(job_id)
     return jsonify(
         {
             "status": found.status,
@@ -150,7 +150,7 @@ def status(job_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:job_id>/confirm")
 def confirm(job_id: int):  # type: ignore[no-untyped-def]
     """Import a checked file: now if small, else in the background."""
-    found = _job_or_403(job_id)
+    found = _job_or_404(job_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -175,7 +175,7 @@ def confirm(job_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:job_id>/cancel")
 def cancel(job_id: int):  # type: ignore[no-untyped-def]
     """Drop a checked file without importing it."""
-    found = _job_or_403(job_id)
+    found = _job_or_404(job_id)
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)

@@ -15,7 +15,7 @@ from lms.areas.models import Area
 from lms.criteria.engine import CompiledFramework, flag, holders
 from lms.criteria.models import GroupResult, PersonResult
 from lms.indicators.models import FIGURE_COLUMNS, AreaContribution, AreaIndicator
-from lms.people.models import Clan, Family, Person, Unit
+from lms.people.models import Clan, Family, Person, Unit, counted
 from lms.util import utcnow
 
 area = Area.__table__
@@ -88,7 +88,7 @@ def contributions(fw: CompiledFramework, areas: Select[Any], *, as_of: bool = Fa
             .outerjoin(clan_ok, clan_ok.c.subject_id == person.c.clan_id)
             .outerjoin(vil_ok, vil_ok.c.subject_id == person.c.village_id)
         )
-        .where(person.c.village_id.in_(areas))
+        .where(person.c.village_id.in_(areas), counted(person))
     )
     families = (
         sa.select(*_row(family.c.village_id, families_attained=sa.literal(1)))
@@ -117,7 +117,12 @@ def contributions(fw: CompiledFramework, areas: Select[Any], *, as_of: bool = Fa
             .join(unit_ok, unit_ok.c.subject_id == unit.c.id)
             .outerjoin(held, held.c.person_id == person.c.id)
         )
-        .where(person.c.is_official.is_(True), unit.c.level.in_(("commune", "district")), unit_area.in_(areas))
+        .where(
+            person.c.is_official.is_(True),
+            unit.c.level.in_(("commune", "district")),
+            unit_area.in_(areas),
+            counted(person),
+        )
     )
     parts = sa.union_all(people, families, villages, clans, units, officials).subquery("parts")
     return sa.select(parts.c.area_id, *(sa.func.sum(parts.c[c]).label(c) for c in FIGURE_COLUMNS)).group_by(

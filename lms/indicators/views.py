@@ -14,6 +14,7 @@ from lms.indicators.charts import HEIGHT, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, WI
 from lms.indicators.definitions import definitions
 from lms.indicators.former import year_tree
 from lms.indicators.models import AreaIndicator
+from lms.indicators.public import min_cell, suppress_small_cells, suppress_trend
 from lms.indicators.services import figures, history, report
 from lms.pagecache import cached_page, fast_page, site_parts, site_version, version_of
 from lms.web import localized, period_arg, period_choices, text_arg
@@ -192,14 +193,26 @@ def stats():  # type: ignore[no-untyped-def]
     area = public_area(text_arg("area", 64))
     period = period_arg()
 
+    k = min_cell()
+
     def render() -> str:
         context = _dashboard_context(area, period, scope=None)
         context.update(year_tree(area, period, None))
-        context["children"] = [c for c in context["children"] if c["area"].level in PUBLIC_LEVELS]
+        context["children"] = [
+            {**c, "report": suppress_small_cells(c["report"], k)}
+            for c in context["children"]
+            if c["area"].level in PUBLIC_LEVELS
+        ]
         context["trail"] = [a for a in context["trail"] if a.level in PUBLIC_LEVELS]
-        return render_template("indicators/stats.html", **context)
+        public = suppress_small_cells(
+            {"indicators": {r["code"]: r for r in context["rows"]}, "counts": context["counts"]}, k
+        )
+        context["rows"] = list(public["indicators"].values())
+        context["counts"] = public["counts"]
+        context["trend"] = suppress_trend(context["trend"], k)
+        return render_template("indicators/stats.html", min_cell=k, **context)
 
     version = dashboard_version(area.id)
     if version is None:
         return render()
-    return cached_page("stats", (area.id, period, *version), render)
+    return cached_page("stats", (area.id, period, k, *version), render)

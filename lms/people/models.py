@@ -81,6 +81,9 @@ class Person(db.Model):
     group: Mapped[str | None] = mapped_column(sa.String(16))
     phone: Mapped[str | None] = mapped_column(sa.String(32))
     email: Mapped[str | None] = mapped_column(sa.String(200))
+    # a self-registered person is unconfirmed until an officer of the commune confirms the residence
+    # (or merges them into the registry person they are): until then they count in no figure (counted)
+    confirmed: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     village: Mapped[Area] = relationship()
     family: Mapped[Family | None] = relationship()
@@ -89,6 +92,12 @@ class Person(db.Model):
 
     def __repr__(self) -> str:
         return f"<Person {self.code}>"
+
+
+def counted(table: sa.Table | None = None) -> sa.ColumnElement[bool]:
+    """SQL: the person counts in figures (indicators, group titles, review lists, reports): a confirmed
+    resident. The one definition every people scan uses (lms.indicators.services, lms.criteria.engine…)."""
+    return (Person.__table__ if table is None else table).c.confirmed.is_(True)
 
 
 # metadata.create_all (the tests, `flask --app lms demo` on a fresh database) needs the extension

@@ -21,14 +21,14 @@ bp = Blueprint("recompute", __name__, url_prefix="/officer/recompute")
 FINISHED = ("done", "failed")
 
 
-def _job_or_403(job_id: int) -> RecomputeJob:
-    """Return a job of the officer's area (a whole-province job: admins only)."""
+def _job_or_404(job_id: int) -> RecomputeJob:
+    """Return a job of the officer's area (a whole-province job: admins only); else 404."""
     officer_area()
     job = db.get_or_404(RecomputeJob, job_id)
     if current_user.role != "admin":
         area = db.session.get(Area, job.area_id) if job.area_id else None
         if area is None:
-            abort(403)
+            abort(404)
         require_area(area)
     return job
 
@@ -74,7 +74,7 @@ def start():  # type: ignore[no-untyped-def]
 @bp.get("/<int:job_id>")
 def job(job_id: int):  # type: ignore[no-untyped-def]
     """Show a recompute job's progress (a bar fed by its steps done / total)."""
-    found = _job_or_403(job_id)
+    found = _job_or_404(job_id)
     area = db.session.get(Area, found.area_id) if found.area_id else None
     return render_template("recompute/job.html", job=found, area=area, finished=found.status in FINISHED)
 
@@ -82,7 +82,7 @@ def job(job_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/<int:job_id>/status")
 def status(job_id: int):  # type: ignore[no-untyped-def]
     """Return a recompute job's state as JSON for the progress bar."""
-    found = _job_or_403(job_id)
+    found = _job_or_404(job_id)
     percent = round(100 * found.done / found.total) if found.total else None
     return jsonify(
         {

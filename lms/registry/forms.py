@@ -129,3 +129,20 @@ class BulkMarkForm(Form):
         validators=[DataRequired()],
     )
     submit = SubmitField(_l("Thực hiện"))
+
+
+class ConfirmPeopleForm(Form):
+    """Confirm the residence of the ticked self-registered people (their ids come as `person_ids`)."""
+
+    submit = SubmitField(_l("Xác nhận cư trú"))
+
+
+class MergeForm(Form):
+    """Merge a self-registered person into the registry person they are (named by code)."""
+
+    target = StringField(
+        _l("Mã người dân trong sổ"),
+        validators=[DataRequired(message=_l("Nhập mã người dân trong sổ.")), Length(max=64)],
+        filters=[lambda v: (v or "").strip()],
+    )
+    submit = SubmitField(_l("Gộp vào người này"))

@@ -10,7 +10,7 @@ from lms.areas.models import Area
 from lms.areas.services import areas_under
 from lms.auth.models import User
 from lms.extensions import db
-from lms.people.models import Clan, Family, Person, Unit
+from lms.people.models import Clan, Family, Person, Unit, counted
 from lms.util import fold
 
 
@@ -32,8 +32,9 @@ def looks_like_code(text: str) -> bool:
 
 
 def people_in(scope: Area, wanted: PeopleFilter) -> Select[tuple[Person]]:
-    """Return the people living in the scope that match the filter (unordered: the pager orders)."""
-    query = sa.select(Person)
+    """Return the confirmed people living in the scope that match the filter (unordered: the pager orders);
+    self-registered people waiting for confirmation are listed apart (unconfirmed_in)."""
+    query = sa.select(Person).where(counted())
     if wanted.village is not None:
         query = query.where(Person.village_id == wanted.village.id)
     else:
@@ -75,7 +76,7 @@ def member_counts(column: Any, ids: list[int]) -> dict[int, int]:
     """Return how many people belong to each of the given groups (`column`: Person.family_id, …)."""
     if not ids:
         return {}
-    rows = db.session.execute(sa.select(column, sa.func.count()).where(column.in_(ids)).group_by(column))
+    rows = db.session.execute(sa.select(column, sa.func.count()).where(column.in_(ids), counted()).group_by(column))
     return {gid: n for gid, n in rows}
 
 
@@ -148,3 +149,35 @@ def village_groups(scope: Area) -> list[dict[str, Any]]:
     if loose:
         ordered.insert(0, {"commune": None, "villages": sorted(loose, key=lambda v: fold(v.name))})
     return ordered
+
+
+def unconfirmed_in(scope: Area) -> Select[tuple[Person]]:
+    """Return the self-registered people of the scope waiting for confirmation, oldest first."""
+    return (
+        sa.select(Person)
+        .where(Person.village_id.in_(areas_under(scope)), Person.confirmed.is_(False))
+        .order_by(Person.id)
+    )
+
+
+def merge_candidates(person: Person, scope: Area, limit: int = 20) -> list[Person]:
+    """Return the registry people of the scope the self-registered person may be: the same name (folded),
+    or the same village and birth year; people with an account of their own left out."""
+    same = sa.or_(
+        Person.name_folded == person.name_folded,
+        sa.and_(Person.village_id == person.village_id, Person.birth_year == person.birth_year),
+    )
+    has_account = sa.select(User.person_id).where(User.person_id.is_not(None))
+    query = (
+        sa.select(Person)
+        .where(counted(), Person.id != person.id, Person.village_id.in_(areas_under(scope)), same)
+        .where(Person.id.not_in(has_account))
+        .order_by(Person.name_folded != person.name_folded, Person.name_folded, Person.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def within_scope(person: Person, scope: Area) -> bool:
+    """True when the person lives inside the scope."""
+    return person.village.path.startswith(scope.path)

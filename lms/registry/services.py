@@ -267,3 +267,106 @@ def save_village(village: Area | None, values: dict[str, Any], *, actor: str, sc
             mark_dirty("person", sa.select(Person.id).where(Person.village_id == village.id), period)
     _audit_change(actor, "village.update", f"area {village.code}", scope, before, changes)
     return village
+
+
+# ---- self-registered people: confirm the residence, or merge into the registry person -------------
+def confirm_people(person_ids: Sequence[int], *, actor: str, scope: Area) -> int:
+    """Confirm the residence of self-registered people of the scope: from now on they count; audited."""
+    wanted = sa.select(Person.id).where(
+        Person.id.in_(list(person_ids)), Person.village_id.in_(areas_under(scope)), Person.confirmed.is_(False)
+    )
+    ids = list(db.session.scalars(wanted))
+    if not ids:
+        return 0
+    db.session.execute(
+        sa.update(Person).where(Person.id.in_(ids)).values(confirmed=True),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    for period in affected_periods():  # their villages, groups and areas recompute through the cascade
+        mark_dirty("person", ids, period)
+    codes = list(db.session.scalars(sa.select(Person.code).where(Person.id.in_(ids)).order_by(Person.code)))
+    audit(actor, "person.confirm", f"{len(ids)} people", area_id=scope.id, after={"people": codes})
+    db.session.flush()
+    return len(ids)
+
+
+def _person_tables() -> list[sa.Table]:
+    """Return the tables whose rows belong to a person (a `person_id` referring to person.id)."""
+    return [
+        table
+        for table in db.metadata.sorted_tables
+        if "person_id" in table.c and any(fk.column.table.name == "person" for fk in table.c.person_id.foreign_keys)
+    ]
+
+
+def _move_rows(table: sa.Table, source_id: int, target_id: int) -> int:
+    """Give the source person's rows to the target, except those the target already has (by every unique
+    key holding person_id: the same evidence, course, session, plan year, account): those stay behind."""
+    column = table.c.person_id
+    keys = [
+        [c for c in constraint.columns if c.name != "person_id"]
+        for constraint in table.constraints
+        if isinstance(constraint, sa.UniqueConstraint | sa.PrimaryKeyConstraint)
+        and "person_id" in constraint.columns.keys()
+    ]
+    other = table.alias("theirs")
+    condition = column == source_id
+    for key in keys:
+        clash = sa.exists().where(other.c.person_id == target_id, *(other.c[c.name] == table.c[c.name] for c in key))
+        condition = sa.and_(condition, ~clash)
+    return db.session.execute(table.update().where(condition).values(person_id=target_id)).rowcount or 0
+
+
+def merge_person(source: Person, target: Person, *, actor: str, scope: Area) -> dict[str, int]:
+    """Merge a self-registered person into the registry person they are: their account and learning
+    (evidence, courses, certificates, attendance, plans, declarations…) move to the registry person, what
+    the registry person already has stays theirs, and the self-registered record goes; audited."""
+    from lms.auth.models import User
+    from lms.recompute.models import DirtySubject
+    from lms.recompute.services import RESULT_TABLES
+    from lms.titles.models import Award
+
+    if source.id == target.id:
+        raise RegistryError(_("Hãy chọn một người khác trong sổ."), "target")
+    if source.confirmed:
+        raise RegistryError(_("Chỉ gộp được người tự đăng ký chưa xác nhận."))
+    if not target.confirmed:
+        raise RegistryError(_("Người được gộp vào phải là người dân đã có trong sổ."), "target")
+    if not within(source.village, scope) or not within(target.village, scope):
+        raise RegistryError(_("Cả hai người phải ở trong địa bàn của bạn."), "target")
+    if db.session.scalar(sa.select(User.id).where(User.person_id == target.id)) is not None:
+        raise RegistryError(_("%(code)s đã có tài khoản riêng: không gộp được.", code=target.code), "target")
+    if db.session.scalar(sa.select(Award.id).where(Award.person_id == source.id).limit(1)) is not None:
+        raise RegistryError(_("Người tự đăng ký này đã có quyết định công nhận: không gộp được."))
+    before = {"code": source.code, "full_name": source.full_name, "birth_year": source.birth_year}
+    db.session.flush()
+    for name in RESULT_TABLES:  # the engine's results of the self-registered record (recomputed for the target)
+        table = db.metadata.tables.get(name)
+        if table is not None and "person_id" in table.c:
+            db.session.execute(table.delete().where(table.c.person_id == source.id))
+    tables = [t for t in _person_tables() if t.name not in RESULT_TABLES]
+    moved = {table.name: n for table in tables if (n := _move_rows(table, source.id, target.id))}
+    for table in reversed(tables):  # what the registry person already had: the duplicates go (with
+        # what hangs off them: ON DELETE CASCADE)
+        db.session.execute(table.delete().where(table.c.person_id == source.id))
+    if not target.phone and source.phone:
+        target.phone = source.phone
+    if not target.email and source.email:
+        target.email = source.email
+    dirty = DirtySubject.__table__
+    db.session.execute(dirty.delete().where(dirty.c.subject_kind == "person", dirty.c.subject_id == source.id))
+    db.session.expunge(source)
+    db.session.execute(sa.delete(Person).where(Person.id == source.id))
+    db.session.flush()
+    db.session.expire(target)
+    mark_memberships_dirty(target)
+    audit(
+        actor,
+        "person.merge",
+        f"person {target.code}",
+        area_id=scope.id,
+        before=before,
+        after={"into": target.code, "moved": moved},
+    )
+    db.session.flush()
+    return moved

@@ -17,13 +17,25 @@ from lms.areas.services import area_by_code
 from lms.auth.services import officer_area, require_area, require_person
 from lms.cli import poke_worker
 from lms.extensions import db
-from lms.people.models import Clan, Family, Person, Unit
+from lms.people.models import Clan, Family, Person, Unit, counted
 from lms.registry import queries
-from lms.registry.forms import BULK_ACTIONS, BulkMarkForm, ClanForm, FamilyForm, PersonForm, UnitForm, VillageForm
+from lms.registry.forms import (
+    BULK_ACTIONS,
+    BulkMarkForm,
+    ClanForm,
+    ConfirmPeopleForm,
+    FamilyForm,
+    MergeForm,
+    PersonForm,
+    UnitForm,
+    VillageForm,
+)
 from lms.registry.services import (
     RegistryError,
+    confirm_people,
     create_person,
     edit_person,
+    merge_person,
     save_family,
     save_group,
     save_village,
@@ -145,6 +157,71 @@ def people():  # type: ignore[no-untyped-def]
         units=queries.visible_groups(Unit, scope),
         bulk_form=BulkMarkForm(),
     )
+
+
+@bp.get("/unconfirmed")
+def unconfirmed():  # type: ignore[no-untyped-def]
+    """List the self-registered people of the officer's area waiting for confirmation of their residence."""
+    scope = officer_area()
+    query = queries.unconfirmed_in(scope).options(selectinload(Person.village))
+    page = db.paginate(query, per_page=50, error_out=False)
+    accounts = queries.accounts_of([p.id for p in page.items])
+    rows = [(person, accounts.get(person.id)) for person in page.items]
+    return render_template("registry/unconfirmed.html", scope=scope, page=page, rows=rows, form=ConfirmPeopleForm())
+
+
+@bp.post("/unconfirmed/confirm")
+def confirm_unconfirmed():  # type: ignore[no-untyped-def]
+    """Confirm the residence of the ticked self-registered people (bulk): from now on they count."""
+    scope = officer_area()
+    form = ConfirmPeopleForm()
+    if form.validate_on_submit():
+        ids = request.form.getlist("person_ids", type=int)
+        if not ids:
+            flash(_("Hãy chọn ít nhất một người."), "error")
+        else:
+            n = confirm_people(ids, actor=_actor(), scope=scope)
+            db.session.commit()
+            poke_worker()
+            flash(_("Đã xác nhận cư trú cho %(n)d người.", n=n), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for(".unconfirmed"))
+
+
+@bp.route("/people/<int:person_id>/merge", methods=["GET", "POST"])
+def merge_page(person_id: int):  # type: ignore[no-untyped-def]
+    """Merge a self-registered person into the registry person they are (imported people often register too)."""
+    officer_area()  # the role first: an id says nothing to those who may not use the page
+    person = db.get_or_404(Person, person_id)
+    scope = require_person(person)
+    if person.confirmed:
+        abort(404)
+    form = MergeForm()
+    if form.validate_on_submit():
+        target = db.session.scalar(sa.select(Person).where(Person.code == form.target.data))
+        if target is None or not queries.within_scope(target, scope):
+            form.target.errors = [_("Không có người dân mã %(code)s trong địa bàn.", code=form.target.data)]
+        else:
+            code, target_code = person.code, target.code
+            try:
+                merge_person(person, target, actor=_actor(), scope=scope)
+            except RegistryError as exc:
+                db.session.rollback()
+                _form_errors(form, exc)
+            else:
+                db.session.commit()
+                poke_worker()
+                flash(_("Đã gộp %(code)s vào %(target)s.", code=code, target=target_code), "success")
+                return redirect(url_for(".unconfirmed"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "registry/merge.html",
+        person=person,
+        account=queries.accounts_of([person.id]).get(person.id),
+        candidates=queries.merge_candidates(person, scope),
+        form=form,
+    ), status
 
 
 @bp.post("/people/mark")
@@ -353,7 +430,7 @@ def _group_list(kind: str):  # type: ignore[no-untyped-def]
         officials = dict(
             db.session.execute(
                 sa.select(Person.unit_id, sa.func.count())
-                .where(Person.unit_id.in_([g.id for g in page.items]), Person.is_official.is_(True))
+                .where(Person.unit_id.in_([g.id for g in page.items]), Person.is_official.is_(True), counted())
                 .group_by(Person.unit_id)
             ).all()
         )

@@ -21,11 +21,12 @@ from lms.areas.models import LEVELS, Area
 from lms.areas.services import areas_under
 from lms.audit.services import audit
 from lms.criteria.models import GroupResult
+from lms.exports import xlsx_row
 from lms.extensions import db
 from lms.indicators.definitions import definitions
 from lms.indicators.models import COUNT_COLUMNS, AreaIndicator
 from lms.indicators.services import indicator_value
-from lms.people.models import Person, Unit
+from lms.people.models import Person, Unit, counted
 from lms.titles.models import Award, GroupConfirmation
 from lms.web import localized
 
@@ -129,7 +130,7 @@ def unit_rows(root: Area, period: int) -> list[dict[str, Any]]:
                 sa.func.sum(sa.case((sa.and_(is_official, held.c.person_id.is_not(None)), 1), else_=0)),
             )
             .outerjoin(held, held.c.person_id == Person.id)
-            .where(Person.unit_id.in_(ids))
+            .where(Person.unit_id.in_(ids), counted())
             .group_by(Person.unit_id)
         )
     }
@@ -174,14 +175,14 @@ def unit_rows(root: Area, period: int) -> list[dict[str, Any]]:
 
 # ---- XLSX -----------------------------------------------------------------------------------------
 def _title_rows(sheet: Any, title: str, subtitle: str) -> None:
-    sheet.append([title])
+    sheet.append(xlsx_row(sheet, [title]))
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([subtitle])
+    sheet.append(xlsx_row(sheet, [subtitle]))
     sheet.append([])
 
 
 def _header(sheet: Any, names: list[str], widths: list[int]) -> None:
-    sheet.append(names)
+    sheet.append(xlsx_row(sheet, names))
     row = sheet.max_row
     for column, width in enumerate(widths, start=1):
         cell = sheet.cell(row=row, column=column)
@@ -289,16 +290,19 @@ def report_workbook(root: Area, period: int) -> bytes:
             else (pgettext("target", "Đạt") if value >= ind["target_2025"] else pgettext("target", "Chưa đạt"))
         )
         summary.append(
-            [
-                d["code"],
-                localized(d["name"]),
-                ind.get("numerator", 0),
-                ind.get("denominator", 0),
-                value,
-                d["targets"][2025],
-                d["targets"][2030],
-                verdict,
-            ]
+            xlsx_row(
+                summary,
+                [
+                    d["code"],
+                    localized(d["name"]),
+                    ind.get("numerator", 0),
+                    ind.get("denominator", 0),
+                    value,
+                    d["targets"][2025],
+                    d["targets"][2030],
+                    verdict,
+                ],
+            )
         )
         summary.cell(row=summary.max_row, column=2).alignment = WRAP
     for row in range(HEADER_ROW + 1, summary.max_row + 1):
@@ -314,7 +318,7 @@ def report_workbook(root: Area, period: int) -> bytes:
         ("villages_attained", _("Cộng đồng học tập")),
         ("units_attained", _("Đơn vị học tập")),
     ):
-        summary.append(["", label, own.counts[key] if own else 0])
+        summary.append(xlsx_row(summary, ["", label, own.counts[key] if own else 0]))
 
     header, widths = _area_header()
     for level in LEVELS[LEVELS.index(root.level) :] if root.level in LEVELS else LEVELS:
@@ -325,7 +329,7 @@ def report_workbook(root: Area, period: int) -> bytes:
         _title_rows(sheet, title, subtitle)
         _header(sheet, header, widths)
         for item in items:
-            sheet.append(_area_values(item))
+            sheet.append(xlsx_row(sheet, _area_values(item)))
         _percent_columns(sheet, HEADER_ROW + 1)
 
     sheet = workbook.create_sheet(names["unit"])
@@ -351,19 +355,22 @@ def report_workbook(root: Area, period: int) -> bytes:
     for row in unit_rows(root, period):
         unit = row["unit"]
         sheet.append(
-            [
-                unit.code,
-                unit.name,
-                unit_levels.get(unit.level, unit.level),
-                row["area_name"],
-                row["members"],
-                row["officials"],
-                row["holders"],
-                row["share"],
-                row["total"],
-                _("Có") if row["attained"] else _("Không"),
-                row["decision"],
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    unit.code,
+                    unit.name,
+                    unit_levels.get(unit.level, unit.level),
+                    row["area_name"],
+                    row["members"],
+                    row["officials"],
+                    row["holders"],
+                    row["share"],
+                    row["total"],
+                    _("Có") if row["attained"] else _("Không"),
+                    row["decision"],
+                ],
+            )
         )
     for r in range(HEADER_ROW + 1, sheet.max_row + 1):
         sheet[f"H{r}"].number_format = PERCENT
@@ -419,7 +426,9 @@ def holders_workbook(
     widths = [6, 14, 28, 10, 8, 20, 24, 16, 14] + ([16, 26] if contacts else [])
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.append([_("Danh sách đạt danh hiệu Công dân học tập năm %(year)s – %(of)s", year=period, of=title_of)])
+    sheet.append(
+        xlsx_row(sheet, [_("Danh sách đạt danh hiệu Công dân học tập năm %(year)s – %(of)s", year=period, of=title_of)])
+    )
     sheet.append([])
     header = [
         _("STT"),
@@ -434,10 +443,10 @@ def holders_workbook(
     ]
     if contacts:
         header += [_("Số điện thoại"), _("Email")]
-    sheet.append(header)
+    sheet.append(xlsx_row(sheet, header))
     count = 0
     for row in _holder_rows(holders_query(period, area=area, unit=unit), contacts):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
         count += 1
     buffer = io.BytesIO()
     workbook.save(buffer)

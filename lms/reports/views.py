@@ -19,7 +19,7 @@ bp = Blueprint("reports", __name__, url_prefix="/officer/reports")
 
 
 def _area_or_scope(scope: Area, code: str | None) -> Area:
-    """Return the area asked for (the scope by default); 404 unknown, 403 outside the scope."""
+    """Return the area asked for (the scope by default); 404 unknown or outside the scope."""
     if not code:
         return scope
     found = area_by_code(code)
@@ -105,7 +105,7 @@ def holders_xlsx():  # type: ignore[no-untyped-def]
         if unit is None:
             abort(404)
         if unit.id not in {u.id for u in visible_groups(Unit, scope)}:
-            abort(403)
+            abort(404)
     if form.area.data or unit is None:
         area = _area_or_scope(scope, form.area.data)
     elif current_user.role != "admin":

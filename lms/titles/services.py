@@ -13,7 +13,7 @@ from lms.areas.services import areas_under
 from lms.audit.services import audit
 from lms.criteria.models import PersonResult
 from lms.extensions import db
-from lms.people.models import Person
+from lms.people.models import Person, counted
 from lms.recompute.services import mark_dirty
 from lms.titles.models import GROUP_KINDS, Award, GroupConfirmation
 from lms.util import utcnow
@@ -35,7 +35,7 @@ def eligible_people(area: Area, period: int, *, only_unawarded: bool = True) -> 
     query = (
         sa.select(Person)
         .join(PersonResult, sa.and_(PersonResult.person_id == Person.id, PersonResult.period == period))
-        .where(PersonResult.eligible.is_(True), Person.village_id.in_(areas_under(area)))
+        .where(PersonResult.eligible.is_(True), Person.village_id.in_(areas_under(area)), counted())
         .order_by(Person.name_folded, Person.id)
     )
     if only_unawarded:

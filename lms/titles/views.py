@@ -73,7 +73,7 @@ def _decide(form: FlaskForm, action: Callable[[], T], done: Callable[[T], str], 
 
 
 def _target_area(scope: Area, code: str | None) -> Area:
-    """Return the area chosen in a filter (the officer's own scope by default); 403 outside it."""
+    """Return the area chosen in a filter (the officer's own scope by default); 404 outside it."""
     if not code:
         return scope
     found = area_by_code(code)
@@ -302,8 +302,8 @@ def groups():  # type: ignore[no-untyped-def]
     )
 
 
-def _group_or_403(kind: str, subject_id: int) -> tuple[Any, Area]:
-    """Return a group of the officer's area and that scope; 404 for an unknown one, 403 outside."""
+def _group_or_404(kind: str, subject_id: int) -> tuple[Any, Area]:
+    """Return a group of the officer's area and that scope; 404 for an unknown one or one outside."""
     officer_area()
     if kind not in GROUP_KINDS:
         abort(404)
@@ -350,7 +350,7 @@ def confirm_groups_view():  # type: ignore[no-untyped-def]
 @bp.get("/groups/<kind>/<int:subject_id>")
 def group(kind: str, subject_id: int):  # type: ignore[no-untyped-def]
     """Show one group of the officer's area: its title's explanation, decisions, and the revoke form."""
-    found, _scope = _group_or_403(kind, subject_id)
+    found, _scope = _group_or_404(kind, subject_id)
     period = period_arg()
     explanation = explain_group(kind, subject_id, period)
     missing_names: dict[str, list[str]] = {}
@@ -390,7 +390,7 @@ def revoke_group_view(confirmation_id: int):  # type: ignore[no-untyped-def]
     """Revoke a group's recognition (officer of its area); a reason is required."""
     officer_area()
     confirmation = db.get_or_404(GroupConfirmation, confirmation_id)
-    _found, scope = _group_or_403(confirmation.kind, confirmation.subject_id)
+    _found, scope = _group_or_404(confirmation.kind, confirmation.subject_id)
     form = RevokeForm()
     _decide(
         form,

@@ -200,9 +200,18 @@ def check_upload(file: FileStorage) -> tuple[str, str, int]:
     return kind, name, size
 
 
-def store_upload(file: FileStorage) -> StoredUpload:
-    """Validate an upload and store its content once under its SHA-256 (streamed in 1 MB chunks)."""
-    kind, name, _checked_size = check_upload(file)
+def store_upload(file: FileStorage, room: int | None = None) -> StoredUpload:
+    """Validate an upload and store its content once under its SHA-256 (streamed in 1 MB chunks); with
+    `room`, the bytes the uploader may still store (a per-person quota), a larger file is refused first."""
+    kind, name, checked_size = check_upload(file)
+    if room is not None and checked_size > room:
+        raise UploadError(
+            _(
+                "Tệp này (%(size)s) vượt quá dung lượng tải lên còn lại của bạn (%(left)s).",
+                size=file_size(checked_size),
+                left=file_size(max(room, 0)),
+            )
+        )
     staging = upload_dir() / ".tmp"
     staging.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0

@@ -85,6 +85,16 @@ def _state(user: User) -> dict[str, object]:
     }
 
 
+def _follow_trainer_area(user: User, old: Area | None, new: Area | None, actor: str) -> None:
+    """Keep a trainer's working areas (lms.trainers) in step with the area set on this page."""
+    from lms.trainers.services import assign_trainer_area, remove_trainer_area
+
+    if old is not None and old != new:
+        remove_trainer_area(user, old, actor)
+    if new is not None and user.role == "trainer":
+        assign_trainer_area(user, new, actor)
+
+
 def update_account(user: User, display_name: str, role: str, area_code: str, *, actor: User) -> bool:
     """Change an account's name, role and area; return whether anything changed. Audited as a role change."""
     if role not in STAFF_ROLES or user.role not in STAFF_ROLES:
@@ -93,8 +103,10 @@ def update_account(user: User, display_name: str, role: str, area_code: str, *, 
         raise AuthError(_("Bạn không thể tự bỏ quyền quản trị của mình."))
     area = _area_for(role, area_code)
     before = _state(user)
+    old_area = user.area
     user.display_name, user.role, user.area = display_name.strip(), role, area
     db.session.flush()
+    _follow_trainer_area(user, old_area, area, actor.login)
     after = _state(user)
     if after == before:
         return False

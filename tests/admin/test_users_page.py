@@ -81,6 +81,11 @@ def test_a_trainer_gets_an_area_and_an_officer_is_moved_with_the_sessions_ended(
     assert submit(admin_client, url, url, {"display_name": "GV", "role": "trainer", "area": "B"}).status_code == 302
     db.session.refresh(trainer)
     assert trainer.area.code == "B"
+    from lms.trainers.services import covers
+
+    assert covers(trainer, tree["B"]) and not covers(trainer, tree["A"])  # the area trainers work in
+    submit(admin_client, url, url, {"display_name": "GV", "role": "trainer", "area": "A"})
+    assert covers(trainer, tree["A"]) and not covers(trainer, tree["B"])
     url = f"/admin/users/{officer.id}"
     assert submit(admin_client, url, url, {"display_name": "CB", "role": "officer", "area": "B"}).status_code == 302
     entry = _audit("user.role")

@@ -21,10 +21,12 @@ def _csp_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
 def test_trainer_schedules_uploads_a_pdf_and_a_citizen_checks_in_by_qr(
     page, screenshot, browser, live_server, request, tree, make_person, make_user
 ):
+    from playwright.sync_api import expect
+
     from courses.sessions.models import Attendance, Material, TrainingSession
     from lms.evidence.models import Evidence
 
-    make_user("trainer", login=TRAINER_LOGIN)
+    make_user("trainer", area=tree["D"], login=TRAINER_LOGIN)
     person = make_person(tree["A1"], full_name="Đặng Thị Thu Hà", gender="nữ")
     make_user("citizen", person=person, login=CITIZEN_LOGIN)
     db.session.commit()
@@ -78,31 +80,37 @@ def test_trainer_schedules_uploads_a_pdf_and_a_citizen_checks_in_by_qr(
     assert checkin_url and "/sessions/checkin/" in checkin_url
     screenshot("qr-code-on-the-projector")
 
-    # 4. the citizen scans it on a phone: log in, come back, checked in
+    # 4. the citizen scans it on a phone: asked to log in first, comes back, confirms, checked in
+    live = page.locator(".live-count [data-count]")
+    assert live.inner_text() == "0"
     phone = browser.new_context(base_url=live_server, viewport=PHONE, locale="vi-VN", is_mobile=True)
     citizen_page = phone.new_page()
     folder = SCREENSHOTS / _slug(request.node.name)
     citizen_page.goto(checkin_url)
-    citizen_page.wait_for_url("**/auth/login**")
+    citizen_page.get_by_role("heading", name="Đăng nhập để điểm danh").wait_for()
     citizen_page.screenshot(path=str(folder / "06a-citizen-asked-to-log-in.png"), full_page=True)
     citizen_page.fill('input[name="login"]', CITIZEN_LOGIN)
     citizen_page.fill('input[name="password"]', "mat-khau-2026")
     citizen_page.get_by_role("button", name="Đăng nhập").click()
     citizen_page.wait_for_url("**/sessions/checkin/**")
-    assert citizen_page.get_by_role("heading", name="Đã điểm danh").is_visible()
+    citizen_page.get_by_role("heading", name="Xác nhận điểm danh").wait_for()
+    citizen_page.screenshot(path=str(folder / "06b-citizen-confirms.png"), full_page=True)
+    citizen_page.get_by_role("button", name="Xác nhận tôi có mặt").click()
+    citizen_page.get_by_role("heading", name="Đã điểm danh").wait_for()
     assert fits_width(citizen_page)
-    citizen_page.screenshot(path=str(folder / "06b-citizen-checked-in.png"), full_page=True)
-    citizen_page.reload()  # scanning twice is harmless
+    citizen_page.screenshot(path=str(folder / "06c-citizen-checked-in.png"), full_page=True)
+    citizen_page.goto(checkin_url)  # scanning twice is harmless
     assert citizen_page.get_by_role("heading", name="Bạn đã điểm danh lớp này rồi").is_visible()
     citizen_page.goto("/sessions")
     assert citizen_page.get_by_text("Tập huấn cài đặt VNeID mức 2").first.is_visible()
-    citizen_page.screenshot(path=str(folder / "06c-citizen-sessions.png"), full_page=True)
+    citizen_page.screenshot(path=str(folder / "06d-citizen-sessions.png"), full_page=True)
     phone.close()
 
-    # 5. the trainer sees the attendance
+    # 5. the projector's count went up by itself (polling), then the trainer sees the attendance
+    expect(live).to_have_text("1", timeout=20_000)
+    screenshot("live-count-after-a-check-in")
     page.set_viewport_size(PHONE)
     page.reload()
-    assert page.get_by_text("1 người đã điểm danh.").is_visible()
     page.get_by_role("link", name="Danh sách điểm danh").click()
     assert page.get_by_label("Đặng Thị Thu Hà").is_checked()
     assert fits_width(page)

@@ -198,11 +198,11 @@ def test_officer_of_another_commune_is_refused(app, declared, officer_b):
     sign_in(officer, "canbo.b@example.vn")
     assert declared.person.full_name not in officer.get("/officer/declarations").get_data(as_text=True)
     page = f"/officer/declarations/{declared.id}"
-    assert officer.get(page).status_code == 403
-    assert officer.get(f"/declarations/{declared.id}/file").status_code == 403
+    assert officer.get(page).status_code == 404
+    assert officer.get(f"/declarations/{declared.id}/file").status_code == 404
     app.config["WTF_CSRF_ENABLED"] = False
-    assert officer.post(f"{page}/verify", data={"points": "5"}).status_code == 403
-    assert officer.post(f"{page}/reject", data={"reason": "x"}).status_code == 403
+    assert officer.post(f"{page}/verify", data={"points": "5"}).status_code == 404
+    assert officer.post(f"{page}/reject", data={"reason": "x"}).status_code == 404
     db.session.expire_all()
     assert _declarations()[0].status == "pending"
 
@@ -212,5 +212,5 @@ def test_other_citizens_cannot_download_the_file(app, declared, tree, make_perso
     make_user("citizen", person=neighbour, login="hangxom@example.vn")
     other = app.test_client()
     sign_in(other, "hangxom@example.vn")
-    assert other.get(f"/declarations/{declared.id}/file").status_code == 403
+    assert other.get(f"/declarations/{declared.id}/file").status_code == 404
     assert declared.text not in other.get("/declarations").get_data(as_text=True)

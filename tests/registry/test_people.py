@@ -33,7 +33,7 @@ def test_officer_sees_only_their_communes_people_and_search_ignores_diacritics(c
     assert _names(client.get("/officer/registry/people?q=P-A2").get_data(as_text=True)) == ["Trần Thị Bích"]
     assert _names(client.get("/officer/registry/people?q=binh").get_data(as_text=True)) == []  # commune B
     assert _names(client.get("/officer/registry/people?q=100%25").get_data(as_text=True)) == []
-    assert client.get("/officer/registry/people?village=B1").status_code == 403
+    assert client.get("/officer/registry/people?village=B1").status_code == 404
 
 
 def test_filters_by_village_family_unit_official_and_khuyen_hoc(client, tree, make_person, officer_a):

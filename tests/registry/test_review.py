@@ -132,7 +132,7 @@ def test_other_communes_officer_cannot_confirm_or_revoke(client, tree, make_pers
     )
     assert "ngoài địa bàn" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(GroupConfirmation)) == 0
-    assert client.get(f"/officer/groups/family/{family.id}").status_code == 403
+    assert client.get(f"/officer/groups/family/{family.id}").status_code == 404
 
 
 def test_audit_log_filters_by_action_and_actor(client, tree, officer_a, make_user):

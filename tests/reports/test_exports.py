@@ -116,9 +116,9 @@ def test_commune_officer_exports_only_their_commune(client, tree, holders, offic
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["Tổng hợp", "Xã", "Thôn, khu phố", "Đơn vị"]
     assert [r[0] for r in book["Thôn, khu phố"].iter_rows(min_row=5, values_only=True)] == ["A1", "A2"]
-    assert _export(client, "/officer/reports/indicators.xlsx", {"area": "B"}).status_code == 403
-    assert _export(client, "/officer/reports/indicators.pdf", {"area": "D"}).status_code == 403
-    assert _export(client, "/officer/reports/holders.xlsx", {"area": "B1"}).status_code == 403
+    assert _export(client, "/officer/reports/indicators.xlsx", {"area": "B"}).status_code == 404
+    assert _export(client, "/officer/reports/indicators.pdf", {"area": "D"}).status_code == 404
+    assert _export(client, "/officer/reports/holders.xlsx", {"area": "B1"}).status_code == 404
 
 
 def test_report_pdf_is_a_pdf_and_audited(client, tree, holders, officer_a):

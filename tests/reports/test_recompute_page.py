@@ -62,4 +62,4 @@ def test_recompute_of_a_year_without_framework_is_refused(client, tree, officer_
 def test_officer_cannot_recompute_another_commune(client, tree, officer_b, default_framework, sent):
     sign_in(client, "canbo.b@example.vn")
     response = submit(client, "/officer/reports", "/officer/recompute", {"period": "2026", "area": "A"})
-    assert response.status_code == 403 and sent == []
+    assert response.status_code == 404 and sent == []

@@ -13,7 +13,8 @@ from tests.web.conftest import citizen, officer_a, officer_b, submit  # noqa: F4
 
 @pytest.fixture
 def trainer(tree, make_user):  # type: ignore[no-untyped-def]
-    return make_user("trainer", login="trainer@example.vn")
+    """A trainer working in the whole district D (communes A and B)."""
+    return make_user("trainer", area=tree["D"], login="trainer@example.vn")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.extensions import db
-from tests.web.conftest import sign_in
+from tests.web.conftest import sign_in, token_of
 
 N = 100
 
@@ -19,7 +19,7 @@ def postgres(database_url):  # type: ignore[no-untyped-def]
     return database_url
 
 
-def _run_concurrently(app, path: str, cookie: str) -> Counter:  # type: ignore[no-untyped-def]
+def _run_concurrently(app, path: str, cookie: str, token: str) -> Counter:  # type: ignore[no-untyped-def]
     barrier = threading.Barrier(N)
     statuses: Counter = Counter()
     lock = threading.Lock()
@@ -28,7 +28,7 @@ def _run_concurrently(app, path: str, cookie: str) -> Counter:  # type: ignore[n
         client = app.test_client()
         client.set_cookie("session", cookie)
         barrier.wait()
-        status = client.get(path).status_code
+        status = client.post(path, data={"csrf_token": token}).status_code
         with lock:
             statuses[status] += 1
 
@@ -47,12 +47,13 @@ def test_100_concurrent_qr_check_ins_make_one_attendance_and_one_evidence(postgr
 
     client = app.test_client()
     sign_in(client, "0912345678")
-    cookie = client.get_cookie("session").value
     with app.test_request_context():
         path = f"/sessions/checkin/{checkin_token(training)}"
+    token = token_of(client.get(path).get_data(as_text=True))  # the confirmation page's form
+    cookie = client.get_cookie("session").value
     db.session.commit()  # release this thread's connection state before the burst
 
-    statuses = _run_concurrently(app, path, cookie)
+    statuses = _run_concurrently(app, path, cookie, token)
 
     assert statuses == Counter({200: N})
     db.session.expire_all()

@@ -183,9 +183,9 @@ def test_materials_are_served_only_to_those_who_may_see_the_session(
         ("audience@example.vn", 200),
         ("canbo.a@example.vn", 200),
         ("trainer@example.vn", 200),
-        ("outsider@example.vn", 403),
-        ("canbo.b@example.vn", 403),
-        ("other.trainer@example.vn", 403),
+        ("outsider@example.vn", 404),
+        ("canbo.b@example.vn", 404),
+        ("other.trainer@example.vn", 404),
     ]:
         fresh = app.test_client()
         sign_in(fresh, login)

@@ -58,7 +58,7 @@ def test_code_is_generated_when_left_empty(client, trainer, tree):
         ({"hours": "NaN"}, "Hãy nhập một số"),
         ({"hours": "Infinity"}, "Hãy nhập một số"),
         ({"starts_at": "hôm nay"}, "Ngày giờ không hợp lệ."),
-        ({"audience": "area:B1"}, ""),  # allowed: the trainer has no area
+        ({"audience": "area:B1"}, ""),  # allowed: inside the trainer's district
         ({"audience": "area:NOPE"}, "Lựa chọn không hợp lệ."),
         ({"audience": "area:D"}, "Lựa chọn không hợp lệ."),  # a district is not offered
         ({"code": "mã có dấu"}, "Mã lớp chỉ gồm chữ không dấu"),
@@ -129,14 +129,14 @@ def test_trainer_sees_own_sessions_only(client, trainer, make_session, make_user
     page = client.get("/sessions").get_data(as_text=True)
     assert "Lớp của tôi" in page and "Lớp của người khác" not in page
     foreign = db.session.scalar(sa.text("SELECT id FROM training_session WHERE title = 'Lớp của người khác'"))
-    assert client.get(f"/sessions/{foreign}").status_code == 403
-    assert client.get(f"/sessions/{foreign}/edit").status_code == 403
-    assert client.get(f"/sessions/{foreign}/attendance").status_code == 403
+    assert client.get(f"/sessions/{foreign}").status_code == 404
+    assert client.get(f"/sessions/{foreign}/edit").status_code == 404
+    assert client.get(f"/sessions/{foreign}/attendance").status_code == 404
 
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("audience", 200), ("outsider", 403), ("officer_a", 200), ("officer_b", 403), ("trainer", 200)],
+    [("audience", 200), ("outsider", 404), ("officer_a", 200), ("officer_b", 404), ("trainer", 200)],
 )
 def test_session_page_access(client, training, tree, make_person, make_user, officer_a, officer_b, who, status):
     audience = make_person(tree["A2"], full_name="Người Trong Xã")

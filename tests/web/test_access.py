@@ -1,6 +1,8 @@
 """Access matrix over every route of the app, and CSRF on every state-changing form.
 
 Each rule of app.url_map must have an entry in ACCESS: a route added without one fails here.
+The rule for refusals (lms.auth.services): 403 when the role may never use the page, 404 ("hidden") for
+a thing outside the viewer's scope, the same answer as for an id that does not exist.
 """
 
 from datetime import date
@@ -15,7 +17,7 @@ from tests.registry.helpers import officer_world
 from tests.sessions.helpers import learning_world
 from tests.web.conftest import make_eligible, score, sign_in
 
-OK, LOGIN, DENY, TOKEN = "ok", "login", "403", "token"
+OK, LOGIN, DENY, HIDDEN, TOKEN = "ok", "login", "403", "404", "token"
 ROLES = ("anonymous", "citizen", "trainer", "officer", "other_officer", "admin")
 PUBLIC = dict.fromkeys(ROLES, OK)
 CITIZEN_ONLY = {
@@ -28,11 +30,11 @@ CITIZEN_ONLY = {
 }
 OFFICERS = {"anonymous": LOGIN, "citizen": DENY, "trainer": DENY, "officer": OK, "other_officer": OK, "admin": OK}
 ADMIN_ONLY = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "admin": OK}
-# officers of commune A (and admins) only: the subject lies in commune A
-OFFICERS_OF_A = {**OFFICERS, "other_officer": DENY}
+# officers of commune A (and admins) only: the subject lies in commune A (hidden from commune B's)
+OFFICERS_OF_A = {**OFFICERS, "other_officer": HIDDEN}
 TRAINER_ONLY = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "trainer": OK}  # the session's own trainer
 SIGNED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
-SESSION_VIEWERS = {**SIGNED_IN, "other_officer": DENY}  # trainer, audience (commune A), officers of A
+SESSION_VIEWERS = {**SIGNED_IN, "other_officer": HIDDEN}  # trainer, audience (commune A), officers of A
 DECLARATION_FILE = {**SESSION_VIEWERS, "trainer": DENY}  # the citizen who declared, officers of A
 COURSE_AUTHORS = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "trainer": OK, "admin": OK}  # its trainer, admins
 LESSON_FILE = {**COURSE_AUTHORS, "citizen": OK}  # and its enrolled learners
@@ -70,6 +72,7 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "catalogue.lesson": ("/courses/{course}/lessons/{lesson}", CITIZEN_ONLY),
     "catalogue.lesson_done": ("/courses/{course}/lessons/{lesson}/done", CITIZEN_ONLY),
     "catalogue.verify": ("/verify/{certificate}", PUBLIC),
+    "catalogue.verify_form": ("/verify", PUBLIC),
     "catalogue.cover": ("/courses/{course}/cover", PUBLIC),
     "catalogue.leave_course": ("/courses/{course}/leave", CITIZEN_ONLY),
     "catalogue.my_courses": ("/my/courses", CITIZEN_ONLY),
@@ -106,6 +109,9 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "titles.revoke_group_view": ("/officer/groups/confirmations/{confirmation}/revoke", OFFICERS_OF_A),
     "registry.people": ("/officer/registry/people", OFFICERS),
     "registry.mark_people": ("/officer/registry/people/mark", OFFICERS),
+    "registry.unconfirmed": ("/officer/registry/unconfirmed", OFFICERS),
+    "registry.confirm_unconfirmed": ("/officer/registry/unconfirmed/confirm", OFFICERS),
+    "registry.merge_page": ("/officer/registry/people/{unconfirmed}/merge", OFFICERS_OF_A),
     "registry.new_person": ("/officer/registry/people/new", OFFICERS),
     "registry.edit_person_page": ("/officer/registry/people/{person}/edit", OFFICERS_OF_A),
     "registry.families": ("/officer/registry/families", OFFICERS),
@@ -159,7 +165,21 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "sessions.attendance": ("/sessions/{session}/attendance", TRAINER_ONLY),
     "sessions.checkin_code": ("/sessions/{session}/checkin-code", TRAINER_ONLY),
     "sessions.qr": ("/sessions/{session}/qr.svg", TRAINER_ONLY),
-    "sessions.checkin": ("/sessions/checkin/{checkin_token}", CITIZEN_ONLY),
+    "sessions.checkin": ("/sessions/checkin/{checkin_token}", {**CITIZEN_ONLY, "anonymous": OK}),  # asks to log in
+    "sessions.confirm_checkin": ("/sessions/checkin/{checkin_token}", CITIZEN_ONLY),
+    "sessions.enter_code": ("/sessions/checkin?code=ABC-DEF", CITIZEN_ONLY),
+    "sessions.present_count": ("/sessions/{session}/present.json", TRAINER_ONLY),
+    # a citizen of the audience registers; other roles never do (officer B: the session is hidden)
+    "sessions.register_for": (
+        "/sessions/{session}/register",
+        {**SESSION_VIEWERS, "trainer": DENY, "officer": DENY, "admin": DENY},
+    ),
+    "sessions.unregister_from": (
+        "/sessions/{session}/unregister",
+        {**SESSION_VIEWERS, "trainer": DENY, "officer": DENY, "admin": DENY},
+    ),
+    "trainers.index": ("/officer/trainers", OFFICERS),
+    "trainers.remove": ("/officer/trainers/{trainer}/areas/{trainer_area}/remove", OFFICERS_OF_A),
     "plans.plan": ("/plan", CITIZEN_ONLY),
     "declarations.mine": ("/declarations", CITIZEN_ONLY),
     "declarations.create": ("/declarations", CITIZEN_ONLY),
@@ -194,7 +214,7 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
 
     citizen = make_person(tree["A1"], full_name="Công Dân A")
     make_user("citizen", person=citizen, login="citizen@example.vn")
-    make_user("trainer", login="trainer@example.vn")
+    trainer = make_user("trainer", area=tree["A"], login="trainer@example.vn")
     make_user("officer", area=tree["A"], login="officer@example.vn")
     account = make_user("officer", area=tree["B"], login="other_officer@example.vn")
     make_user("admin", login="admin@example.vn")
@@ -205,6 +225,9 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
     make_eligible(subject)
     score()
     award = award_titles([subject.id], 2026, "9/QĐ-UBND", date(2026, 11, 1), "test", tree["A"])[0]
+    from lms.auth.services import register_citizen
+
+    unconfirmed = register_citizen("0900111222", "Cay-lua-vang-2026!", "Tự Đăng Ký", 1990, "nữ", tree["A1"]).person
     graduate = make_person(tree["A1"], full_name="Người Đã Học")
     db.session.add(
         Enrolment(
@@ -221,6 +244,9 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
         "award": award.id,
         "account": account.id,
         "framework": db.session.scalar(sa.select(Framework.id)),
+        "trainer": trainer.id,
+        "unconfirmed": unconfirmed.id,
+        "trainer_area": tree["A"].id,
         **officer_world(tree),
         **learning_world(tree),
         **course_world(course),
@@ -232,6 +258,8 @@ def _outcome(response) -> str:  # type: ignore[no-untyped-def]
         return TOKEN
     if response.status_code == 403:
         return DENY
+    if response.status_code == 404:
+        return HIDDEN
     if response.status_code in (301, 302, 303) and "/auth/login" in response.headers.get("Location", ""):
         return LOGIN
     assert response.status_code < 500, response.status_code
@@ -261,7 +289,9 @@ def test_access_matrix(app, world, role):
         else:
             response = client.post(url, data={})
         got = _outcome(response)
-        if got != expected[role]:
+        # OK means "not refused": a 404 for an allowed role comes from the walk's own data (an earlier
+        # POST deleted the lesson, the course has no cover, failed batch 999 does not exist)
+        if got != expected[role] and not (expected[role] == OK and got == HIDDEN):
             failures.append(f"{rule.endpoint} {url}: expected {expected[role]}, got {got} ({response.status_code})")
     assert not failures, "\n".join(failures)
 

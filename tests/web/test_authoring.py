@@ -93,8 +93,8 @@ def test_a_trainer_edits_only_their_own_courses_and_admins_all(client, app, make
     own = make_course("OWN-1", owner=mine)
     theirs = make_course("THEIRS-1", owner=other)
     assert client.get(f"/trainer/courses/{own.code}/edit").status_code == 200
-    assert client.get(f"/trainer/courses/{theirs.code}/edit").status_code == 403
-    assert client.get(f"/trainer/courses/{theirs.code}/quiz").status_code == 403
+    assert client.get(f"/trainer/courses/{theirs.code}/edit").status_code == 404
+    assert client.get(f"/trainer/courses/{theirs.code}/quiz").status_code == 404
     listing = client.get("/trainer/courses").get_data(as_text=True)
     assert "/trainer/courses/OWN-1" in listing and "THEIRS-1" not in listing
     make_user("admin", login="qt@example.vn")
@@ -192,7 +192,7 @@ def test_lesson_files_checked_by_content_and_served_as_attachments(client, make_
     url = f"/courses/FILE-1/lessons/{lesson.id}/files/{attached.id}"
     learner = client.application.test_client()
     sign_in(learner, "0912345678")
-    assert learner.get(url).status_code == 403  # not enrolled
+    assert learner.get(url).status_code == 404  # not enrolled
     submit(learner, "/courses/FILE-1", "/courses/FILE-1/enrol")
     assert "Bài giảng số 1.pdf" in learner.get(f"/courses/FILE-1/lessons/{lesson.id}").get_data(as_text=True)
     response = learner.get(url)

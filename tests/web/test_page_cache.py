@@ -55,7 +55,7 @@ def test_dashboard_differs_by_scope(client, tree, make_person, make_user, defaul
     # the district officer may go up to the district from the commune; the commune officer may not
     assert 'href="/dashboard?area=D&amp;period=2026"' in district_view
     assert 'href="/dashboard?area=D' not in commune_view
-    assert client.get("/dashboard?area=D&period=2026").status_code == 403
+    assert client.get("/dashboard?area=D&period=2026").status_code == 404
 
 
 def test_record_changes_after_new_evidence_is_scored(client, citizen, default_framework, renders):

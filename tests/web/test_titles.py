@@ -26,7 +26,7 @@ def test_officer_sees_only_eligible_people_of_their_commune(client, tree, make_p
     assert "Lê Văn Cường" not in html
     html = client.get("/officer/eligible?period=2026&area=A2").get_data(as_text=True)
     assert "Phạm Thị Bình" in html and "Nguyễn Văn An" not in html
-    assert client.get("/officer/eligible?period=2026&area=B1").status_code == 403
+    assert client.get("/officer/eligible?period=2026&area=B1").status_code == 404
 
 
 def test_award_and_revoke_through_the_pages_are_audited(client, tree, make_person, officer_a, default_framework):
@@ -106,12 +106,12 @@ def test_award_needs_a_decision_number_and_a_selection(client, tree, make_person
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Award)) == 0
 
 
-def test_officer_of_another_commune_gets_403(client, tree, make_person, officer_b, default_framework):
+def test_officer_of_another_commune_gets_404(client, tree, make_person, officer_b, default_framework):
     a1, _a2, _b1 = _eligible_people(tree, make_person)
     sign_in(client, "canbo.b@example.vn")
-    assert client.get(f"/officer/people/{a1.id}").status_code == 403
-    assert client.get("/dashboard?area=A").status_code == 403
-    assert client.get("/dashboard?area=A1").status_code == 403
+    assert client.get(f"/officer/people/{a1.id}").status_code == 404
+    assert client.get("/dashboard?area=A").status_code == 404
+    assert client.get("/dashboard?area=A1").status_code == 404
     assert client.get("/dashboard?area=B1").status_code == 200
     html = client.get("/officer/eligible?period=2026").get_data(as_text=True)
     assert "Lê Văn Cường" in html and "Nguyễn Văn An" not in html
@@ -128,7 +128,7 @@ def test_officer_cannot_revoke_outside_own_commune(client, tree, make_person, of
     award = db.session.scalar(sa.select(Award))
     sign_in(client, "canbo.b@example.vn")
     response = submit(client, "/officer/eligible", f"/officer/awards/{award.id}/revoke", {"reason": "x"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     db.session.refresh(award)
     assert award.revoked_at is None
 

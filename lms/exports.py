@@ -1,0 +1,39 @@
+"""The cells of every export (XLSX, CSV): text a spreadsheet would run as a formula is written as text.
+
+A person may name themselves `=HYPERLINK("http://evil.example","x")`, an officer may rename a village
+`=1+1`: opened in a spreadsheet, such a cell must show the text, never run it. Every export writes
+its rows through `xlsx_row` or `csv_row`; no export puts a formula in a cell.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+# what spreadsheets read as the start of a formula (or of a DDE payload through a formula)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def risky(value: Any) -> bool:
+    """True when a value is text that a spreadsheet could take for a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """Return the value to append to an openpyxl sheet: risky text as a string cell with a quote prefix."""
+    if not risky(value):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl made it a formula ("f") because it starts with "="
+    cell.quotePrefix = True  # and the spreadsheet keeps it text when someone edits the cell
+    return cell
+
+
+def xlsx_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """Return a row for `sheet.append`: every risky text written as text (normal and write-only sheets)."""
+    return [xlsx_cell(sheet, value) for value in values]
+
+
+def csv_row(values: Iterable[Any]) -> list[Any]:
+    """Return a row for `csv.writer`: risky text gets a leading apostrophe, which spreadsheets show as text."""
+    return [f"'{value}" if risky(value) else value for value in values]
