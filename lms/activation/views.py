@@ -1,6 +1,6 @@
 """Account activation: officers print one-time codes (PDF), citizens activate with one."""
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
@@ -10,6 +10,7 @@ from lms.areas.services import area_by_code
 from lms.auth.services import AuthError, officer_area, require_area
 from lms.extensions import db
 from lms.registry.queries import village_groups
+from lms.web import external_url
 
 bp = Blueprint("activation", __name__)
 
@@ -41,11 +42,8 @@ def activate():  # type: ignore[no-untyped-def]
 
 
 def _activate_url() -> str:
-    """Return the activation page's address as printed on the sheet (PUBLIC_BASE_URL when configured)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(".activate")
-    return url_for(".activate", _external=True)
+    """Return the activation page's address as printed on the sheet."""
+    return external_url("activation.activate")
 
 
 def _codes_page(form: CodesForm):  # type: ignore[no-untyped-def]
