@@ -120,7 +120,7 @@ class Config:
             return explicit
         if redis_url:
             return redis_url
-        return "filesystem://"
+        return "filesystem://localhost/"  # the host is only a name: it silences a warning
 
 
 def setting_names(cls: type) -> list[str]:
