@@ -273,9 +273,11 @@ def poke_worker() -> None:
 def register(app: Flask) -> None:
     """Attach the commands to the app."""
     from lms.areas.cli import areas_cli
+    from lms.backup.cli import backup_cli
 
     for command in (
         areas_cli,
+        backup_cli,
         import_command,
         framework_cli,
         recompute_command,
