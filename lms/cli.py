@@ -274,10 +274,13 @@ def register(app: Flask) -> None:
     """Attach the commands to the app."""
     from lms.areas.cli import areas_cli
     from lms.backup.cli import backup_cli
+    from lms.retention.cli import retention_command, uploads_cli
 
     for command in (
         areas_cli,
         backup_cli,
+        uploads_cli,
+        retention_command,
         import_command,
         framework_cli,
         recompute_command,

@@ -72,6 +72,9 @@ AUDIT_ACTION_LABELS = {
     "village.update": _l("Sửa thôn, khu phố"),
     "declaration.verify": _l("Xác nhận minh chứng"),
     "declaration.reject": _l("Từ chối minh chứng"),
+    "retention.declaration-files": _l("Xóa tệp của minh chứng bị từ chối đã hết hạn lưu"),
+    "retention.import-files": _l("Xóa tệp nhập dữ liệu đã hết hạn lưu"),
+    "retention.unreferenced-uploads": _l("Xóa tệp tải lên không còn được dùng"),
 }
 
 

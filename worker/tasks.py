@@ -190,3 +190,18 @@ def run_import(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
         raise
     finally:
         db.session.remove()
+
+
+@shared_task(name="worker.tasks.retention", acks_late=True, autoretry_for=TRANSIENT, retry_backoff=60, max_retries=3)
+def retention() -> dict[str, int]:
+    """Apply the retention rules (lms.retention): remove what has been kept long enough."""
+    from lms.retention.services import run_rules
+
+    try:
+        results = run_rules()
+    except Exception as exc:
+        end_transaction(exc)
+        raise
+    finally:
+        db.session.remove()
+    return {r.rule: r.items for r in results}
