@@ -20,6 +20,7 @@ from lms.extensions import db
 from lms.recompute.services import run_full_recompute
 from tests.conftest import stamp_head
 from tests.services import IN_CI
+from tests.services import scratch_database as scratch_database_named
 from tests.web.conftest import score
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,26 +78,15 @@ def snapshot(url: str) -> dict[str, list[str]]:
 @pytest.fixture
 def scratch_database(database_url):
     """An empty PostgreSQL database named after the test database (parallel runs do not collide)."""
-    url = sa.make_url(database_url)
-    if url.get_backend_name() != "postgresql":
+    if sa.make_url(database_url).get_backend_name() != "postgresql":
         pytest.skip("needs PostgreSQL (always run in CI)")
     if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
         if IN_CI:
             pytest.fail("CI=true but pg_dump / pg_restore are not installed")
         pytest.skip("needs the PostgreSQL client programs")
-    name = f"{url.database}_restore_check"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-
-    def recreate() -> None:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-
-    recreate()
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url = scratch_database_named(database_url, "restore_check")
+    yield url
+    scratch_database_named(database_url, "restore_check")  # leave it empty
 
 
 def test_a_postgresql_backup_restores_into_an_empty_database_equal_in_every_row(
