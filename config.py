@@ -6,6 +6,7 @@ for lists and mappings); a value that does not fit stops the process with one li
 (ConfigError), never a traceback. deploy/.env.example lists them all.
 """
 
+import functools
 import json
 import os
 import secrets
@@ -133,11 +134,16 @@ def env_name(setting: str) -> str:
     return ENV_NAMES.get(setting, setting)
 
 
-def _expected_type(cls: type, name: str) -> Any:
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
     hints: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
         hints.update(typing.get_type_hints(klass) if klass is not object else {})
-    hint = hints.get(name)
+    return hints
+
+
+def _expected_type(cls: type, name: str) -> Any:
+    hint = _hints(cls).get(name)
     if hint is not None:
         args = [a for a in typing.get_args(hint) if a is not type(None)]
         if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
@@ -229,6 +235,7 @@ class DevelopmentConfig(Config):
     DEBUG = False
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}"
     LOG_REQUESTS = False  # `flask run` prints each request already
+    LOG_LEVEL = "WARNING"  # commands print their results, not the INFO lines of the libraries
 
     def __init__(self) -> None:
         super().__init__()

@@ -14,8 +14,7 @@ import uuid
 from contextvars import ContextVar
 from typing import IO, Any
 
-from flask import Flask, g, has_request_context, request
-from flask.typing import ResponseReturnValue
+from flask import Flask, Response, current_app, g, has_request_context, request
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 HEADER = "X-Request-ID"
@@ -113,11 +112,9 @@ def _start_request() -> None:
     g.request_id_token = REQUEST_ID.set(g.request_id)
 
 
-def _finish_request(response: Any) -> ResponseReturnValue:
+def _finish_request(response: Response) -> Response:
     rid = g.get("request_id") or accept_request_id(None)
     response.headers[HEADER] = rid
-    from flask import current_app
-
     if current_app.config.get("LOG_REQUESTS"):
         started = g.get("request_started")
         duration = round((time.perf_counter() - started) * 1000, 1) if started else None
@@ -136,7 +133,7 @@ def _finish_request(response: Any) -> ResponseReturnValue:
                 "client": request.remote_addr,
             },
         )
-    return response  # type: ignore[no-any-return]
+    return response
 
 
 def _forget_request(_exc: BaseException | None) -> None:
