@@ -3,15 +3,26 @@ never follow the Host header a client sends (#9 finding 7)."""
 
 import re
 
+from flask.testing import FlaskClient
+
 from tests.web.conftest import sign_in
 
 PUBLIC = "https://hoctap.example.vn"
 
 
+class ForgedHostClient(FlaskClient):
+    """A client whose every request says `Host: evil.example` (a client chooses that header)."""
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("base_url", "http://evil.example")
+        return super().open(*args, **kwargs)
+
+
 def test_the_checkin_qr_link_ignores_the_host_header(app, trainer, training):
     app.config["PUBLIC_BASE_URL"] = PUBLIC
+    app.test_client_class = ForgedHostClient
     client = app.test_client()
-    client.environ_base["HTTP_HOST"] = "evil.example"
+    assert client.get("/healthz").request.host == "evil.example"
     assert sign_in(client, trainer.login).status_code == 302
     page = client.get(f"/sessions/{training.id}/checkin-code").get_data(as_text=True)
     links = re.findall(r"https?://[^\s\"'<]+/sessions/checkin/[^\s\"'<]+", page)

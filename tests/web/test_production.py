@@ -69,10 +69,11 @@ def test_only_the_configured_number_of_proxies_is_trusted(database_url, _schema)
 def test_the_language_switch_returns_only_to_a_page_of_the_public_site(app):
     app.config["PUBLIC_BASE_URL"] = PUBLIC
     client = app.test_client()
-    client.environ_base["HTTP_HOST"] = "evil.example"
-    away = client.get("/lang/en", headers={"Referer": "http://evil.example/phishing"})
+    evil = {"Host": "evil.example", "Referer": "http://evil.example/phishing"}
+    away = client.get("/lang/en", headers=evil)
+    assert away.request.host == "evil.example"
     assert away.status_code == 302 and away.headers["Location"] == "/"
-    back = client.get("/lang/en", headers={"Referer": f"{PUBLIC}/courses?q=so"})
+    back = client.get("/lang/en", headers={"Host": "evil.example", "Referer": f"{PUBLIC}/courses?q=so"})
     assert back.headers["Location"] == "/courses?q=so"
 
 
