@@ -38,7 +38,7 @@ test: install
 	$(BIN)/pybabel -q compile -d lms/translations
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r lms courses worker config.py -ll
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term
 
 lint: install
 	$(BIN)/ruff check .

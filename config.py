@@ -1,110 +1,279 @@
-"""Configuration classes: the embedded development default, testing and production."""
+"""Configuration classes: the embedded development default, testing and production.
 
+Every setting of `Config` can be set from the environment under its own name (`DATABASE_URL` for
+SQLALCHEMY_DATABASE_URI). A value is read by the type of its default (a number, yes/no, text, or JSON
+for lists and mappings); a value that does not fit stops the process with one line naming the setting
+(ConfigError), never a traceback. deploy/.env.example lists them all.
+"""
+
+import functools
+import json
 import os
 import secrets
+import types
+import typing
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("LMS_INSTANCE_DIR", BASE_DIR / "instance"))
 
 
 def _env(name: str, default: str | None = None) -> str | None:
+    """Return an environment variable, or the default when it is unset or empty."""
     value = os.environ.get(name)
     return value if value else default
 
 
-class Config:
-    """Settings shared by every environment; the environment variables override them."""
+class ConfigError(SystemExit):
+    """A bad or missing setting: the process stops with one line naming it (no traceback)."""
 
-    SECRET_KEY = _env("SECRET_KEY")
-    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
-    REDIS_URL = _env("REDIS_URL")
-    CELERY_BROKER_URL = _env("CELERY_BROKER_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    def __init__(self, message: str) -> None:
+        super().__init__(f"configuration error: {message}")
+
+
+# settings whose environment variable has another name
+ENV_NAMES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class Config:
+    """Settings shared by every environment; each can be set from the environment (see the module)."""
+
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    REDIS_URL: str | None = None  # the page cache (production) and, unless CELERY_BROKER_URL is set, the broker
+    CELERY_BROKER_URL: str | None = None  # e.g. amqp://…; neither set: the embedded broker under instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
-    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_TIME_LIMIT: int | None = None
+    SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(200 * 1024 * 1024)))
+    PREFERRED_URL_SCHEME = "http"
+    MAX_CONTENT_LENGTH = 200 * 1024 * 1024
     # what one person may upload in all (declaration files); small until their residence is confirmed
-    UPLOAD_QUOTA_BYTES = int(_env("UPLOAD_QUOTA_BYTES", str(100 * 1024 * 1024)))
-    UPLOAD_QUOTA_UNCONFIRMED_BYTES = int(_env("UPLOAD_QUOTA_UNCONFIRMED_BYTES", str(5 * 1024 * 1024)))
-    UPLOAD_DIR = _env("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))  # materials and declaration files, by hash
-    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL")  # e.g. https://hoctap.example.vn: absolute links printed on certificates
+    UPLOAD_QUOTA_BYTES = 100 * 1024 * 1024
+    UPLOAD_QUOTA_UNCONFIRMED_BYTES = 5 * 1024 * 1024
+    UPLOAD_DIR = str(INSTANCE_DIR / "uploads")  # materials and declaration files, by hash
+    # e.g. https://hoctap.example.vn: every absolute link (certificates, activation sheets, QR codes);
+    # required in production, where links never follow the request's Host header
+    PUBLIC_BASE_URL: str | None = None
     # ---- accounts (lms.auth): rate limits, passwords, sessions, two-factor sign-in ----
-    # Flask-Limiter's storage: memory here (per process); ProductionConfig uses REDIS_URL
-    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    # Flask-Limiter's storage: memory here (per process); production uses REDIS_URL unless this is set
+    RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis away: each process counts on its own meanwhile
     RATELIMIT_SWALLOW_ERRORS = True  # a limiter error never turns a sign-in into a 500
     # failed attempts only; per client below per account, so one client can never lock an account
-    LOGIN_CLIENT_LIMIT = _env("LOGIN_CLIENT_LIMIT", "5 per minute; 30 per hour")
-    LOGIN_ACCOUNT_LIMIT = _env("LOGIN_ACCOUNT_LIMIT", "10 per minute")
-    TWO_FACTOR_ACCOUNT_LIMIT = _env("TWO_FACTOR_ACCOUNT_LIMIT", "10 per minute")
-    PASSWORD_ACCOUNT_LIMIT = _env("PASSWORD_ACCOUNT_LIMIT", "10 per minute")
-    ACTIVATION_CLIENT_LIMIT = _env("ACTIVATION_CLIENT_LIMIT", "5 per minute; 30 per hour")
-    ACTIVATION_ACCOUNT_LIMIT = _env("ACTIVATION_ACCOUNT_LIMIT", "10 per minute")
-    REGISTER_CLIENT_LIMIT = _env("REGISTER_CLIENT_LIMIT", "10 per minute; 60 per hour")  # every attempt
-    VERIFY_CLIENT_LIMIT = _env("VERIFY_CLIENT_LIMIT", "30 per minute; 300 per hour")  # every lookup
-    API_TOKEN_LIMIT = _env("API_TOKEN_LIMIT", "600 per minute; 20000 per hour")  # every request of one API token
+    LOGIN_CLIENT_LIMIT = "5 per minute; 30 per hour"
+    LOGIN_ACCOUNT_LIMIT = "10 per minute"
+    TWO_FACTOR_ACCOUNT_LIMIT = "10 per minute"
+    PASSWORD_ACCOUNT_LIMIT = "10 per minute"  # noqa: S105 - a rate, not a password
+    ACTIVATION_CLIENT_LIMIT = "5 per minute; 30 per hour"
+    ACTIVATION_ACCOUNT_LIMIT = "10 per minute"
+    REGISTER_CLIENT_LIMIT = "10 per minute; 60 per hour"  # every attempt
+    VERIFY_CLIENT_LIMIT = "30 per minute; 300 per hour"  # every lookup
+    API_TOKEN_LIMIT = "600 per minute; 20000 per hour"  # noqa: S105 - every request of one API token
     PASSWORD_MIN_LENGTH = 8
     TWO_FACTOR_ROLES = ("officer", "admin")
     TOTP_MAX_FAILURES = 20  # wrong codes in a row; then only a recovery code or an admin's reset
-    SESSION_IDLE_MINUTES = {
-        "officer": int(_env("SESSION_IDLE_MINUTES", "30")),
-        "admin": int(_env("SESSION_IDLE_MINUTES", "30")),
-        "trainer": int(_env("SESSION_IDLE_MINUTES_TRAINER", "120")),
-        "citizen": int(_env("SESSION_IDLE_MINUTES_CITIZEN", "1440")),
-    }
-    SESSION_MAX_HOURS = {"officer": 12, "admin": 12, "trainer": 12, "citizen": 168}
+    # minutes an idle session lasts, and hours any session lasts, by role (JSON objects in the environment)
+    SESSION_IDLE_MINUTES: dict[str, Any] = {"officer": 30, "admin": 30, "trainer": 120, "citizen": 1440}
+    SESSION_MAX_HOURS: dict[str, Any] = {"officer": 12, "admin": 12, "trainer": 12, "citizen": 168}
     PERMANENT_SESSION_LIFETIME = 168 * 3600  # no signed session cookie is accepted after the longest session
     # dirty subjects per drain transaction: a burst across a commune (~2,500 people) is one batch
-    RECOMPUTE_BATCH_SIZE = int(_env("RECOMPUTE_BATCH_SIZE", "5000"))
+    RECOMPUTE_BATCH_SIZE = 5000
     # a full recompute works in steps of whole communes holding about this many people
-    RECOMPUTE_STEP_PEOPLE = int(_env("RECOMPUTE_STEP_PEOPLE", "25000"))
+    RECOMPUTE_STEP_PEOPLE = 25000
     # seconds before an unacknowledged task is redelivered (longer than the longest task)
-    CELERY_VISIBILITY_TIMEOUT = int(_env("CELERY_VISIBILITY_TIMEOUT", "1800"))
+    CELERY_VISIBILITY_TIMEOUT = 1800
+    # every task is interrupted after the soft limit (it stops cleanly) and killed after the hard one;
+    # keep both below CELERY_VISIBILITY_TIMEOUT, or Redis hands a long task to a second worker
+    CELERY_TASK_SOFT_TIME_LIMIT = 1500
+    CELERY_TASK_TIME_LIMIT = 1620
+    # per task: {"worker.tasks.nightly_drift": [soft, hard]} (seconds)
+    CELERY_TASK_TIME_LIMITS: dict[str, Any] = {}
+    # queue per task: {"worker.tasks.run_import": "imports", "worker.tasks.drain": "recompute"}
+    CELERY_TASK_ROUTES: dict[str, Any] = {}
+    CELERY_EXTRA: dict[str, Any] = {}  # any other Celery setting, e.g. {"worker_max_tasks_per_child": 100}
     DRAIN_INTERVAL_SECONDS = 3.0
     # jobs (full recomputes, imports) are found from the database, not the broker (lms.jobs): beat sweeps
     # every JOB_SWEEP_INTERVAL_SECONDS; a job queued longer than JOB_RESEND_AFTER_SECONDS without a worker
     # taking it is re-sent, and so is one whose worker stopped renewing its JOB_LEASE_SECONDS lease
-    JOB_SWEEP_INTERVAL_SECONDS = float(_env("JOB_SWEEP_INTERVAL_SECONDS", "30"))
-    JOB_RESEND_AFTER_SECONDS = float(_env("JOB_RESEND_AFTER_SECONDS", "120"))
-    JOB_LEASE_SECONDS = float(_env("JOB_LEASE_SECONDS", "60"))
-    JOB_MAX_RECOVERIES = int(_env("JOB_MAX_RECOVERIES", "5"))  # a job whose worker died this often fails
+    JOB_SWEEP_INTERVAL_SECONDS = 30.0
+    JOB_RESEND_AFTER_SECONDS = 120.0
+    JOB_LEASE_SECONDS = 60.0
+    JOB_MAX_RECOVERIES = 5  # a job whose worker died this often fails
     # public figures (/stats, the public API) withhold counts below this, and rates over fewer people
-    PUBLIC_MIN_CELL = int(_env("PUBLIC_MIN_CELL", "5"))
+    PUBLIC_MIN_CELL = 5
     # rendered pages keyed by their data version (lms.pagecache): in-process unless production sets Redis
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 600
-    DEFAULT_FRAMEWORK_FILE = _env(
-        "DEFAULT_FRAMEWORK_FILE", str(BASE_DIR / "lms" / "criteria" / "data" / "criteria-default.yaml")
-    )
+    PAGE_CACHE = True
+    PAGE_CACHE_LOCAL_BYTES = 32 * 1024 * 1024  # per process; 0: no local copies
+    PAGE_CACHE_LOCAL_TIMEOUT = 60
+    IMPORT_MAX_BYTES = 50 * 1024 * 1024
+    IMPORT_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+    IMPORT_MAX_ERRORS = 1000
+    IMPORT_INLINE_MAX_BYTES = 512 * 1024  # a file up to this size is checked during the request
+    IMPORT_INLINE_MAX_ROWS = 5000  # a checked file up to this many rows is imported during the request
+    DEFAULT_FRAMEWORK_FILE = str(BASE_DIR / "lms" / "criteria" / "data" / "criteria-default.yaml")
+    # logs: "text" for people, "json" (one object per line) for a log collector
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    LOG_REQUESTS = True  # one line per request: route, status, duration, user, request id
+    SENTRY_DSN: str | None = None  # errors to Sentry (needs the optional extra: pip install '.[sentry]')
+    SENTRY_TRACES_SAMPLE_RATE = 0.0
+    # reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Prefix are trusted (0: none)
+    TRUSTED_PROXIES = 0
+    HSTS_SECONDS = 0  # Strict-Transport-Security max-age; production: one year
+    # unreferenced uploads (rejected declarations, finished imports, replaced materials) removed after
+    UPLOAD_RETENTION_DAYS = 30
+    BACKUP_PG_DUMP = "pg_dump"  # the client programs `backup` runs (same major version as the server, or newer)
+    BACKUP_PG_RESTORE = "pg_restore"
+
+    # read from the environment only when set explicitly (ConfigError names a bad value)
+    READ_ENVIRONMENT = True
+
+    def __init__(self) -> None:
+        if self.READ_ENVIRONMENT:
+            for name, value in settings_from_environment(type(self)).items():
+                setattr(self, name, value)
+        check_settings(self)
 
     @staticmethod
     def broker_url(redis_url: str | None, explicit: str | None) -> str:
-        """Choose the Celery broker: explicit URL, then Redis, then the embedded SQLite transport."""
+        """Choose the Celery broker: explicit URL, then Redis, then the embedded filesystem transport."""
         if explicit:
             return explicit
         if redis_url:
             return redis_url
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-        return f"sqla+sqlite:///{INSTANCE_DIR / 'celery-broker.sqlite3'}"
+        return "filesystem://localhost/"  # the host is only a name: it silences a warning
+
+
+def setting_names(cls: type) -> list[str]:
+    """Return the names of every setting of a config class (its upper-case attributes)."""
+    return sorted(n for n in dir(cls) if n.isupper() and n != "READ_ENVIRONMENT")
+
+
+def env_name(setting: str) -> str:
+    """Return the environment variable that sets a setting."""
+    return ENV_NAMES.get(setting, setting)
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    hints: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        hints.update(typing.get_type_hints(klass) if klass is not object else {})
+    return hints
+
+
+def _expected_type(cls: type, name: str) -> Any:
+    hint = _hints(cls).get(name)
+    if hint is not None:
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+            hint = args[0] if args else str
+        return typing.get_origin(hint) or hint
+    default = getattr(cls, name)
+    return str if default is None else type(default)
+
+
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def parse_setting(name: str, raw: str, kind: Any) -> Any:
+    """Turn an environment value into the setting's type, or raise ConfigError naming it."""
+    text = raw.strip()
+    problem = f"{env_name(name)}={raw!r} is not valid"
+    if kind is bool:
+        if text.lower() in TRUE + FALSE:
+            return text.lower() in TRUE
+        raise ConfigError(f"{problem}: expected yes or no (1/0, true/false, on/off)")
+    if kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            raise ConfigError(f"{problem}: expected {'a whole number' if kind is int else 'a number'}") from None
+    if kind in (dict, list, tuple):
+        shape = "a JSON object {…}" if kind is dict else "a JSON array […]"
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise ConfigError(f"{problem}: expected {shape}") from None
+        if not isinstance(value, dict if kind is dict else list):
+            raise ConfigError(f"{problem}: expected {shape}")
+        return tuple(value) if kind is tuple else value
+    return raw
+
+
+def settings_from_environment(cls: type) -> dict[str, Any]:
+    """Return the settings of `cls` that the environment sets (empty variables count as unset)."""
+    found = {}
+    for name in setting_names(cls):
+        raw = os.environ.get(env_name(name))
+        if raw:
+            found[name] = parse_setting(name, raw, _expected_type(cls, name))
+    return found
+
+
+def _positive(config: Any, *names: str) -> None:
+    for name in names:
+        if getattr(config, name) is not None and getattr(config, name) < 0:
+            raise ConfigError(f"{env_name(name)} must not be negative")
+
+
+def _check_routes(routes: Any) -> None:
+    for task, route in routes.items():
+        queue = route if isinstance(route, str) else route.get("queue") if isinstance(route, dict) else None
+        if not isinstance(queue, str) or not queue:
+            raise ConfigError(f'CELERY_TASK_ROUTES: the route of {task} must be a queue name or {{"queue": "name"}}')
+
+
+def _check_limits(limits: Any) -> None:
+    for task, pair in limits.items():
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(s, int | float) for s in pair)):
+            raise ConfigError(f"CELERY_TASK_TIME_LIMITS: {task} needs [soft, hard] in seconds")
+        if not 0 < pair[0] < pair[1]:
+            raise ConfigError(f"CELERY_TASK_TIME_LIMITS: {task} needs 0 < soft < hard")
+
+
+def check_settings(config: Any) -> None:
+    """Refuse values that parse but make no sense (ConfigError names the setting)."""
+    if config.LOG_FORMAT not in ("text", "json"):
+        raise ConfigError(f"LOG_FORMAT={config.LOG_FORMAT!r}: expected text or json")
+    if str(config.LOG_LEVEL).upper() not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL={config.LOG_LEVEL!r}: expected one of {', '.join(LOG_LEVELS)}")
+    _positive(config, "TRUSTED_PROXIES", "HSTS_SECONDS", "UPLOAD_RETENTION_DAYS", "MAX_CONTENT_LENGTH")
+    _positive(config, "RECOMPUTE_BATCH_SIZE", "RECOMPUTE_STEP_PEOPLE", "CELERY_VISIBILITY_TIMEOUT")
+    if not 0 < config.CELERY_TASK_SOFT_TIME_LIMIT < config.CELERY_TASK_TIME_LIMIT:
+        raise ConfigError("CELERY_TASK_SOFT_TIME_LIMIT must be above 0 and below CELERY_TASK_TIME_LIMIT")
+    _check_routes(config.CELERY_TASK_ROUTES)
+    _check_limits(config.CELERY_TASK_TIME_LIMITS)
+    base = config.PUBLIC_BASE_URL
+    if base and (not base.startswith(("https://", "http://")) or "?" in base or "#" in base or len(base) < 10):
+        raise ConfigError(f"PUBLIC_BASE_URL={base!r}: expected an address such as https://hoctap.example.vn")
 
 
 class DevelopmentConfig(Config):
     """The embedded default: SQLite under instance/, an embedded broker, no server needed."""
 
     DEBUG = False
-    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}")
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}"
+    LOG_REQUESTS = False  # `flask run` prints each request already
+    LOG_LEVEL = "WARNING"  # commands print their results, not the INFO lines of the libraries
     # DEMO ONLY: the published two-factor key `flask demo` gives the demo officers and admin (README)
     DEMO_TOTP_SECRET = "HOCTAPSUOTDOIDEMOHOCTAPSUOTDOI22"  # noqa: S105
 
     def __init__(self) -> None:
-        self.SECRET_KEY = _env("SECRET_KEY") or _instance_secret()
+        super().__init__()
+        self.SECRET_KEY = self.SECRET_KEY or _instance_secret()
 
 
 def _instance_secret() -> str:
@@ -118,31 +287,50 @@ def _instance_secret() -> str:
 
 
 class TestingConfig(Config):
-    """Tests: a database given by TEST_DATABASE_URL, else an SQLite file chosen by the fixture."""
+    """Tests: a database given by TEST_DATABASE_URL, else an SQLite file chosen by the fixture.
 
+    The rest of the environment is not read: a setting exported in the shell never changes a test.
+    """
+
+    READ_ENVIRONMENT = False
     TESTING = True
     SECRET_KEY = secrets.token_hex(32)
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
+    LOG_REQUESTS = False
     RECOMPUTE_STEP_PEOPLE = 1  # one commune per step: small test areas still recompute in several steps
 
 
+SECRET_KEY_MIN_BYTES = 32
+
+
 class ProductionConfig(Config):
-    """Production: PostgreSQL, Redis and a secret key from the environment, or refuse to start."""
+    """Production: PostgreSQL, Redis, a long secret and the public address from the environment, or refuse."""
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = 365 * 24 * 3600
+    LOG_FORMAT = "json"
 
     def __init__(self) -> None:
-        missing = [n for n in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not os.environ.get(n)]
+        super().__init__()
+        needed = {"SECRET_KEY": self.SECRET_KEY, "DATABASE_URL": self.SQLALCHEMY_DATABASE_URI}
+        needed |= {"REDIS_URL": self.REDIS_URL, "PUBLIC_BASE_URL": self.PUBLIC_BASE_URL}
+        missing = [name for name, value in needed.items() if not value]
         if missing:
-            raise RuntimeError(f"ProductionConfig needs the environment variables: {', '.join(missing)}")
-        self.SECRET_KEY = os.environ["SECRET_KEY"]
-        self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
-        self.REDIS_URL = os.environ["REDIS_URL"]
+            raise ConfigError(f"production needs the environment variables: {', '.join(missing)}")
+        if len(str(self.SECRET_KEY).encode()) < SECRET_KEY_MIN_BYTES:
+            raise ConfigError(
+                f"SECRET_KEY is shorter than {SECRET_KEY_MIN_BYTES} bytes: "
+                'make one with python3 -c "import secrets; print(secrets.token_hex(32))"'
+            )
+        if str(self.SQLALCHEMY_DATABASE_URI).startswith("sqlite"):
+            raise ConfigError("DATABASE_URL: production runs on PostgreSQL (postgresql+psycopg://…), not SQLite")
         self.CACHE_TYPE = "RedisCache"
-        self.CACHE_REDIS_URL = os.environ["REDIS_URL"]
-        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI") or os.environ["REDIS_URL"]
+        self.CACHE_REDIS_URL = self.REDIS_URL
+        if not os.environ.get("RATELIMIT_STORAGE_URI"):
+            self.RATELIMIT_STORAGE_URI = str(self.REDIS_URL)  # the rate limits count across every process
 
 
 CONFIGS = {

@@ -304,6 +304,7 @@ def start_server(url: str, redis_url: str, workers: int, port: int, logfile: Pat
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": url,
         "REDIS_URL": redis_url,
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }
     exe = str(Path(sys.executable).parent / "gunicorn")
     cmd = [exe, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--backlog", "2048"]

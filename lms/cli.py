@@ -288,12 +288,17 @@ def register(app: Flask) -> None:
     """Attach the commands to the app."""
     from lms.api.cli import api_tokens_cli
     from lms.areas.cli import areas_cli
+    from lms.backup.cli import backup_cli
     from lms.jobs.cli import jobs_cli
+    from lms.retention.cli import retention_command, uploads_cli
 
     for command in (
         areas_cli,
         jobs_cli,
         api_tokens_cli,
+        backup_cli,
+        uploads_cli,
+        retention_command,
         import_command,
         framework_cli,
         recompute_command,

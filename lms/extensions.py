@@ -1,5 +1,7 @@
 """Unbound Flask extensions, bound to the app in create_app."""
 
+from pathlib import Path
+
 from celery import Celery, Task
 from flask import Flask
 from flask_babel import Babel
@@ -37,10 +39,10 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
 
 
-def _transport_options(broker: str, visibility_timeout: int) -> dict[str, object]:
+def _transport_options(broker: str, visibility_timeout: int, instance_path: str) -> dict[str, object]:
     """Redis: redeliver unacknowledged tasks after the timeout, sweeping every second.
 
-    The embedded SQLAlchemy transport passes its options to create_engine, so it gets none.
+    The embedded broker (kombu's filesystem transport) keeps its messages under instance/broker/.
     """
     if broker.startswith("redis"):
         return {
@@ -48,7 +50,28 @@ def _transport_options(broker: str, visibility_timeout: int) -> dict[str, object
             "unacked_restore_interval": 1,
             "unacked_restore_throttle": 1,
         }
+    if broker.startswith("filesystem"):
+        return embedded_broker_folders(instance_path)
     return {}
+
+
+def embedded_broker_folders(instance_path: str) -> dict[str, object]:
+    """Create and return the folders of the embedded broker (one machine, any number of processes)."""
+    root = Path(instance_path) / "broker"
+    folders = {"data_folder_in": root / "queue", "data_folder_out": root / "queue", "control_folder": root / "control"}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    return {name: str(folder) for name, folder in folders.items()}
+
+
+def task_routes(routes: dict[str, object]) -> dict[str, object]:
+    """Turn CELERY_TASK_ROUTES ({"task": "queue"} or {"task": {"queue": …}}) into Celery's task_routes."""
+    return {task: {"queue": route} if isinstance(route, str) else route for task, route in routes.items()}
+
+
+def task_time_limits(limits: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    """Turn CELERY_TASK_TIME_LIMITS ({"task": [soft, hard]}) into Celery task annotations."""
+    return {task: {"soft_time_limit": soft, "time_limit": hard} for task, (soft, hard) in limits.items()}
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -72,7 +95,11 @@ def celery_init_app(app: Flask) -> Celery:
         task_serializer="json",
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
-        broker_transport_options=_transport_options(broker, app.config["CELERY_VISIBILITY_TIMEOUT"]),
+        broker_transport_options=_transport_options(broker, app.config["CELERY_VISIBILITY_TIMEOUT"], app.instance_path),
+        task_soft_time_limit=app.config["CELERY_TASK_SOFT_TIME_LIMIT"],
+        task_time_limit=app.config["CELERY_TASK_TIME_LIMIT"],
+        task_annotations=task_time_limits(app.config.get("CELERY_TASK_TIME_LIMITS") or {}),
+        task_routes=task_routes(app.config.get("CELERY_TASK_ROUTES") or {}),
         timezone="Asia/Ho_Chi_Minh",
         **app.config.get("CELERY_EXTRA", {}),
     )

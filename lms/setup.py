@@ -8,6 +8,8 @@ from lms.extensions import babel, celery_init_app, csrf, db, limiter, login_mana
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+# no page needs these browser features: deny them to the page and anything embedded in it
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 def select_locale() -> str:
@@ -23,7 +25,9 @@ def select_locale() -> str:
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to the app."""
     from lms import models  # noqa: F401  (every table on the metadata)
+    from lms.logs import init_app as init_logs
 
+    init_logs(app)  # first: its request hooks time and label everything after them
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
@@ -136,6 +140,8 @@ def register_hooks(app: Flask) -> None:
         if out_of_range(request.args, form):
             abort(400)
 
+    hsts = int(app.config.get("HSTS_SECONDS") or 0)
+
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]
         response.headers.setdefault(
@@ -146,7 +152,17 @@ def register_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")
         return response
+
+    register_static_digests(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)  # type: ignore[method-assign]
 
     @app.context_processor
     def inject_locale() -> dict:
@@ -158,6 +174,35 @@ def register_hooks(app: Flask) -> None:
 
         locale = str(get_locale() or "vi")
         return {"current_locale": locale, "g": g, "number": partial(number_in, locale)}
+
+
+def register_static_digests(app: Flask) -> None:
+    """Add `?v=<digest of the file>` to every static URL: a changed file gets a new URL, so the proxy
+    can let browsers keep static files for a year (deploy/nginx)."""
+    import hashlib
+    import os
+
+    from werkzeug.security import safe_join
+
+    seen: dict[str, tuple[int, str]] = {}
+
+    @app.url_defaults
+    def static_digest(endpoint: str, values: dict) -> None:
+        if endpoint != "static" or "filename" not in values or "v" in values or not app.static_folder:
+            return
+        path = safe_join(app.static_folder, values["filename"])
+        try:
+            stamp = os.stat(path).st_mtime_ns if path else None
+        except OSError:
+            return
+        if path is None or stamp is None:
+            return
+        known = seen.get(path)
+        if known is None or known[0] != stamp:
+            with open(path, "rb") as stream:
+                known = (stamp, hashlib.sha256(stream.read()).hexdigest()[:12])
+            seen[path] = known
+        values["v"] = known[1]
 
 
 def register_cli(app: Flask) -> None:

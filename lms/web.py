@@ -128,6 +128,9 @@ AUDIT_ACTION_LABELS = {
     "trainer.unassign": _l("Thu hồi địa bàn của báo cáo viên"),
     "session.attendance": _l("Điểm danh theo danh sách"),
     "session.search": _l("Tìm người dân để điểm danh"),
+    "retention.declaration-files": _l("Xóa tệp của minh chứng bị từ chối đã hết hạn lưu"),
+    "retention.import-files": _l("Xóa tệp nhập dữ liệu đã hết hạn lưu"),
+    "retention.unreferenced-uploads": _l("Xóa tệp tải lên không còn được dùng"),
 }
 
 
@@ -185,6 +188,35 @@ def safe_next(target: str | None) -> str | None:
     except HTTPException:
         return None
     return target
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """Return the absolute address of a page as printed or shared (certificates, sheets, QR codes).
+
+    It starts with PUBLIC_BASE_URL (required in production), never with the request's Host header,
+    which a client chooses; only the development default falls back to the request's own address.
+    """
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def referrer_path() -> str | None:
+    """Return the path of the Referer header if it is a page of this site, else None.
+
+    "This site" is PUBLIC_BASE_URL's host when configured (never only the Host header a client sent).
+    """
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    site = urlsplit(base).netloc if base else request.host
+    if parts.netloc != site or parts.scheme not in ("http", "https"):
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return safe_next(path)
 
 
 def _rejoin(names: dict[str, Any]) -> dict[str, str]:

@@ -58,3 +58,28 @@ def require_services() -> tuple[str, str]:
     if pg is None or rd is None:
         pytest.skip("needs PostgreSQL and Redis (not reachable on this machine; always run in CI)")
     return pg, rd
+
+
+def scratch_database(url: str, suffix: str) -> str:
+    """Return an empty PostgreSQL database named after the test database (`<name>_<suffix>`).
+
+    Named after the test database, so parallel runs on separate test databases do not collide. It is
+    created once and then emptied by recreating its schema: DROP DATABASE waits for a checkpoint,
+    which takes minutes on a busy server.
+    """
+    import sqlalchemy as sa
+
+    base = sa.make_url(url)
+    name = f"{base.database}_{suffix}"
+    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    scratch = base.set(database=name)
+    engine = sa.create_engine(scratch, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    return scratch.render_as_string(hide_password=False)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from lms import create_app
 from lms.extensions import db
-from tests.services import postgres_url
+from tests.services import postgres_url, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = str(Path(sys.executable).parent / "flask")
@@ -59,14 +59,7 @@ def empty_database(request, tmp_path):
     url = postgres_url()
     if url is None:
         pytest.skip("PostgreSQL not reachable (always run in CI)")
-    # named after the test database, so parallel runs on separate test databases do not collide
-    name = f"{sa.make_url(url).database}_migrate_check"
-    admin = sa.create_engine(sa.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return sa.make_url(url).set(database=name).render_as_string(hide_password=False)
+    return scratch_database(url, "migrate_check")  # named after the test database, emptied
 
 
 def test_upgrade_from_empty_reaches_the_models_and_downgrade_returns_to_empty(empty_database):

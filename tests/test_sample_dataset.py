@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.services import postgres_url
+from tests.services import postgres_url, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK = ROOT.parent / "shared" / "tools" / "check_sample.py"
@@ -30,16 +30,9 @@ def test_sample_district_matches_on_sqlite():
 
 @pytest.mark.skipif(not CHECK.exists(), reason="../shared/tools/check_sample.py is not beside this checkout")
 def test_sample_district_matches_on_postgresql():
-    import sqlalchemy as sa
-
     url = postgres_url()
     if url is None:
         pytest.skip("PostgreSQL not reachable (always run in CI)")
-    scratch = sa.make_url(url).set(database="lms_sample_check")
-    admin = sa.create_engine(sa.make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text("DROP DATABASE IF EXISTS lms_sample_check"))
-        conn.execute(sa.text("CREATE DATABASE lms_sample_check"))
-    admin.dispose()
-    out = run_check(["--database-url", scratch.render_as_string(hide_password=False)])
+    scratch = scratch_database(url, "sample_check")
+    out = run_check(["--database-url", scratch])
     assert "7/7 areas match" in out, out[-3000:]

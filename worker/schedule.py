@@ -22,4 +22,5 @@ def configure_schedule(celery_app: Celery, config: Any) -> None:
             "options": {"expires": 60},
         },
         "nightly-drift-check": {"task": "worker.tasks.nightly_drift", "schedule": crontab(hour=1, minute=30)},
+        "retention": {"task": "worker.tasks.retention", "schedule": crontab(hour=3, minute=15)},
     }

@@ -1,7 +1,13 @@
 """Thin, idempotent tasks: ids in, a service does the work, commit inside, safe to run twice."""
 
+import contextlib
+import weakref
+from typing import Any
+
+import sqlalchemy as sa
 import sqlalchemy.exc
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 
 from lms.extensions import db
@@ -20,6 +26,52 @@ TRANSIENT = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
 RETRYABLE = (*TRANSIENT, sqlalchemy.exc.IntegrityError)
 
 
+# the DBAPI connections this process has checked out: a time limit cancels their running statement
+_in_use: "weakref.WeakSet[Any]" = weakref.WeakSet()
+
+
+@sa.event.listens_for(sa.pool.Pool, "checkout")
+def _checked_out(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    with contextlib.suppress(TypeError):  # a driver whose connections cannot be weakly referenced
+        _in_use.add(dbapi_connection)
+
+
+@sa.event.listens_for(sa.pool.Pool, "checkin")
+def _checked_in(dbapi_connection: Any, _record: Any) -> None:
+    with contextlib.suppress(TypeError):
+        _in_use.discard(dbapi_connection)
+
+
+def timed_out(exc: BaseException) -> bool:
+    """True when the soft time limit interrupted the work (also when it surfaces as the failed rollback it caused)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, SoftTimeLimitExceeded):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def end_transaction(exc: BaseException) -> None:
+    """Roll back; after a time limit, which cut a statement in half, cancel it and drop the connection."""
+    if not timed_out(exc):
+        db.session.rollback()
+        return
+    for connection in list(_in_use):
+        cancel = getattr(connection, "cancel", None)  # psycopg: the server stops the statement now
+        if cancel is not None:
+            with contextlib.suppress(Exception):
+                cancel()
+    db.session().invalidate()  # the server ends the transaction (and its row locks) with the connection
+
+
+def failure_message(exc: BaseException) -> str:
+    """Say why a task failed, in words an operator can act on."""
+    if timed_out(exc):
+        return "stopped at the time limit (CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMITS)"
+    return str(exc) or type(exc).__name__
+
+
 @shared_task(
     name="worker.tasks.drain",
     acks_late=True,
@@ -32,7 +84,8 @@ def drain(max_batches: int = 200) -> int:
     """Recompute dirty subjects batch by batch (one transaction each) until the outbox is empty.
 
     A batch that fails for a transient reason (connection lost) is retried; one that fails for any
-    other reason is parked in failed_batch so the rest of the outbox keeps moving.
+    other reason is parked in failed_batch so the rest of the outbox keeps moving. At the soft time
+    limit the current batch is rolled back (its subjects stay dirty) and the next drain goes on.
     """
     done = 0
     try:
@@ -45,15 +98,21 @@ def drain(max_batches: int = 200) -> int:
                 recompute_batch(batch)
                 release_batch(batch)
                 db.session.commit()
-            except TRANSIENT:
-                db.session.rollback()
-                raise
-            except Exception as exc:  # noqa: BLE001 - parked, logged, and re-runnable by an admin
-                db.session.rollback()
+            except Exception as exc:
+                end_transaction(exc)
+                if timed_out(exc):
+                    raise SoftTimeLimitExceeded() from exc
+                if isinstance(exc, TRANSIENT):
+                    raise
                 current_app.logger.exception("recompute batch failed; parked")
                 park_batch(batch, f"{type(exc).__name__}: {exc}")
                 db.session.commit()
             done += len(batch.rows)
+    except Exception as exc:
+        if not timed_out(exc):
+            raise
+        end_transaction(exc)
+        current_app.logger.warning("drain stopped at its time limit after %d subjects; the rest stay queued", done)
     finally:
         db.session.remove()
     return done
@@ -82,13 +141,14 @@ def full_recompute(job_id: int) -> None:
             run_full_recompute(job.period, root, job, before_commit=lease.confirm)
     except LeaseLost:
         current_app.logger.warning("recompute job %s was taken over by another worker", job_id)
-    except RETRYABLE:
-        db.session.rollback()
-        raise
     except Exception as exc:
-        db.session.rollback()
-        fail_job(job_id, str(exc))
+        end_transaction(exc)
+        if isinstance(exc, RETRYABLE) and not timed_out(exc):
+            raise
+        fail_job(job_id, failure_message(exc))
         db.session.commit()
+        if timed_out(exc):
+            raise SoftTimeLimitExceeded() from exc  # not retried: the next run would stop there again
         raise
     finally:
         db.session.remove()
@@ -135,10 +195,12 @@ def run_import(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
     except LeaseLost:
         current_app.logger.warning("import job %s was taken over by another worker", job_id)
     except Exception as exc:
-        db.session.rollback()
-        if not isinstance(exc, RETRYABLE) or self.request.retries >= self.max_retries:
-            fail_job(job_id, str(exc))
+        end_transaction(exc)
+        if not isinstance(exc, RETRYABLE) or timed_out(exc) or self.request.retries >= self.max_retries:
+            fail_job(job_id, failure_message(exc))
             db.session.commit()
+        if timed_out(exc):
+            raise SoftTimeLimitExceeded() from exc
         raise
     finally:
         db.session.remove()
@@ -151,3 +213,18 @@ def sweep_jobs() -> int:
         return len(sweep())
     finally:
         db.session.remove()
+
+
+@shared_task(name="worker.tasks.retention", acks_late=True, autoretry_for=TRANSIENT, retry_backoff=60, max_retries=3)
+def retention() -> dict[str, int]:
+    """Apply the retention rules (lms.retention): remove what has been kept long enough."""
+    from lms.retention.services import run_rules
+
+    try:
+        results = run_rules()
+    except Exception as exc:
+        end_transaction(exc)
+        raise
+    finally:
+        db.session.remove()
+    return {r.rule: r.items for r in results}

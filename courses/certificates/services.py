@@ -8,7 +8,6 @@ import unicodedata
 from pathlib import Path
 
 import qrcode
-from flask import current_app, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from fpdf import FPDF
@@ -16,7 +15,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from courses.catalogue.forms import category_label, course_title
 from courses.catalogue.models import Enrolment
-from lms.web import LEVEL_LABELS, label, number
+from lms.web import LEVEL_LABELS, external_url, label, number
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "NotoSerif"
@@ -27,10 +26,7 @@ MUTED = (86, 98, 93)
 
 def verify_url(code: str) -> str:
     """Return the absolute address of a certificate's public verification page."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for("catalogue.verify", code=code)
-    return url_for("catalogue.verify", code=code, _external=True)
+    return external_url("catalogue.verify", code=code)
 
 
 def _nfc(text: str) -> str:

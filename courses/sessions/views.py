@@ -64,7 +64,7 @@ from lms.trainers.services import trainer_areas
 from lms.uploads.services import UploadError, accept_attribute, accepted_types, file_size, send_upload, store_upload
 from lms.uploads.web import add_upload_error, upload_done, upload_failed
 from lms.util import utcnow
-from lms.web import text_arg
+from lms.web import external_url, text_arg
 
 bp = Blueprint("sessions", __name__, template_folder="templates")
 bp.add_app_template_global(file_size)
@@ -366,7 +366,7 @@ def checkin_code(session_id: int):  # type: ignore[no-untyped-def]
     return render_template(
         "sessions/checkin_code.html",
         ts=ts,
-        url=url_for(".checkin", token=checkin_token(ts), _external=True),
+        url=external_url("sessions.checkin", token=checkin_token(ts)),
         opens=opens,
         closes=closes,
         present=attendance_count(ts),
@@ -387,7 +387,7 @@ def present_count(session_id: int):  # type: ignore[no-untyped-def]
 def qr(session_id: int):  # type: ignore[no-untyped-def]
     """Return the session's check-in QR code as an SVG image (drawn by the platform)."""
     _user, ts = _own_session(session_id)
-    response = Response(qr_svg(url_for(".checkin", token=checkin_token(ts), _external=True)), mimetype="image/svg+xml")
+    response = Response(qr_svg(external_url("sessions.checkin", token=checkin_token(ts))), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

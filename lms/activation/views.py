@@ -1,6 +1,6 @@
 """Account activation: officers print one-time codes (PDF), citizens activate with one."""
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from lms.auth.services import AuthError, PasswordError, officer_area, require_ar
 from lms.extensions import db
 from lms.people.models import Person
 from lms.registry.queries import village_groups
+from lms.web import external_url
 
 bp = Blueprint("activation", __name__)
 
@@ -45,11 +46,8 @@ def activate():  # type: ignore[no-untyped-def]
 
 
 def _activate_url() -> str:
-    """Return the activation page's address as printed on the sheet (PUBLIC_BASE_URL when configured)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(".activate")
-    return url_for(".activate", _external=True)
+    """Return the activation page's address as printed on the sheet."""
+    return external_url("activation.activate")
 
 
 def _codes_page(form: CodesForm):  # type: ignore[no-untyped-def]

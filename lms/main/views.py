@@ -1,7 +1,9 @@
-"""Home page, language switch and health check."""
+"""Home page, language switch, liveness and readiness checks."""
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, session, url_for
 from flask_login import current_user
+
+from lms.web import referrer_path
 
 bp = Blueprint("main", __name__)
 
@@ -17,13 +19,22 @@ def set_language(code: str):  # type: ignore[no-untyped-def]
     """Switch the interface language (vi or en) and go back."""
     if code in ("vi", "en"):
         session["lang"] = code
-    target = request.referrer or url_for("main.index")
-    if not target.startswith(request.host_url):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(referrer_path() or url_for("main.index"))
 
 
 @bp.get("/healthz")
 def healthz():  # type: ignore[no-untyped-def]
     """Report that the app answers (no database call: a baseline for benchmarks)."""
     return jsonify({"ok": True})
+
+
+@bp.get("/readyz")
+def readyz():  # type: ignore[no-untyped-def]
+    """Report whether this instance can serve: database, broker and migration head (200, else 503)."""
+    from lms.health import readiness
+
+    state = readiness()
+    response = jsonify(state)
+    response.status_code = 200 if state["ok"] else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

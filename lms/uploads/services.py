@@ -232,6 +232,7 @@ def store_upload(file: FileStorage, room: int | None = None) -> StoredUpload:
     final.parent.mkdir(parents=True, exist_ok=True)
     if final.exists():
         os.unlink(out.name)  # the same content is stored already
+        os.utime(final)  # in use again: the retention of unreferenced uploads counts from now
     else:
         os.replace(out.name, final)
     return StoredUpload(sha256=sha256, size=size, kind=kind, name=name)

@@ -48,6 +48,7 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "main.index": ("/", PUBLIC),
     "main.set_language": ("/lang/en", PUBLIC),
     "main.healthz": ("/healthz", PUBLIC),
+    "main.readyz": ("/readyz", PUBLIC),
     "auth.login": ("/auth/login", PUBLIC),
     "auth.logout": ("/auth/logout", PUBLIC),
     "auth.register": ("/auth/register", PUBLIC),
