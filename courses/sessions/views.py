@@ -371,6 +371,7 @@ def checkin_code(session_id: int):  # type: ignore[no-untyped-def]
         closes=closes,
         present=attendance_count(ts),
         typed_code=typed_checkin_code(ts),
+        code_url=external_url("sessions.enter_code"),
     )
 
 
