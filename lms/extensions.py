@@ -1,6 +1,7 @@
 """Unbound Flask extensions, bound to the app in create_app."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from celery import Celery, Task
 from flask import Flask
@@ -11,7 +12,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -27,9 +28,17 @@ class Base(DeclarativeBase):
     """Declarative base with the constraint naming convention."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:  # every model maps one Table (SQLAlchemy types it as the wider FromClause)
+        __table__: ClassVar[Table]
 
 
 db = SQLAlchemy(model_class=Base)
+# The models' base class: Flask-SQLAlchemy builds db.Model from Base at run time, which mypy cannot see
+# through, so type checkers are told it is the typed declarative Base (same metadata, same Mapped[] columns).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.exc
-from celery import shared_task
+from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 
@@ -184,7 +184,7 @@ def nightly_drift() -> int:
     retry_backoff_max=60,
     max_retries=5,
 )
-def run_import(self, job_id: int) -> None:  # type: ignore[no-untyped-def]
+def run_import(self: Task, job_id: int) -> None:
     """Check or import an uploaded file under the job's lease; a finished step is not redone."""
     from lms.imports.jobs import fail_job, process
 

@@ -53,7 +53,7 @@ class LessonInput:
     video_url: str
 
 
-def courses_of(user: User) -> Select[tuple[Course]]:
+def courses_of(user: User) -> Select[Course]:
     """Return the courses a user may author: a trainer's own, every course for an admin."""
     stmt = sa.select(Course).order_by(Course.published, Course.title_folded)
     if user.role != "admin":
@@ -210,7 +210,7 @@ def module_names(course: Course) -> list[str]:
 
 
 # ---- learners -------------------------------------------------------------------------------------
-def learners(course: Course) -> Select[tuple[Enrolment]]:
+def learners(course: Course) -> Select[Enrolment]:
     """Return the course's enrolments, newest first (to paginate), people loaded with them."""
     return (
         sa.select(Enrolment)

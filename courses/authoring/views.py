@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from courses.authoring.forms import ConfirmForm, CourseForm, FileForm, LessonForm, MoveForm, PublishForm
@@ -93,7 +94,7 @@ def _save_cover(course: Course, form: CourseForm) -> None:
 
 
 @bp.get("/courses")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """List the courses the trainer authors (every course for an admin)."""
     user = _author()
     page = db.paginate(courses_of(user), per_page=PER_PAGE, error_out=False)
@@ -109,7 +110,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     """Create a draft course."""
     user = _author()
     form = CourseForm()
@@ -128,7 +129,7 @@ def new():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/courses/<code>")
-def course(code: str):  # type: ignore[no-untyped-def]
+def course(code: str) -> ResponseReturnValue:
     """The trainer's view of a course: details, lessons in order, quiz, learners, publishing."""
     found = get_course_or_404(code)
     return render_template(
@@ -141,7 +142,7 @@ def course(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/courses/<code>/edit", methods=["GET", "POST"])
-def edit(code: str):  # type: ignore[no-untyped-def]
+def edit(code: str) -> ResponseReturnValue:
     """Edit a course's details and cover (completions already earned are kept)."""
     found = get_course_or_404(code)
     form = CourseForm(obj=found)
@@ -161,7 +162,7 @@ def edit(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/courses/<code>/publish")
-def publish_course(code: str):  # type: ignore[no-untyped-def]
+def publish_course(code: str) -> ResponseReturnValue:
     """Publish the course, or take it back to draft."""
     found = get_course_or_404(code)
     form = PublishForm()
@@ -181,7 +182,7 @@ def publish_course(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/courses/<code>/lessons/new", methods=["GET", "POST"])
-def new_lesson(code: str):  # type: ignore[no-untyped-def]
+def new_lesson(code: str) -> ResponseReturnValue:
     """Add a lesson at the end of the course."""
     found = get_course_or_404(code)
     form = LessonForm()
@@ -217,7 +218,7 @@ def _render_lesson_page(course: Course, lesson: Lesson, form: LessonForm, file_f
 
 
 @bp.route("/courses/<code>/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
-def edit_lesson(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
+def edit_lesson(code: str, lesson_id: int) -> ResponseReturnValue:
     """Edit a lesson; attach or remove its files; preview it as learners see it."""
     found = get_course_or_404(code)
     lesson = _lesson_of(found, lesson_id)
@@ -236,7 +237,7 @@ def edit_lesson(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/courses/<code>/lessons/<int:lesson_id>/move")
-def move(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
+def move(code: str, lesson_id: int) -> ResponseReturnValue:
     """Move a lesson one place up or down."""
     found = get_course_or_404(code)
     lesson = _lesson_of(found, lesson_id)
@@ -248,7 +249,7 @@ def move(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/courses/<code>/lessons/<int:lesson_id>/delete")
-def remove_lesson(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
+def remove_lesson(code: str, lesson_id: int) -> ResponseReturnValue:
     """Delete a lesson."""
     found = get_course_or_404(code)
     lesson = _lesson_of(found, lesson_id)
@@ -265,7 +266,7 @@ def remove_lesson(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/courses/<code>/lessons/<int:lesson_id>/files")
-def upload_file(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
+def upload_file(code: str, lesson_id: int) -> ResponseReturnValue:
     """Attach a file to a lesson (PDF, Office, pictures, MP4: checked by content, stored once by hash)."""
     found = get_course_or_404(code)
     lesson = _lesson_of(found, lesson_id)
@@ -284,7 +285,7 @@ def upload_file(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/courses/<code>/lessons/<int:lesson_id>/files/<int:file_id>/delete")
-def delete_file(code: str, lesson_id: int, file_id: int):  # type: ignore[no-untyped-def]
+def delete_file(code: str, lesson_id: int, file_id: int) -> ResponseReturnValue:
     """Remove a file from a lesson."""
     found = get_course_or_404(code)
     lesson = _lesson_of(found, lesson_id)
@@ -299,7 +300,7 @@ def delete_file(code: str, lesson_id: int, file_id: int):  # type: ignore[no-unt
 
 
 @bp.get("/courses/<code>/learners")
-def learners_of(code: str):  # type: ignore[no-untyped-def]
+def learners_of(code: str) -> ResponseReturnValue:
     """The course's learners: lessons done, quiz attempts, completion (names only: no contact data)."""
     found = get_course_or_404(code)
     page = db.paginate(learners(found), per_page=PER_PAGE, error_out=False)

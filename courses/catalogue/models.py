@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.evidence.models import COURSE_CATEGORIES as CATEGORIES  # noqa: F401  (re-exported)
-from lms.extensions import db
+from lms.extensions import Model
 from lms.people.models import Person
 from lms.util import fold, utcnow
 
@@ -26,7 +26,7 @@ CATEGORY_KEYWORDS = {
 }
 
 
-class Course(db.Model):
+class Course(Model):
     """A course of the catalogue; completing it is `course` evidence. Trainers author their own."""
 
     __tablename__ = "course"
@@ -62,7 +62,7 @@ def _fold_for_search(_mapper: object, _connection: object, course: Course) -> No
     course.search_folded = fold(" ".join(w for w in words if w))
 
 
-class Lesson(db.Model):
+class Lesson(Model):
     """One lesson of a course, in order; `module` names the part of the course it belongs to."""
 
     __tablename__ = "lesson"
@@ -81,7 +81,7 @@ class Lesson(db.Model):
     )
 
 
-class LessonFile(db.Model):
+class LessonFile(Model):
     """A file attached to a lesson, stored outside static/ under its content hash (lms.uploads)."""
 
     __tablename__ = "lesson_file"
@@ -97,7 +97,7 @@ class LessonFile(db.Model):
     lesson: Mapped[Lesson] = relationship(back_populates="files")
 
 
-class Enrolment(db.Model):
+class Enrolment(Model):
     """A person's enrolment in a course (ghi danh); completed when every lesson is done and the quiz passed.
 
     Leaving keeps the row (`left_at`): progress and quiz attempts survive a later re-enrolment.
@@ -120,7 +120,7 @@ class Enrolment(db.Model):
     course: Mapped[Course] = relationship()
 
 
-class LessonProgress(db.Model):
+class LessonProgress(Model):
     """A lesson a learner has marked done."""
 
     __tablename__ = "lesson_progress"

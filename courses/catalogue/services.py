@@ -40,7 +40,7 @@ class EnrolmentError(ValueError):
     """A learner's action refused; the message is shown to the user (already translated)."""
 
 
-def catalogue(query: str = "", category: str | None = None) -> Select[tuple[Course]]:
+def catalogue(query: str = "", category: str | None = None) -> Select[Course]:
     """Return published courses matching a diacritics-insensitive search and an optional category.
 
     Every word must appear in the title (either language), the code or the category's name; courses

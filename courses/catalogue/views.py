@@ -4,6 +4,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -102,7 +103,7 @@ def _viewer_person() -> Person | None:
 
 
 @bp.get("/courses")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """List the published courses: diacritics-insensitive search and a category filter."""
     query, category = text_arg("q"), text_arg("category", 32) or None
     form = SearchForm(formdata=None, q=query, category=category or "")
@@ -144,7 +145,7 @@ def _course_hit(code: str) -> bytes | None:
 
 
 @bp.get("/courses/<code>")
-def course(code: str):  # type: ignore[no-untyped-def]
+def course(code: str) -> ResponseReturnValue:
     """Show a course: description, lessons by module (ticked when done), progress, quiz and next step."""
     if "\x00" in code or len(code) > 64:
         abort(404)
@@ -177,7 +178,7 @@ def course(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/courses/<code>/cover")
-def cover(code: str):  # type: ignore[no-untyped-def]
+def cover(code: str) -> ResponseReturnValue:
     """Send a course's cover picture (a JPEG the platform re-encoded), inline and cacheable."""
     if "\x00" in code or len(code) > 64:
         abort(404)
@@ -199,7 +200,7 @@ def cover(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/courses/<code>/enrol")
-def enrol_in(code: str):  # type: ignore[no-untyped-def]
+def enrol_in(code: str) -> ResponseReturnValue:
     """Enrol the logged-in citizen in the course and take them to where they stopped (the first lesson)."""
     person = _citizen()
     found = _course_or_404(code)
@@ -214,7 +215,7 @@ def enrol_in(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/courses/<code>/leave")
-def leave_course(code: str):  # type: ignore[no-untyped-def]
+def leave_course(code: str) -> ResponseReturnValue:
     """Leave a course not yet completed (coming back later resumes where the learner stopped)."""
     found, enrolment = enrolled_citizen(code)
     if enrolment is not None and LeaveForm().validate_on_submit():
@@ -230,7 +231,7 @@ def leave_course(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/my/courses")
-def my_courses():  # type: ignore[no-untyped-def]
+def my_courses() -> ResponseReturnValue:
     """The citizen's courses: progress, where to continue, certificates."""
     person = _citizen()
     rows = enrolments_of(person.id)
@@ -248,7 +249,7 @@ def _enrolled_lesson(code: str, lesson_id: int) -> tuple[Course, Enrolment | Non
 
 
 @bp.get("/courses/<code>/lessons/<int:lesson_id>")
-def lesson(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
+def lesson(code: str, lesson_id: int) -> ResponseReturnValue:
     """Show one lesson to an enrolled citizen: text, video link, files."""
     found, enrolment, current = _enrolled_lesson(code, lesson_id)
     if enrolment is None:
@@ -270,7 +271,7 @@ def lesson(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/courses/<code>/lessons/<int:lesson_id>/files/<int:file_id>")
-def lesson_file(code: str, lesson_id: int, file_id: int):  # type: ignore[no-untyped-def]
+def lesson_file(code: str, lesson_id: int, file_id: int) -> ResponseReturnValue:
     """Download a lesson's file: its enrolled learners, the course's trainer and admins (as an attachment)."""
     user = require_role("citizen", "trainer", "admin")
     if "\x00" in code or len(code) > 64:
@@ -288,7 +289,7 @@ def lesson_file(code: str, lesson_id: int, file_id: int):  # type: ignore[no-unt
 
 
 @bp.post("/courses/<code>/lessons/<int:lesson_id>/done")
-def lesson_done(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
+def lesson_done(code: str, lesson_id: int) -> ResponseReturnValue:
     """Mark a lesson done and go to the next step; the last step completes the course."""
     found, enrolment, current = _enrolled_lesson(code, lesson_id)
     if enrolment is None:
@@ -322,7 +323,7 @@ def lesson_done(code: str, lesson_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/verify")
-def verify_form():  # type: ignore[no-untyped-def]
+def verify_form() -> ResponseReturnValue:
     """Show the form to type a printed verification code; a typed code (any case, spaces) opens its page."""
     typed = text_arg("code", 80)
     wanted = canonical_code(typed)
@@ -335,7 +336,7 @@ def verify_form():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/verify/<code>")
-def verify(code: str):  # type: ignore[no-untyped-def]
+def verify(code: str) -> ResponseReturnValue:
     """Verify a certificate publicly: name, course, hours and completion date only."""
     found = certificate(code)
     form = VerifyForm(formdata=None)

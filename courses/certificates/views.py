@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort
+from flask.typing import ResponseReturnValue
 
 from courses.catalogue.models import Enrolment
 from courses.catalogue.services import canonical_code
@@ -13,7 +14,7 @@ bp = Blueprint("certificates", __name__)
 
 
 @bp.get("/my/certificates/<code>.pdf")
-def download(code: str):  # type: ignore[no-untyped-def]
+def download(code: str) -> ResponseReturnValue:
     """Send the certificate PDF to its owner (someone else's code is simply not found)."""
     user = require_role("citizen")
     wanted = canonical_code(code)

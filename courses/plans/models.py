@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.catalogue.models import Course
-from lms.extensions import db
+from lms.extensions import Model
 from lms.util import utcnow
 
 
-class LearningPlan(db.Model):
+class LearningPlan(Model):
     """One plan per person and year (kế hoạch học tập cá nhân); saving it is `plan` evidence."""
 
     __tablename__ = "learning_plan"
@@ -26,7 +26,7 @@ class LearningPlan(db.Model):
     courses: Mapped[list[Course]] = relationship(secondary="learning_plan_course", order_by="Course.title_folded")
 
 
-class LearningPlanCourse(db.Model):
+class LearningPlanCourse(Model):
     """A catalogue course in a plan."""
 
     __tablename__ = "learning_plan_course"

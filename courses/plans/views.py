@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from courses.plans.forms import PlanForm
@@ -31,7 +32,7 @@ def _years(person: Person) -> tuple[list[int], set[int]]:
 
 
 @bp.route("/plan", methods=["GET", "POST"])
-def plan():  # type: ignore[no-untyped-def]
+def plan() -> ResponseReturnValue:
     """Show and save the citizen's learning plan for a year."""
     person = _citizen()
     years, editable = _years(person)

@@ -7,13 +7,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.catalogue.models import Course, Enrolment
-from lms.extensions import db
+from lms.extensions import Model
 from lms.util import utcnow
 
 QUESTION_KINDS = ("single", "multiple")
 
 
-class Quiz(db.Model):
+class Quiz(Model):
     """A course's quiz settings; the course has a quiz when its bank holds at least one question."""
 
     __tablename__ = "quiz"
@@ -30,7 +30,7 @@ class Quiz(db.Model):
     )
 
 
-class Question(db.Model):
+class Question(Model):
     """A single- or multiple-choice question of the bank."""
 
     __tablename__ = "quiz_question"
@@ -48,7 +48,7 @@ class Question(db.Model):
     )
 
 
-class Choice(db.Model):
+class Choice(Model):
     """One answer a question offers."""
 
     __tablename__ = "quiz_choice"
@@ -62,7 +62,7 @@ class Choice(db.Model):
     question: Mapped[Question] = relationship(back_populates="choices")
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """One attempt: the questions and choices in the shuffled order shown, frozen with the right answers.
 
     `layout` is a snapshot, so grading matches what the learner saw even if the trainer edits the bank.

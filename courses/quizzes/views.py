@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from courses.authoring.forms import ConfirmForm
@@ -32,7 +33,7 @@ bp = Blueprint("quizzes", __name__, template_folder="templates")
 
 # ---- the trainer's side ---------------------------------------------------------------------------
 @bp.route("/trainer/courses/<code>/quiz", methods=["GET", "POST"])
-def settings(code: str):  # type: ignore[no-untyped-def]
+def settings(code: str) -> ResponseReturnValue:
     """The course's quiz: pass mark, attempts limit, questions per attempt, and the question bank."""
     course = get_course_or_404(code)
     quiz = quiz_of(course)
@@ -64,7 +65,7 @@ def _question_form(question: Question | None) -> QuestionForm:
     )
 
 
-def _edit_question(course: Course, question: Question | None):  # type: ignore[no-untyped-def]
+def _edit_question(course: Course, question: Question | None) -> ResponseReturnValue:
     form = _question_form(question)
     if form.validate_on_submit():
         choices = [ChoiceInput(e.form.text.data or "", bool(e.form.correct.data)) for e in form.choices.entries]
@@ -85,20 +86,20 @@ def _edit_question(course: Course, question: Question | None):  # type: ignore[n
 
 
 @bp.route("/trainer/courses/<code>/quiz/questions/new", methods=["GET", "POST"])
-def new_question(code: str):  # type: ignore[no-untyped-def]
+def new_question(code: str) -> ResponseReturnValue:
     """Add a question to the course's bank."""
     return _edit_question(get_course_or_404(code), None)
 
 
 @bp.route("/trainer/courses/<code>/quiz/questions/<int:question_id>/edit", methods=["GET", "POST"])
-def edit_question(code: str, question_id: int):  # type: ignore[no-untyped-def]
+def edit_question(code: str, question_id: int) -> ResponseReturnValue:
     """Change a question (attempts already made keep the version they were shown)."""
     course = get_course_or_404(code)
     return _edit_question(course, _question_of(course, question_id))
 
 
 @bp.post("/trainer/courses/<code>/quiz/questions/<int:question_id>/delete")
-def remove_question(code: str, question_id: int):  # type: ignore[no-untyped-def]
+def remove_question(code: str, question_id: int) -> ResponseReturnValue:
     """Remove a question from the bank."""
     course = get_course_or_404(code)
     question = _question_of(course, question_id)
@@ -111,7 +112,7 @@ def remove_question(code: str, question_id: int):  # type: ignore[no-untyped-def
 
 # ---- the learner's side ---------------------------------------------------------------------------
 @bp.get("/courses/<code>/quiz")
-def overview(code: str):  # type: ignore[no-untyped-def]
+def overview(code: str) -> ResponseReturnValue:
     """The quiz of a course: its rules, the learner's attempts so far, and the start button."""
     course, enrolment = enrolled_citizen(code)
     if enrolment is None:
@@ -130,7 +131,7 @@ def overview(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/courses/<code>/quiz/start")
-def start(code: str):  # type: ignore[no-untyped-def]
+def start(code: str) -> ResponseReturnValue:
     """Start an attempt (or go back to the one in progress)."""
     course, enrolment = enrolled_citizen(code)
     if enrolment is None:
@@ -149,7 +150,7 @@ def start(code: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/courses/<code>/quiz/attempts/<int:number>", methods=["GET", "POST"])
-def attempt(code: str, number: int):  # type: ignore[no-untyped-def]
+def attempt(code: str, number: int) -> ResponseReturnValue:
     """An attempt: the answer sheet while open, the result with the right answers once submitted."""
     course, enrolment = enrolled_citizen(code)
     if enrolment is None:

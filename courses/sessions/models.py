@@ -8,12 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.areas.models import Area
 from lms.auth.models import User
-from lms.extensions import db
+from lms.extensions import Model
 from lms.people.models import Person, Unit
 from lms.util import utcnow
 
 
-class TrainingSession(db.Model):
+class TrainingSession(Model):
     """An in-person session run by a trainer for an area (commune, village) or a unit; attending is evidence."""
 
     __tablename__ = "training_session"
@@ -43,7 +43,7 @@ class TrainingSession(db.Model):
     )
 
 
-class Material(db.Model):
+class Material(Model):
     """A file of a session (slides, handouts, video): stored once by content hash, shown by its cleaned name."""
 
     __tablename__ = "session_material"
@@ -60,7 +60,7 @@ class Material(db.Model):
     session: Mapped[TrainingSession] = relationship(back_populates="materials")
 
 
-class Registration(db.Model):
+class Registration(Model):
     """A citizen of the audience who said they will come (đăng ký tham dự): the trainer's list starts from them."""
 
     __tablename__ = "session_registration"
@@ -72,7 +72,7 @@ class Registration(db.Model):
     registered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     """A person present at a session (điểm danh): by the trainer's list or by QR self check-in; once each."""
 
     __tablename__ = "session_attendance"

@@ -82,7 +82,7 @@ def in_audience(ts: TrainingSession, person: Person) -> bool:
     return within(person.village, ts.area)
 
 
-def audience(ts: TrainingSession, search: str = "") -> Select[tuple[Person]]:
+def audience(ts: TrainingSession, search: str = "") -> Select[Person]:
     """Return the people of the session's audience, by name, optionally filtered by a folded name search."""
     if ts.unit_id is not None:
         query = sa.select(Person).where(Person.unit_id == ts.unit_id, Person.is_official.is_(True))
@@ -94,7 +94,7 @@ def audience(ts: TrainingSession, search: str = "") -> Select[tuple[Person]]:
     return query.order_by(Person.name_folded, Person.id)
 
 
-def sessions_for(person: Person, *, upcoming: bool = True) -> Select[tuple[TrainingSession]]:
+def sessions_for(person: Person, *, upcoming: bool = True) -> Select[TrainingSession]:
     """Return the sessions whose audience includes the person (not yet ended when `upcoming`)."""
     ancestors = [int(x) for x in person.village.path.strip("/").split("/") if x]
     reach = TrainingSession.area_id.in_(ancestors)
@@ -106,7 +106,7 @@ def sessions_for(person: Person, *, upcoming: bool = True) -> Select[tuple[Train
     return query.order_by(TrainingSession.starts_at)
 
 
-def attended_by(person: Person) -> Select[tuple[TrainingSession, Attendance]]:
+def attended_by(person: Person) -> Select[TrainingSession, Attendance]:
     """Return the sessions the person attended, newest first, with the attendance."""
     return (
         sa.select(TrainingSession, Attendance)
@@ -116,7 +116,7 @@ def attended_by(person: Person) -> Select[tuple[TrainingSession, Attendance]]:
     )
 
 
-def sessions_of(trainer: User) -> Select[tuple[TrainingSession]]:
+def sessions_of(trainer: User) -> Select[TrainingSession]:
     """Return a trainer's sessions, newest first."""
     return (
         sa.select(TrainingSession)
@@ -125,7 +125,7 @@ def sessions_of(trainer: User) -> Select[tuple[TrainingSession]]:
     )
 
 
-def sessions_in(scope: Area) -> Select[tuple[TrainingSession]]:
+def sessions_in(scope: Area) -> Select[TrainingSession]:
     """Return the sessions held in an area (for an area audience or a unit of the area), newest first."""
     area_ids = sa.select(Area.id).where(Area.path.startswith(scope.path))
     unit_ids = sa.select(Unit.id).where(Unit.area_id.in_(area_ids))
@@ -363,7 +363,7 @@ def unregister(ts: TrainingSession, person: Person) -> bool:
     return True
 
 
-def expected_people(ts: TrainingSession) -> Select[tuple[Person]]:
+def expected_people(ts: TrainingSession) -> Select[Person]:
     """Return the trainer's list: the audience who registered or checked in, by name."""
     registered = sa.select(Registration.person_id).where(Registration.session_id == ts.id)
     present = sa.select(Attendance.person_id).where(Attendance.session_id == ts.id)

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -129,7 +130,7 @@ def _save_session(form: SessionForm, user: User, ts: TrainingSession | None) -> 
 
 
 @bp.get("/sessions")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """List sessions: a citizen's upcoming and attended ones, a trainer's own, those of an officer's area."""
     user = require_role("citizen", "trainer", "officer", "admin")
     if user.role == "citizen":
@@ -151,7 +152,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     """Schedule a session (trainers)."""
     user = require_role("trainer")
     form = _session_form(user)
@@ -175,7 +176,7 @@ def new():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-def edit(session_id: int):  # type: ignore[no-untyped-def]
+def edit(session_id: int) -> ResponseReturnValue:
     """Change a session (its trainer)."""
     user, ts = _own_session(session_id)
     if request.method == "GET":
@@ -222,14 +223,14 @@ def _render_show(user: User, ts: TrainingSession, material_form: MaterialForm | 
 
 
 @bp.get("/sessions/<int:session_id>")
-def show(session_id: int):  # type: ignore[no-untyped-def]
+def show(session_id: int) -> ResponseReturnValue:
     """Show a session: time, place, audience, materials; the trainer's tools."""
     user, ts = _visible_session(session_id)
     return _render_show(user, ts)
 
 
 @bp.post("/sessions/<int:session_id>/register")
-def register_for(session_id: int):  # type: ignore[no-untyped-def]
+def register_for(session_id: int) -> ResponseReturnValue:
     """Register the citizen for a session of their audience (the trainer's list starts from registrations)."""
     user, ts = _visible_session(session_id)
     if user.role != "citizen" or user.person is None:
@@ -248,7 +249,7 @@ def register_for(session_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/sessions/<int:session_id>/unregister")
-def unregister_from(session_id: int):  # type: ignore[no-untyped-def]
+def unregister_from(session_id: int) -> ResponseReturnValue:
     """Withdraw the citizen's registration."""
     user, ts = _visible_session(session_id)
     if user.role != "citizen" or user.person is None:
@@ -260,7 +261,7 @@ def unregister_from(session_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/sessions/<int:session_id>/materials")
-def upload(session_id: int):  # type: ignore[no-untyped-def]
+def upload(session_id: int) -> ResponseReturnValue:
     """Upload a material (checked by content, stored once by hash)."""
     user, ts = _own_session(session_id)
     form = MaterialForm()
@@ -277,7 +278,7 @@ def upload(session_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/sessions/<int:session_id>/materials/<int:material_id>/delete")
-def delete_material(session_id: int, material_id: int):  # type: ignore[no-untyped-def]
+def delete_material(session_id: int, material_id: int) -> ResponseReturnValue:
     """Remove a material from the session."""
     _user, ts = _own_session(session_id)
     material = db.session.get(Material, material_id)
@@ -291,7 +292,7 @@ def delete_material(session_id: int, material_id: int):  # type: ignore[no-untyp
 
 
 @bp.get("/sessions/<int:session_id>/materials/<int:material_id>")
-def material(session_id: int, material_id: int):  # type: ignore[no-untyped-def]
+def material(session_id: int, material_id: int) -> ResponseReturnValue:
     """Download a material (attachment, nosniff) — only for those who may see the session."""
     _user, ts = _visible_session(session_id)
     found = db.session.get(Material, material_id)
@@ -301,7 +302,7 @@ def material(session_id: int, material_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
-def attendance(session_id: int):  # type: ignore[no-untyped-def]
+def attendance(session_id: int) -> ResponseReturnValue:
     """The trainer's checklist: who registered or checked in; others added by exact code or name search."""
     user, ts = _own_session(session_id)
     query = text_arg("q")
@@ -359,7 +360,7 @@ def attendance(session_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/sessions/<int:session_id>/checkin-code")
-def checkin_code(session_id: int):  # type: ignore[no-untyped-def]
+def checkin_code(session_id: int) -> ResponseReturnValue:
     """Show the QR code to put on the projector; citizens scan it to check themselves in."""
     _user, ts = _own_session(session_id)
     opens, closes = checkin_window(ts)
@@ -376,7 +377,7 @@ def checkin_code(session_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/sessions/<int:session_id>/present.json")
-def present_count(session_id: int):  # type: ignore[no-untyped-def]
+def present_count(session_id: int) -> ResponseReturnValue:
     """Return how many people checked in so far (the QR page polls it for its live count)."""
     _user, ts = _own_session(session_id)
     response = jsonify({"present": attendance_count(ts)})
@@ -385,7 +386,7 @@ def present_count(session_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/sessions/<int:session_id>/qr.svg")
-def qr(session_id: int):  # type: ignore[no-untyped-def]
+def qr(session_id: int) -> ResponseReturnValue:
     """Return the session's check-in QR code as an SVG image (drawn by the platform)."""
     _user, ts = _own_session(session_id)
     response = Response(qr_svg(external_url("sessions.checkin", token=checkin_token(ts))), mimetype="image/svg+xml")
@@ -393,7 +394,7 @@ def qr(session_id: int):  # type: ignore[no-untyped-def]
     return response
 
 
-def _checkin_page(ts: TrainingSession | None, status: int = 200, **context: object):  # type: ignore[no-untyped-def]
+def _checkin_page(ts: TrainingSession | None, status: int = 200, **context: object) -> ResponseReturnValue:
     return render_template("sessions/checkin.html", ts=ts, **{"error": None, **context}), status
 
 
@@ -413,7 +414,7 @@ def _citizen_checkin(token: str) -> tuple[User, TrainingSession | None, Response
 
 
 @bp.get("/sessions/checkin/<token>")
-def checkin(token: str):  # type: ignore[no-untyped-def]
+def checkin(token: str) -> ResponseReturnValue:
     """Show the check-in of the QR code (or typed code): a button to confirm, nothing recorded yet.
 
     A forwarded link checks nobody in: only the citizen's own POST does. Logged out, the page asks to
@@ -435,7 +436,7 @@ def checkin(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/sessions/checkin/<token>")
-def confirm_checkin(token: str):  # type: ignore[no-untyped-def]
+def confirm_checkin(token: str) -> ResponseReturnValue:
     """Record the logged-in citizen's attendance (twice is harmless)."""
     user, ts, refused = _citizen_checkin(token)
     if not CheckinForm().validate_on_submit():
@@ -451,7 +452,7 @@ def confirm_checkin(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/sessions/checkin")
-def enter_code():  # type: ignore[no-untyped-def]
+def enter_code() -> ResponseReturnValue:
     """Let a citizen whose phone cannot scan type the session code shown beside the QR code."""
     require_role("citizen")
     form = TypedCodeForm(formdata=None, code=text_arg("code", 40))

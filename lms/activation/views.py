@@ -1,6 +1,7 @@
 """Account activation: officers print one-time codes (PDF), citizens activate with one."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,7 +20,7 @@ bp = Blueprint("activation", __name__)
 
 @bp.route("/auth/activate", methods=["GET", "POST"])
 @activation_limits
-def activate():  # type: ignore[no-untyped-def]
+def activate() -> ResponseReturnValue:
     """Let a citizen activate an account (or set a new password) with the codes an officer gave, then log in."""
     from lms.activation.services import activate as activate_account
     from lms.auth.views import begin_sign_in
@@ -50,19 +51,19 @@ def _activate_url() -> str:
     return external_url("activation.activate")
 
 
-def _codes_page(form: CodesForm):  # type: ignore[no-untyped-def]
+def _codes_page(form: CodesForm) -> ResponseReturnValue:
     scope = officer_area()
     return render_template("activation/codes.html", form=form, scope=scope, village_groups=village_groups(scope))
 
 
 @bp.get("/officer/registry/activation")
-def codes():  # type: ignore[no-untyped-def]
+def codes() -> ResponseReturnValue:
     """Show the page that prints activation codes for a village of the officer's area."""
     return _codes_page(CodesForm(formdata=None))
 
 
 @bp.post("/officer/registry/activation")
-def print_codes():  # type: ignore[no-untyped-def]
+def print_codes() -> ResponseReturnValue:
     """Issue new codes for the ticked people or a whole village and return the printable sheet (PDF)."""
     scope = officer_area()
     form = CodesForm()
@@ -106,7 +107,7 @@ def print_codes():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/officer/registry/people/<int:person_id>/activation")
-def issue_one(person_id: int):  # type: ignore[no-untyped-def]
+def issue_one(person_id: int) -> ResponseReturnValue:
     """Issue a new activation code to one person of the officer's area (also a forgotten password) and show it."""
     officer_area()
     person = db.get_or_404(Person, person_id)

@@ -5,6 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField, SubmitField
@@ -87,14 +88,14 @@ def _page(forms: dict[str, _ReorgForm], status: int = 200) -> Any:
 
 
 @bp.get("/areas")
-def areas():  # type: ignore[no-untyped-def]
+def areas() -> ResponseReturnValue:
     """List the recorded reorganisations and the forms to record one."""
     require_role("admin")
     return _page({kind: cls(formdata=None) for kind, cls in FORMS.items()})
 
 
 @bp.post("/areas/<kind>")
-def reorganise(kind: str):  # type: ignore[no-untyped-def]
+def reorganise(kind: str) -> ResponseReturnValue:
     """Check a reorganisation and show what it changes; write it once confirmed."""
     actor = _actor()
     if kind not in FORMS:

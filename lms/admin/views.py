@@ -5,6 +5,7 @@ import json
 import sqlalchemy as sa
 import yaml
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from lms.admin.forms import ActionForm, FrameworkUploadForm
@@ -31,7 +32,7 @@ def _actor() -> str:
 
 
 @bp.get("/frameworks")
-def frameworks():  # type: ignore[no-untyped-def]
+def frameworks() -> ResponseReturnValue:
     """List the frameworks of every year, and the upload form."""
     require_role("admin")
     rows = db.session.scalars(sa.select(Framework).order_by(Framework.period.desc(), Framework.version.desc()))
@@ -41,7 +42,7 @@ def frameworks():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/frameworks")
-def check_framework():  # type: ignore[no-untyped-def]
+def check_framework() -> ResponseReturnValue:
     """Validate an uploaded framework; store it unpublished and show its dry run, or list its faults."""
     actor = _actor()
     form = FrameworkUploadForm()
@@ -70,7 +71,7 @@ def check_framework():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/frameworks/<int:framework_id>/publish")
-def publish_framework(framework_id: int):  # type: ignore[no-untyped-def]
+def publish_framework(framework_id: int) -> ResponseReturnValue:
     """Publish a stored version, then queue a full recompute of its year."""
     actor = _actor()
     if not ActionForm().validate_on_submit():
@@ -85,7 +86,7 @@ def publish_framework(framework_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/frameworks/<int:framework_id>.<fmt>")
-def export_framework(framework_id: int, fmt: str):  # type: ignore[no-untyped-def]
+def export_framework(framework_id: int, fmt: str) -> ResponseReturnValue:
     """Download a stored framework as YAML or JSON."""
     require_role("admin")
     fw = db.get_or_404(Framework, framework_id)
@@ -100,7 +101,7 @@ def export_framework(framework_id: int, fmt: str):  # type: ignore[no-untyped-de
 
 
 @bp.get("/recompute")
-def recompute_health():  # type: ignore[no-untyped-def]
+def recompute_health() -> ResponseReturnValue:
     """Show the pending jobs (queued, running, stalled), parked recompute batches and the latest drift reports."""
     require_role("admin")
     failed = db.session.scalars(sa.select(FailedBatch).order_by(FailedBatch.at.desc()).limit(100))
@@ -116,7 +117,7 @@ def recompute_health():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/recompute/failed/<int:batch_id>/rerun")
-def rerun(batch_id: int):  # type: ignore[no-untyped-def]
+def rerun(batch_id: int) -> ResponseReturnValue:
     """Queue a parked batch's subjects again."""
     actor = _actor()
     if not ActionForm().validate_on_submit():

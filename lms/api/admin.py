@@ -1,6 +1,7 @@
 """The admin page of API tokens (/admin/api-tokens): the same create, list and revoke as the CLI."""
 
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from lms.api.forms import CreateTokenForm, RevokeTokenForm
@@ -14,7 +15,7 @@ from lms.web import flash_form_errors
 bp = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")
 
 
-def _page(form: CreateTokenForm, secret: str | None = None, created: ApiToken | None = None):  # type: ignore[no-untyped-def]
+def _page(form: CreateTokenForm, secret: str | None = None, created: ApiToken | None = None) -> ResponseReturnValue:
     response = make_response(
         render_template(
             "admin/api_tokens.html",
@@ -30,14 +31,14 @@ def _page(form: CreateTokenForm, secret: str | None = None, created: ApiToken | 
 
 
 @bp.get("")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """List the tokens (never their secrets) and the form to create one."""
     require_role("admin")
     return _page(CreateTokenForm(formdata=None))
 
 
 @bp.post("")
-def create():  # type: ignore[no-untyped-def]
+def create() -> ResponseReturnValue:
     """Create a token and show its secret once, on this answer only (never in a cookie or a redirect)."""
     user = require_role("admin")
     form = CreateTokenForm()
@@ -61,7 +62,7 @@ def create():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:token_id>/revoke")
-def revoke(token_id: int):  # type: ignore[no-untyped-def]
+def revoke(token_id: int) -> ResponseReturnValue:
     """Revoke a token: it stops working at once."""
     user = require_role("admin")
     token = db.get_or_404(ApiToken, token_id)

@@ -7,13 +7,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.areas.models import Area
-from lms.extensions import db
+from lms.extensions import Model
 from lms.util import utcnow
 
 SCOPES = ("read", "write")
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token of a provincial or national system: scoped to an area subtree and to read or write.
 
     Only the SHA-256 of the secret is stored (the secret is random, 256 bits: a slow hash adds nothing);
@@ -42,7 +42,7 @@ class ApiToken(db.Model):
         return f"api:{self.name}"
 
 
-class ApiTokenUse(db.Model):
+class ApiTokenUse(Model):
     """The first use of a token for one read (endpoint and subject) on one day: one audit entry each."""
 
     __tablename__ = "api_token_use"
@@ -53,7 +53,7 @@ class ApiTokenUse(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
 
 
-class ApiIdempotency(db.Model):
+class ApiIdempotency(Model):
     """The answer to a write request sent with an Idempotency-Key: a retry gets it again, nothing redone."""
 
     __tablename__ = "api_idempotency"

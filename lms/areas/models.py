@@ -6,13 +6,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.extensions import db
+from lms.extensions import Model
 from lms.util import utcnow
 
 LEVELS = ("province", "district", "commune", "village")
 
 
-class Area(db.Model):
+class Area(Model):
     """One administrative area; `path` lists the ids from the root, so descendants share a prefix."""
 
     __tablename__ = "area"
@@ -39,7 +39,7 @@ class Area(db.Model):
 CHANGE_KINDS = ("merge", "move", "dissolve")
 
 
-class AreaChange(db.Model):
+class AreaChange(Model):
     """One recorded reorganisation (merge, move, dissolve), effective from a date, with its decision."""
 
     __tablename__ = "area_change"
@@ -57,7 +57,7 @@ class AreaChange(db.Model):
     area: Mapped[Area] = relationship()
 
 
-class AreaParentHistory(db.Model):
+class AreaParentHistory(Model):
     """The parent an area had until `valid_to` (since `valid_from`, open when None); the current parent
     is `area.parent_id`. Read to roll a year up over the tree as it stood at the end of that year."""
 
@@ -71,7 +71,7 @@ class AreaParentHistory(db.Model):
     change_id: Mapped[int] = mapped_column(sa.ForeignKey("area_change.id", ondelete="CASCADE"), index=True)
 
 
-class AreaMemberHistory(db.Model):
+class AreaMemberHistory(Model):
     """The area a clan or unit was registered with until `valid_to` (moved by a reorganisation)."""
 
     __tablename__ = "area_member_history"
@@ -85,7 +85,7 @@ class AreaMemberHistory(db.Model):
     change_id: Mapped[int] = mapped_column(sa.ForeignKey("area_change.id", ondelete="CASCADE"), index=True)
 
 
-class AreaSuccession(db.Model):
+class AreaSuccession(Model):
     """A closed area's territory went (wholly or partly) to `successor_id` from `change_id`'s date."""
 
     __tablename__ = "area_succession"

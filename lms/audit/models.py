@@ -6,11 +6,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.extensions import db
+from lms.extensions import Model
 from lms.util import utcnow
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One audited action."""
 
     __tablename__ = "audit_entry"

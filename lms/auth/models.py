@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.areas.models import Area
-from lms.extensions import db
+from lms.extensions import Model
 from lms.people.models import Person
 from lms.util import utcnow
 
@@ -15,7 +15,7 @@ ROLES = ("citizen", "trainer", "officer", "admin")
 STAFF_ROLES = ("trainer", "officer", "admin")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A login. Officers are scoped to one area; citizens are linked to their person record."""
 
     __tablename__ = "user_account"
@@ -52,7 +52,7 @@ class User(UserMixin, db.Model):
         return self.totp_enabled_at is not None and self.totp_secret is not None
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A single-use code that replaces a TOTP code (lost phone); only its SHA-256 is kept."""
 
     __tablename__ = "recovery_code"

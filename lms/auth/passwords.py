@@ -13,8 +13,10 @@ less harm to memory. Refused, each with a reason in the user's language:
 
 import gzip
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -126,11 +128,13 @@ def check_password(
         )
 
 
-def password_validator(*, login_field: str | None = "login", name_field: str | None = None):  # type: ignore[no-untyped-def]
+def password_validator(
+    *, login_field: str | None = "login", name_field: str | None = None
+) -> Callable[[Any, Any], None]:
     """A WTForms validator applying check_password with the login and name typed in the same form."""
     from wtforms.validators import ValidationError
 
-    def validate(form, field) -> None:  # type: ignore[no-untyped-def]
+    def validate(form: Any, field: Any) -> None:
         login = getattr(form, login_field).data if login_field and hasattr(form, login_field) else None
         name = getattr(form, name_field).data if name_field and hasattr(form, name_field) else None
         try:

@@ -3,6 +3,7 @@
 import time
 
 from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -78,7 +79,7 @@ def pending_user() -> User | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_limits
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     """Show the login form; log in with email or phone and password (then the second factor, if any)."""
     target = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
@@ -97,7 +98,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.route("/two-factor", methods=["GET", "POST"])
 @two_factor_limits
-def two_factor():  # type: ignore[no-untyped-def]
+def two_factor() -> ResponseReturnValue:
     """The second step of a sign-in: a code from the authenticator app (or a recovery code)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -128,7 +129,7 @@ def two_factor():  # type: ignore[no-untyped-def]
 
 @bp.route("/two-factor/setup", methods=["GET", "POST"])
 @two_factor_limits
-def two_factor_setup():  # type: ignore[no-untyped-def]
+def two_factor_setup() -> ResponseReturnValue:
     """Set up an authenticator app: required at the first sign-in of officers and admins, optional for others."""
     signed_in = current_user.is_authenticated
     user: User | None = current_user if signed_in else pending_user()  # type: ignore[assignment]
@@ -166,7 +167,7 @@ def two_factor_setup():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/account")
-def account():  # type: ignore[no-untyped-def]
+def account() -> ResponseReturnValue:
     """The account's own page: login, role, area, password and two-factor sign-in."""
     user = require_role(*ROLES)
     return render_template(
@@ -180,7 +181,7 @@ def account():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/two-factor/recovery-codes")
-def new_recovery_codes():  # type: ignore[no-untyped-def]
+def new_recovery_codes() -> ResponseReturnValue:
     """Replace one's recovery codes with new ones and show them once."""
     user = require_role(*ROLES)
     if not ButtonForm().validate_on_submit() or not user.two_factor_enabled:
@@ -196,7 +197,7 @@ def new_recovery_codes():  # type: ignore[no-untyped-def]
 
 @bp.post("/two-factor/off")
 @password_limits
-def two_factor_off():  # type: ignore[no-untyped-def]
+def two_factor_off() -> ResponseReturnValue:
     """Turn one's own two-factor sign-in off (roles that do not require it), with a current code."""
     user = require_role(*ROLES)
     form = TwoFactorForm()
@@ -222,7 +223,7 @@ def two_factor_off():  # type: ignore[no-untyped-def]
 
 @bp.route("/password", methods=["GET", "POST"])
 @password_limits
-def password():  # type: ignore[no-untyped-def]
+def password() -> ResponseReturnValue:
     """Change one's password; every other session of the account ends."""
     user = require_role(*ROLES)
     form = PasswordForm()
@@ -245,13 +246,13 @@ def password():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/forgot")
-def forgot():  # type: ignore[no-untyped-def]
+def forgot() -> ResponseReturnValue:
     """Explain what to do about a forgotten password: a commune officer issues a new activation code."""
     return render_template("auth/forgot.html")
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     """Log out and invalidate every cookie issued to this account."""
     form = LogoutForm()
     if current_user.is_authenticated and form.validate_on_submit():
@@ -264,7 +265,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/register", methods=["GET", "POST"])
 @register_limit
-def register():  # type: ignore[no-untyped-def]
+def register() -> ResponseReturnValue:
     """Let a citizen register with a phone number or email and their village."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))

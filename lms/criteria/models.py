@@ -7,11 +7,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.extensions import db
+from lms.extensions import Model
 from lms.util import utcnow
 
 
-class Framework(db.Model):
+class Framework(Model):
     """A criteria framework document for one evaluation year; only a published one is used."""
 
     __tablename__ = "framework"
@@ -26,7 +26,7 @@ class Framework(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class PersonItemScore(db.Model):
+class PersonItemScore(Model):
     """The points a person has for one criterion item in a year.
 
     No foreign key on purpose: ten rows per person are rewritten on every recompute, and the check
@@ -41,7 +41,7 @@ class PersonItemScore(db.Model):
     points: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2))
 
 
-class PersonResult(db.Model):
+class PersonResult(Model):
     """A person's total, the threshold that applies to them and their eligibility for a year."""
 
     __tablename__ = "person_result"
@@ -63,7 +63,7 @@ class PersonResult(db.Model):
     )
 
 
-class GroupItemScore(db.Model):
+class GroupItemScore(Model):
     """The points a family, clan, village or unit has for one item of its title in a year."""
 
     __tablename__ = "group_item_score"
@@ -75,7 +75,7 @@ class GroupItemScore(db.Model):
     points: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2))
 
 
-class GroupResult(db.Model):
+class GroupResult(Model):
     """A group's total and whether it attains its title in a year."""
 
     __tablename__ = "group_result"

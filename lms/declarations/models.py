@@ -6,14 +6,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.extensions import db
+from lms.extensions import Model
 from lms.people.models import Person
 from lms.util import utcnow
 
 STATUSES = ("pending", "verified", "rejected")
 
 
-class Declaration(db.Model):
+class Declaration(Model):
     """Declared evidence (kê khai): pending until an officer verifies it with points or rejects it with a reason."""
 
     __tablename__ = "declaration"

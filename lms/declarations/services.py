@@ -90,7 +90,7 @@ def upload_room(person: Person) -> int:
     return int(quota) - int(used or 0)
 
 
-def declarations_of(person: Person) -> Select[tuple[Declaration]]:
+def declarations_of(person: Person) -> Select[Declaration]:
     """Return a citizen's declarations, newest first."""
     return (
         sa.select(Declaration)
@@ -99,7 +99,7 @@ def declarations_of(person: Person) -> Select[tuple[Declaration]]:
     )
 
 
-def declarations_in(scope: Area, status: str | None) -> Select[tuple[Declaration]]:
+def declarations_in(scope: Area, status: str | None) -> Select[Declaration]:
     """Return the declarations of people living in an area (oldest pending first), optionally by status."""
     query = (
         sa.select(Declaration)

@@ -1,6 +1,7 @@
 """Declarations: citizens declare evidence (with a file); officers of their area verify or reject it."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -97,7 +98,7 @@ def _chosen_period(periods: list[int]) -> int | None:
 
 
 @bp.get("/declarations")
-def mine():  # type: ignore[no-untyped-def]
+def mine() -> ResponseReturnValue:
     """Show the citizen's declarations with their status, and the form to declare more."""
     _user, person = _citizen()
     periods = _periods()
@@ -106,7 +107,7 @@ def mine():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/declarations")
-def create():  # type: ignore[no-untyped-def]
+def create() -> ResponseReturnValue:
     """Record a declaration (text and an optional file, checked like every upload)."""
     _user, person = _citizen()
     periods = _periods()
@@ -135,7 +136,7 @@ def _declaration_or_404(declaration_id: int) -> Declaration:
 
 
 @bp.get("/declarations/<int:declaration_id>/file")
-def file(declaration_id: int):  # type: ignore[no-untyped-def]
+def file(declaration_id: int) -> ResponseReturnValue:
     """Download a declaration's file: the citizen who declared it or an officer of their area."""
     user = require_role("citizen", "officer", "admin")
     found = _declaration_or_404(declaration_id)
@@ -151,7 +152,7 @@ def file(declaration_id: int):  # type: ignore[no-untyped-def]
 
 # ---- officers -----------------------------------------------------------------------------------
 @bp.get("/officer/declarations")
-def pending():  # type: ignore[no-untyped-def]
+def pending() -> ResponseReturnValue:
     """List the declarations of the officer's area (pending first by default)."""
     scope = officer_area()
     status = text_arg("status", 16) or "pending"
@@ -179,7 +180,7 @@ def _officer_page(found: Declaration, verify_form: VerifyForm, reject_form: Reje
 
 
 @bp.get("/officer/declarations/<int:declaration_id>")
-def review(declaration_id: int):  # type: ignore[no-untyped-def]
+def review(declaration_id: int) -> ResponseReturnValue:
     """Show one declaration with the verify and reject forms."""
     found = _officer_declaration(declaration_id)
     item = item_of(found.period, found.item)
@@ -193,7 +194,7 @@ def _decided() -> object:
 
 
 @bp.post("/officer/declarations/<int:declaration_id>/verify")
-def verify_one(declaration_id: int):  # type: ignore[no-untyped-def]
+def verify_one(declaration_id: int) -> ResponseReturnValue:
     """Verify a declaration with points: the points go to the citizen's record."""
     found = _officer_declaration(declaration_id)
     form = VerifyForm()
@@ -213,7 +214,7 @@ def verify_one(declaration_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/officer/declarations/<int:declaration_id>/reject")
-def reject_one(declaration_id: int):  # type: ignore[no-untyped-def]
+def reject_one(declaration_id: int) -> ResponseReturnValue:
     """Reject a declaration with a reason shown to the citizen."""
     found = _officer_declaration(declaration_id)
     form = RejectForm()

@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.extensions import db
+from lms.extensions import Model
 from lms.util import utcnow
 
 KINDS = ("course", "session", "declaration", "plan")
@@ -26,7 +26,7 @@ LEVELS = ("basic", "proficient")
 GROUP_SUBJECTS = ("family", "clan", "village", "unit")
 
 
-class Evidence(db.Model):
+class Evidence(Model):
     """One item of evidence; the unique key makes each item count once."""
 
     __tablename__ = "evidence"
@@ -45,7 +45,7 @@ class Evidence(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class GroupEntry(db.Model):
+class GroupEntry(Model):
     """Points an officer entered (or imported) for an `entered` item of a group title and year."""
 
     __tablename__ = "group_entry"

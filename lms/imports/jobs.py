@@ -257,7 +257,7 @@ def preview(job: ImportJob) -> dict[str, Any] | None:
         return None
 
 
-def jobs_visible(scope: Area, *, admin: bool) -> sa.Select[tuple[ImportJob]]:
+def jobs_visible(scope: Area, *, admin: bool) -> sa.Select[ImportJob]:
     """Return the import jobs an officer may see: those of their area (an admin: every one)."""
     query = sa.select(ImportJob)
     if not admin:

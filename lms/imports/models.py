@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.extensions import db
+from lms.extensions import Model
 from lms.jobs.models import LeasedJob
 from lms.util import utcnow
 
@@ -15,7 +15,7 @@ JOB_STATES = ("checking", "checked", "invalid", "queued", "importing", "done", "
 FINISHED = ("checked", "invalid", "done", "failed", "cancelled")
 
 
-class ImportJob(LeasedJob, db.Model):
+class ImportJob(LeasedJob, Model):
     """One uploaded file of one kind: checked first (dry run), imported once the officer confirms."""
 
     __tablename__ = "import_job"

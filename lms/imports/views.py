@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -70,7 +71,7 @@ def _inline(job: ImportJob, step: Callable[[ImportJob], ImportReport]) -> Import
 
 
 @bp.get("")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Show the upload form, the templates and the recent imports of the officer's area."""
     scope = officer_area()
     query = jobs.jobs_visible(scope, admin=_is_admin())
@@ -87,7 +88,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.post("")
-def upload():  # type: ignore[no-untyped-def]
+def upload() -> ResponseReturnValue:
     """Store the uploaded file and check it (now if small, else in the background)."""
     scope = officer_area()
     form = UploadForm(kinds=_kinds())
@@ -118,7 +119,7 @@ def upload():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:job_id>")
-def job(job_id: int):  # type: ignore[no-untyped-def]
+def job(job_id: int) -> ResponseReturnValue:
     """Show a job: progress while it works, then the preview to confirm or every row's faults."""
     found = _job_or_404(job_id)
     return render_template(
@@ -133,7 +134,7 @@ def job(job_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:job_id>/status")
-def status(job_id: int):  # type: ignore[no-untyped-def]
+def status(job_id: int) -> ResponseReturnValue:
     """Return a job's state as JSON for the progress bar."""
     found = _job_or_404(job_id)
     return jsonify(
@@ -148,7 +149,7 @@ def status(job_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:job_id>/confirm")
-def confirm(job_id: int):  # type: ignore[no-untyped-def]
+def confirm(job_id: int) -> ResponseReturnValue:
     """Import a checked file: now if small, else in the background."""
     found = _job_or_404(job_id)
     form = ConfirmForm()
@@ -173,7 +174,7 @@ def confirm(job_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:job_id>/cancel")
-def cancel(job_id: int):  # type: ignore[no-untyped-def]
+def cancel(job_id: int) -> ResponseReturnValue:
     """Drop a checked file without importing it."""
     found = _job_or_404(job_id)
     form = CancelForm()
@@ -191,7 +192,7 @@ def cancel(job_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/templates/<kind>.xlsx")
-def template(kind: str):  # type: ignore[no-untyped-def]
+def template(kind: str) -> ResponseReturnValue:
     """Download the XLSX template of a kind: the header row and a sample line."""
     require_role("officer", "admin")
     if kind not in KINDS:

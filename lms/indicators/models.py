@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.extensions import db
+from lms.extensions import Model
 from lms.util import utcnow
 
 COUNT_COLUMNS = (
@@ -47,13 +47,13 @@ class _Figures:
     computed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class AreaContribution(_Figures, db.Model):
+class AreaContribution(_Figures, Model):
     """Figures of what attaches directly to an area (its people, families, clans, units)."""
 
     __tablename__ = "area_contribution"
 
 
-class AreaIndicator(_Figures, db.Model):
+class AreaIndicator(_Figures, Model):
     """Figures of an area and everything below it, rolled up from the contributions."""
 
     __tablename__ = "area_indicator"

@@ -5,6 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
+from flask.typing import ResponseReturnValue
 
 from lms.areas.models import Area
 from lms.areas.services import area_by_code, breadcrumbs, children, within
@@ -133,7 +134,7 @@ def _dashboard_hit(period: int) -> bytes | None:
 
 
 @bp.get("/dashboard")
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard() -> ResponseReturnValue:
     """Show the indicators of the officer's area (or an area inside it) for a year."""
     code = text_arg("area", 64)
     if not code:  # an officer's own area: the cached page, if any, without loading the user
@@ -188,7 +189,7 @@ def public_area(code: str | None) -> Area:
 
 
 @bp.get("/stats")
-def stats():  # type: ignore[no-untyped-def]
+def stats() -> ResponseReturnValue:
     """Show the public, aggregated statistics of the district (no personal data)."""
     area = public_area(text_arg("area", 64))
     period = period_arg()

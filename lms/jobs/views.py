@@ -1,6 +1,7 @@
 """The admin's re-send button for a queued or stalled job (the list is on the recompute-health page)."""
 
 from flask import Blueprint, abort, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from lms.auth.services import require_role
@@ -12,7 +13,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/admin/jobs")
 
 
 @bp.post("/<kind>/<int:job_id>/resend")
-def resend(kind: str, job_id: int):  # type: ignore[no-untyped-def]
+def resend(kind: str, job_id: int) -> ResponseReturnValue:
     """Re-send a queued or stalled job to the workers (audited); a job a live worker runs is left alone."""
     user = require_role("admin")
     if not ResendForm().validate_on_submit():

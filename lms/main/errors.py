@@ -1,6 +1,7 @@
 """Error pages as HTML, or JSON for the API and clients that ask for it."""
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -23,13 +24,13 @@ def register_error_handlers(app: Flask) -> None:
         500: lambda: _("Đã có lỗi xảy ra. Vui lòng thử lại."),
     }
 
-    def render(code: int, description: str | None = None, **context: object):  # type: ignore[no-untyped-def]
+    def render(code: int, description: str | None = None, **context: object) -> ResponseReturnValue:
         message = messages.get(code, messages[500])()
         if _wants_json():
             return jsonify({"ok": False, "error": {"code": code, "message": description or message}}), code
         return render_template("error.html", code=code, message=message, **context), code
 
-    def too_many():  # type: ignore[no-untyped-def]
+    def too_many() -> ResponseReturnValue:
         """A rate limit was hit (lms.auth.limits): say when to try again, in words and in Retry-After."""
         from lms.auth.limits import retry_after
 
@@ -38,7 +39,7 @@ def register_error_handlers(app: Flask) -> None:
         return body, code, {"Retry-After": str(seconds)}
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
         if request.path.startswith("/api/"):  # RFC 9457 problem details (lms.api.problems)
             from lms.api.problems import from_http_exception
 
@@ -52,7 +53,7 @@ def register_error_handlers(app: Flask) -> None:
         return render(exc.code or 500)
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    def unexpected(exc: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error")
         from lms.extensions import db
 

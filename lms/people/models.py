@@ -4,14 +4,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.areas.models import Area
-from lms.extensions import db
+from lms.extensions import Model
 
 GENDERS = ("nam", "nữ", "khác")
 GROUPS = ("resident", "worker", "official", "student")
 UNIT_LEVELS = ("commune", "district")
 
 
-class Family(db.Model):
+class Family(Model):
     """A household (hộ gia đình) living in one village."""
 
     __tablename__ = "family"
@@ -24,7 +24,7 @@ class Family(db.Model):
     village: Mapped[Area] = relationship()
 
 
-class Clan(db.Model):
+class Clan(Model):
     """A clan (dòng họ), registered with the area that recognises it."""
 
     __tablename__ = "clan"
@@ -37,7 +37,7 @@ class Clan(db.Model):
     area: Mapped[Area] = relationship()
 
 
-class Unit(db.Model):
+class Unit(Model):
     """An agency, school or enterprise at commune or district level (đơn vị)."""
 
     __tablename__ = "unit"
@@ -51,7 +51,7 @@ class Unit(db.Model):
     area: Mapped[Area] = relationship()
 
 
-class Person(db.Model):
+class Person(Model):
     """A citizen of a village; no national ID number is ever stored."""
 
     __tablename__ = "person"

@@ -5,14 +5,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.extensions import db
+from lms.extensions import Model
 from lms.jobs.models import LeasedJob
 from lms.util import utcnow
 
 SUBJECT_KINDS = ("person", "family", "clan", "village", "unit", "area")
 
 
-class DirtySubject(db.Model):
+class DirtySubject(Model):
     """A subject whose results must be recomputed for a year; duplicates collapse on the key."""
 
     __tablename__ = "dirty_subject"
@@ -24,7 +24,7 @@ class DirtySubject(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class RecomputeJob(LeasedJob, db.Model):
+class RecomputeJob(LeasedJob, Model):
     """A full recompute of a year for an area, run in steps of whole communes (resumable after a crash)."""
 
     __tablename__ = "recompute_job"
@@ -43,7 +43,7 @@ class RecomputeJob(LeasedJob, db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class DriftSnapshot(db.Model):
+class DriftSnapshot(Model):
     """A text copy of one result row, taken before the nightly full recompute."""
 
     __tablename__ = "drift_snapshot"
@@ -54,7 +54,7 @@ class DriftSnapshot(db.Model):
     value: Mapped[str] = mapped_column(sa.Text)
 
 
-class DriftReport(db.Model):
+class DriftReport(Model):
     """The outcome of a drift check: how many rows differed from a clean full recompute."""
 
     __tablename__ = "drift_report"
@@ -66,7 +66,7 @@ class DriftReport(db.Model):
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
 
-class ScopeMember(db.Model):
+class ScopeMember(Model):
     """Working set of one recompute batch: the subjects it touches, materialised once per step."""
 
     __tablename__ = "recompute_scope"
@@ -76,7 +76,7 @@ class ScopeMember(db.Model):
     subject_id: Mapped[int] = mapped_column(primary_key=True)
 
 
-class FailedBatch(db.Model):
+class FailedBatch(Model):
     """A batch of dirty subjects whose recompute failed for a reason retrying cannot fix; an admin
     re-runs it after the fix."""
 

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -34,7 +35,7 @@ def _job_or_404(job_id: int) -> RecomputeJob:
 
 
 @bp.post("")
-def start():  # type: ignore[no-untyped-def]
+def start() -> ResponseReturnValue:
     """Queue a full recompute of a year for the officer's area (or an area inside it) and show its progress."""
     scope = officer_area()
     form = RecomputeForm()
@@ -72,7 +73,7 @@ def start():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:job_id>")
-def job(job_id: int):  # type: ignore[no-untyped-def]
+def job(job_id: int) -> ResponseReturnValue:
     """Show a recompute job's progress (a bar fed by its steps done / total)."""
     found = _job_or_404(job_id)
     area = db.session.get(Area, found.area_id) if found.area_id else None
@@ -80,7 +81,7 @@ def job(job_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:job_id>/status")
-def status(job_id: int):  # type: ignore[no-untyped-def]
+def status(job_id: int) -> ResponseReturnValue:
     """Return a recompute job's state as JSON for the progress bar."""
     found = _job_or_404(job_id)
     percent = round(100 * found.done / found.total) if found.total else None

@@ -5,6 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template
+from flask.typing import ResponseReturnValue
 
 from lms.auth.services import require_role
 from lms.criteria.explain import explain_person
@@ -83,7 +84,7 @@ def _record_hit(period: int) -> bytes | None:
 
 
 @bp.get("/record")
-def record():  # type: ignore[no-untyped-def]
+def record() -> ResponseReturnValue:
     """Show the logged-in citizen's learning record for a year."""
     hit = _record_hit(period_arg())
     if hit is not None:

@@ -31,7 +31,7 @@ def looks_like_code(text: str) -> bool:
     return bool(text) and " " not in text and any(ch.isdigit() for ch in text)
 
 
-def people_in(scope: Area, wanted: PeopleFilter) -> Select[tuple[Person]]:
+def people_in(scope: Area, wanted: PeopleFilter) -> Select[Person]:
     """Return the confirmed people living in the scope that match the filter (unordered: the pager orders);
     self-registered people waiting for confirmation are listed apart (unconfirmed_in)."""
     query = sa.select(Person).where(counted())
@@ -61,7 +61,7 @@ def accounts_of(person_ids: list[int]) -> dict[int, User]:
     return {u.person_id: u for u in db.session.scalars(sa.select(User).where(User.person_id.in_(person_ids)))}
 
 
-def families_in(scope: Area, q: str = "", village: Area | None = None) -> Select[tuple[Family]]:
+def families_in(scope: Area, q: str = "", village: Area | None = None) -> Select[Family]:
     """Return the families of the scope's villages, optionally searched by code or name."""
     query = sa.select(Family)
     query = query.where(
@@ -80,7 +80,7 @@ def member_counts(column: Any, ids: list[int]) -> dict[int, int]:
     return {gid: n for gid, n in rows}
 
 
-def clans_in(scope: Area, q: str = "") -> Select[tuple[Clan]]:
+def clans_in(scope: Area, q: str = "") -> Select[Clan]:
     """Return the clans registered with an area inside the scope."""
     query = sa.select(Clan).where(Clan.area_id.in_(areas_under(scope)))
     if q:
@@ -88,7 +88,7 @@ def clans_in(scope: Area, q: str = "") -> Select[tuple[Clan]]:
     return query
 
 
-def units_in(scope: Area, q: str = "") -> Select[tuple[Unit]]:
+def units_in(scope: Area, q: str = "") -> Select[Unit]:
     """Return the units registered with an area inside the scope."""
     query = sa.select(Unit).where(Unit.area_id.in_(areas_under(scope)))
     if q:
@@ -96,7 +96,7 @@ def units_in(scope: Area, q: str = "") -> Select[tuple[Unit]]:
     return query
 
 
-def villages_in(scope: Area, q: str = "") -> Select[tuple[Area]]:
+def villages_in(scope: Area, q: str = "") -> Select[Area]:
     """Return the villages (thôn, khu phố) inside the scope."""
     query = sa.select(Area).where(Area.level == "village", Area.path.startswith(scope.path))
     if q:
@@ -151,7 +151,7 @@ def village_groups(scope: Area) -> list[dict[str, Any]]:
     return ordered
 
 
-def unconfirmed_in(scope: Area) -> Select[tuple[Person]]:
+def unconfirmed_in(scope: Area) -> Select[Person]:
     """Return the self-registered people of the scope waiting for confirmation, oldest first."""
     return (
         sa.select(Person)

@@ -76,7 +76,9 @@ def _diff(obj: Any, changes: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in changes.items() if getattr(obj, k) != v}
 
 
-def _audit_change(actor: str, action: str, subject: str, scope: Area, before: dict[str, Any], after: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _audit_change(
+    actor: str, action: str, subject: str, scope: Area, before: dict[str, Any], after: dict[str, Any]
+) -> None:
     audit(
         actor,
         action,

@@ -5,6 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -139,7 +140,7 @@ def _people_filter(scope: Area) -> queries.PeopleFilter:
 
 
 @bp.get("/people")
-def people():  # type: ignore[no-untyped-def]
+def people() -> ResponseReturnValue:
     """List the people of the officer's area: search by name or code, filter, page by keyset."""
     scope = officer_area()
     wanted = _people_filter(scope)
@@ -160,7 +161,7 @@ def people():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/unconfirmed")
-def unconfirmed():  # type: ignore[no-untyped-def]
+def unconfirmed() -> ResponseReturnValue:
     """List the self-registered people of the officer's area waiting for confirmation of their residence."""
     scope = officer_area()
     query = queries.unconfirmed_in(scope).options(selectinload(Person.village))
@@ -171,7 +172,7 @@ def unconfirmed():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/unconfirmed/confirm")
-def confirm_unconfirmed():  # type: ignore[no-untyped-def]
+def confirm_unconfirmed() -> ResponseReturnValue:
     """Confirm the residence of the ticked self-registered people (bulk): from now on they count."""
     scope = officer_area()
     form = ConfirmPeopleForm()
@@ -190,7 +191,7 @@ def confirm_unconfirmed():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/people/<int:person_id>/merge", methods=["GET", "POST"])
-def merge_page(person_id: int):  # type: ignore[no-untyped-def]
+def merge_page(person_id: int) -> ResponseReturnValue:
     """Merge a self-registered person into the registry person they are (imported people often register too)."""
     officer_area()  # the role first: an id says nothing to those who may not use the page
     person = db.get_or_404(Person, person_id)
@@ -225,7 +226,7 @@ def merge_page(person_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/people/mark")
-def mark_people():  # type: ignore[no-untyped-def]
+def mark_people() -> ResponseReturnValue:
     """Mark or unmark the ticked people as officials or study-promotion members."""
     scope = officer_area()
     form = BulkMarkForm()
@@ -310,7 +311,7 @@ def _person_values(form: PersonForm) -> dict[str, Any] | None:
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
-def new_person():  # type: ignore[no-untyped-def]
+def new_person() -> ResponseReturnValue:
     """Register a person in a village of the officer's area."""
     scope = officer_area()
     form = _person_form(scope, None)
@@ -328,7 +329,7 @@ def new_person():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
-def edit_person_page(person_id: int):  # type: ignore[no-untyped-def]
+def edit_person_page(person_id: int) -> ResponseReturnValue:
     """Change a person of the officer's area: details, village, family, groups, marks."""
     officer_area()
     person = db.get_or_404(Person, person_id)
@@ -354,7 +355,7 @@ def edit_person_page(person_id: int):  # type: ignore[no-untyped-def]
 
 # ---- families -----------------------------------------------------------------------------------
 @bp.get("/families")
-def families():  # type: ignore[no-untyped-def]
+def families() -> ResponseReturnValue:
     """List the families of the officer's area (search by code or name, filter by village)."""
     scope = officer_area()
     village = None
@@ -376,7 +377,7 @@ def families():  # type: ignore[no-untyped-def]
     )
 
 
-def _family_page(scope: Area, family: Family | None):  # type: ignore[no-untyped-def]
+def _family_page(scope: Area, family: Family | None) -> ResponseReturnValue:
     form = FamilyForm(obj=family if request.method == "GET" else None)
     form.village.choices = _village_choices(scope)
     if family is not None:
@@ -398,13 +399,13 @@ def _family_page(scope: Area, family: Family | None):  # type: ignore[no-untyped
 
 
 @bp.route("/families/new", methods=["GET", "POST"])
-def new_family():  # type: ignore[no-untyped-def]
+def new_family() -> ResponseReturnValue:
     """Register a family in a village of the officer's area."""
     return _family_page(officer_area(), None)
 
 
 @bp.route("/families/<int:family_id>/edit", methods=["GET", "POST"])
-def edit_family(family_id: int):  # type: ignore[no-untyped-def]
+def edit_family(family_id: int) -> ResponseReturnValue:
     """Rename a family or move it to another village of the officer's area."""
     officer_area()
     family = db.get_or_404(Family, family_id)
@@ -418,7 +419,7 @@ GROUPS: dict[str, dict[str, Any]] = {
 }
 
 
-def _group_list(kind: str):  # type: ignore[no-untyped-def]
+def _group_list(kind: str) -> ResponseReturnValue:
     scope = officer_area()
     model = GROUPS[kind]["model"]
     query = (queries.clans_in if kind == "clan" else queries.units_in)(scope, text_arg("q", 100))
@@ -439,7 +440,7 @@ def _group_list(kind: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _group_page(kind: str, scope: Area, group: Clan | Unit | None):  # type: ignore[no-untyped-def]
+def _group_page(kind: str, scope: Area, group: Clan | Unit | None) -> ResponseReturnValue:
     spec = GROUPS[kind]
     form = spec["form"](obj=group if request.method == "GET" else None)
     form.area.choices = _area_choices(scope, spec["levels"], group.area_id if group else None)
@@ -464,19 +465,19 @@ def _group_page(kind: str, scope: Area, group: Clan | Unit | None):  # type: ign
 
 
 @bp.get("/clans")
-def clans():  # type: ignore[no-untyped-def]
+def clans() -> ResponseReturnValue:
     """List the clans registered in the officer's area."""
     return _group_list("clan")
 
 
 @bp.route("/clans/new", methods=["GET", "POST"])
-def new_clan():  # type: ignore[no-untyped-def]
+def new_clan() -> ResponseReturnValue:
     """Register a clan with an area of the officer's scope."""
     return _group_page("clan", officer_area(), None)
 
 
 @bp.route("/clans/<int:clan_id>/edit", methods=["GET", "POST"])
-def edit_clan(clan_id: int):  # type: ignore[no-untyped-def]
+def edit_clan(clan_id: int) -> ResponseReturnValue:
     """Change a clan of the officer's area."""
     officer_area()
     clan = db.get_or_404(Clan, clan_id)
@@ -484,19 +485,19 @@ def edit_clan(clan_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/units")
-def units():  # type: ignore[no-untyped-def]
+def units() -> ResponseReturnValue:
     """List the units (agencies, schools, enterprises) registered in the officer's area."""
     return _group_list("unit")
 
 
 @bp.route("/units/new", methods=["GET", "POST"])
-def new_unit():  # type: ignore[no-untyped-def]
+def new_unit() -> ResponseReturnValue:
     """Register a unit with an area of the officer's scope."""
     return _group_page("unit", officer_area(), None)
 
 
 @bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
-def edit_unit(unit_id: int):  # type: ignore[no-untyped-def]
+def edit_unit(unit_id: int) -> ResponseReturnValue:
     """Change a unit of the officer's area."""
     officer_area()
     unit = db.get_or_404(Unit, unit_id)
@@ -505,7 +506,7 @@ def edit_unit(unit_id: int):  # type: ignore[no-untyped-def]
 
 # ---- villages -----------------------------------------------------------------------------------
 @bp.get("/villages")
-def villages():  # type: ignore[no-untyped-def]
+def villages() -> ResponseReturnValue:
     """List the villages (thôn, khu phố) of the officer's area."""
     scope = officer_area()
     query = queries.villages_in(scope, text_arg("q", 100)).options(selectinload(Area.parent))
@@ -514,7 +515,7 @@ def villages():  # type: ignore[no-untyped-def]
     return render_template("registry/villages.html", scope=scope, page=page, counts=counts)
 
 
-def _village_page(scope: Area, village: Area | None):  # type: ignore[no-untyped-def]
+def _village_page(scope: Area, village: Area | None) -> ResponseReturnValue:
     form = VillageForm(obj=village if request.method == "GET" else None)
     form.parent.choices = _area_choices(scope, ("commune",))
     if village is not None:
@@ -542,13 +543,13 @@ def _village_page(scope: Area, village: Area | None):  # type: ignore[no-untyped
 
 
 @bp.route("/villages/new", methods=["GET", "POST"])
-def new_village():  # type: ignore[no-untyped-def]
+def new_village() -> ResponseReturnValue:
     """Create a village under a commune of the officer's area."""
     return _village_page(officer_area(), None)
 
 
 @bp.route("/villages/<int:area_id>/edit", methods=["GET", "POST"])
-def edit_village(area_id: int):  # type: ignore[no-untyped-def]
+def edit_village(area_id: int) -> ResponseReturnValue:
     """Rename a village of the officer's area or change its disadvantaged flag."""
     officer_area()
     village = db.get_or_404(Area, area_id)

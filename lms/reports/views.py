@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from lms.areas.models import Area
@@ -42,7 +43,7 @@ def _refuse(form: ReportForm | HoldersForm) -> Response:
 
 
 @bp.get("")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Show the exports of the officer's area and the recompute button."""
     scope = officer_area()
     period = period_arg()
@@ -64,7 +65,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/indicators.xlsx")
-def report_xlsx():  # type: ignore[no-untyped-def]
+def report_xlsx() -> ResponseReturnValue:
     """Download the report of an area as XLSX (summary, one sheet per level, units)."""
     scope = officer_area()
     form = ReportForm()
@@ -78,7 +79,7 @@ def report_xlsx():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/indicators.pdf")
-def report_pdf():  # type: ignore[no-untyped-def]
+def report_pdf() -> ResponseReturnValue:
     """Download the report of an area as PDF."""
     scope = officer_area()
     form = ReportForm()
@@ -92,7 +93,7 @@ def report_pdf():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/holders.xlsx")
-def holders_xlsx():  # type: ignore[no-untyped-def]
+def holders_xlsx() -> ResponseReturnValue:
     """Download the title holders of a village / commune or of a unit; phone and email only when ticked."""
     scope = officer_area()
     form = HoldersForm()

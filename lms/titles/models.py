@@ -5,12 +5,12 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.extensions import db
+from lms.extensions import Model
 from lms.people.models import Person
 from lms.util import utcnow
 
 
-class Award(db.Model):
+class Award(Model):
     """A decision awarding the citizen title for a year; at most one unrevoked per person and year."""
 
     __tablename__ = "award"
@@ -42,7 +42,7 @@ class Award(db.Model):
 GROUP_KINDS = ("family", "clan", "village", "unit")
 
 
-class GroupConfirmation(db.Model):
+class GroupConfirmation(Model):
     """An officer's decision recognising a family, clan, village or unit that attains its title for a year.
 
     At most one unrevoked per group and year. The engine decides attainment; this records the decision.

@@ -30,7 +30,7 @@ def active_award(person_id: int, period: int) -> Award | None:
     )
 
 
-def eligible_people(area: Area, period: int, *, only_unawarded: bool = True) -> Select[tuple[Person]]:
+def eligible_people(area: Area, period: int, *, only_unawarded: bool = True) -> Select[Person]:
     """Return the eligible people of an area for the year (ordered by name), optionally without a title."""
     query = (
         sa.select(Person)
@@ -45,12 +45,12 @@ def eligible_people(area: Area, period: int, *, only_unawarded: bool = True) -> 
 
 
 def filter_eligible(
-    query: Select[tuple[Person]],
+    query: Select[Person],
     *,
     unit_id: int | None = None,
     audience: str | None = None,
     disadvantaged: bool | None = None,
-) -> Select[tuple[Person]]:
+) -> Select[Person]:
     """Narrow an eligible_people query: members of a unit, an audience group (as the engine scored
     them: resident, worker, official, student), living in a disadvantaged area or not."""
     if unit_id is not None:

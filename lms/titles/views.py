@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -118,7 +119,7 @@ def _eligible_filter(scope: Area) -> EligibleFilter:
 
 
 @bp.get("/eligible")
-def eligible():  # type: ignore[no-untyped-def]
+def eligible() -> ResponseReturnValue:
     """List the eligible people of the officer's area for a year (filters: village, unit, group,
     disadvantaged area), with the bulk award form."""
     scope = officer_area()
@@ -168,7 +169,7 @@ def eligible():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/award")
-def award():  # type: ignore[no-untyped-def]
+def award() -> ResponseReturnValue:
     """Award the title to the people ticked in the list under one decision (number and date)."""
     scope = officer_area()
     form = AwardForm()
@@ -202,7 +203,7 @@ def award():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/people/<int:person_id>")
-def person(person_id: int):  # type: ignore[no-untyped-def]
+def person(person_id: int) -> ResponseReturnValue:
     """Show one person of the officer's area: score explanation, title and the revoke form."""
     officer_area()
     found = db.get_or_404(Person, person_id)
@@ -223,7 +224,7 @@ def person(person_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/awards/<int:award_id>/revoke")
-def revoke(award_id: int):  # type: ignore[no-untyped-def]
+def revoke(award_id: int) -> ResponseReturnValue:
     """Revoke an award of a person of the officer's area; a reason is required."""
     officer_area()
     found = db.get_or_404(Award, award_id)
@@ -239,7 +240,7 @@ def revoke(award_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/audit")
-def audit_log():  # type: ignore[no-untyped-def]
+def audit_log() -> ResponseReturnValue:
     """Show the audit log of the officer's area (everything for an admin), newest first, filtered by
     kind of action and actor."""
     scope = officer_area()
@@ -275,7 +276,7 @@ def _kind_arg() -> str:
 
 
 @bp.get("/groups")
-def groups():  # type: ignore[no-untyped-def]
+def groups() -> ResponseReturnValue:
     """List the families, clans, villages or units of the officer's area that attain their title for a
     year, with the form recognising them under one decision."""
     scope = officer_area()
@@ -318,7 +319,7 @@ def _group_or_404(kind: str, subject_id: int) -> tuple[Any, Area]:
 
 
 @bp.post("/groups/confirm")
-def confirm_groups_view():  # type: ignore[no-untyped-def]
+def confirm_groups_view() -> ResponseReturnValue:
     """Recognise the ticked groups (attaining their title) under one decision number and date."""
     scope = officer_area()
     form = GroupConfirmForm()
@@ -348,7 +349,7 @@ def confirm_groups_view():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/groups/<kind>/<int:subject_id>")
-def group(kind: str, subject_id: int):  # type: ignore[no-untyped-def]
+def group(kind: str, subject_id: int) -> ResponseReturnValue:
     """Show one group of the officer's area: its title's explanation, decisions, and the revoke form."""
     found, _scope = _group_or_404(kind, subject_id)
     period = period_arg()
@@ -386,7 +387,7 @@ def group(kind: str, subject_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/groups/confirmations/<int:confirmation_id>/revoke")
-def revoke_group_view(confirmation_id: int):  # type: ignore[no-untyped-def]
+def revoke_group_view(confirmation_id: int) -> ResponseReturnValue:
     """Revoke a group's recognition (officer of its area); a reason is required."""
     officer_area()
     confirmation = db.get_or_404(GroupConfirmation, confirmation_id)

@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.areas.models import Area
-from lms.extensions import db
+from lms.extensions import Model
 from lms.util import utcnow
 
 
-class TrainerArea(db.Model):
+class TrainerArea(Model):
     """One area given to a trainer (by an admin, or by an officer of that area)."""
 
     __tablename__ = "trainer_area"

@@ -1,6 +1,7 @@
 """Officers (and admins) give trainers the areas they work in, and take them back."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -28,7 +29,7 @@ def assign_form(scope: Area) -> AssignTrainerForm:
 
 
 @bp.route("", methods=["GET", "POST"])
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """List the trainers working in the officer's area; give one an area."""
     scope = officer_area()
     form = assign_form(scope)
@@ -60,7 +61,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:user_id>/areas/<int:area_id>/remove")
-def remove(user_id: int, area_id: int):  # type: ignore[no-untyped-def]
+def remove(user_id: int, area_id: int) -> ResponseReturnValue:
     """Take an area of the officer's scope back from a trainer."""
     officer_area()
     area = db.get_or_404(Area, area_id)

@@ -33,7 +33,7 @@ def temporary_password() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, TEMP_LENGTH, 4))
 
 
-def accounts(q: str = "", role: str = "") -> Select[tuple[User]]:
+def accounts(q: str = "", role: str = "") -> Select[User]:
     """Officer, trainer and admin accounts (or, with a search, any account whose login or name matches)."""
     query = sa.select(User)
     if q:

@@ -1,6 +1,9 @@
 """Admin page /admin/users: list, create and change officer, trainer and admin accounts (all audited)."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from lms.auth.errors import AuthError
@@ -24,7 +27,7 @@ def _account(user_id: int) -> User:
 
 
 @bp.get("")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """List the officer, trainer and admin accounts (search any account by login or name)."""
     _admin()
     q, role = text_arg("q", 100), text_arg("role", 16)
@@ -35,7 +38,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.post("")
-def create():  # type: ignore[no-untyped-def]
+def create() -> ResponseReturnValue:
     """Create an account and show its temporary password once."""
     admin = _admin()
     form = NewAccountForm()
@@ -55,7 +58,7 @@ def create():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
-def edit(user_id: int):  # type: ignore[no-untyped-def]
+def edit(user_id: int) -> ResponseReturnValue:
     """Show an account; change its name, role and area."""
     admin = _admin()
     user = _account(user_id)
@@ -78,7 +81,7 @@ def edit(user_id: int):  # type: ignore[no-untyped-def]
     return render_template("users/edit.html", user=user, form=form, staff=staff, action=ActionForm())
 
 
-def _act(user_id: int, change, done: str):  # type: ignore[no-untyped-def]
+def _act(user_id: int, change: Callable[[User, User], object], done: str) -> ResponseReturnValue:
     admin = _admin()
     user = _account(user_id)
     form = ActionForm()
@@ -99,31 +102,31 @@ def _act(user_id: int, change, done: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:user_id>/disable")
-def disable(user_id: int):  # type: ignore[no-untyped-def]
+def disable(user_id: int) -> ResponseReturnValue:
     """Disable an account: it cannot sign in and its sessions end."""
     return _act(user_id, lambda u, a: services.set_disabled(u, True, actor=a), _("Đã khóa tài khoản."))
 
 
 @bp.post("/<int:user_id>/enable")
-def enable(user_id: int):  # type: ignore[no-untyped-def]
+def enable(user_id: int) -> ResponseReturnValue:
     """Enable a disabled account again."""
     return _act(user_id, lambda u, a: services.set_disabled(u, False, actor=a), _("Đã mở lại tài khoản."))
 
 
 @bp.post("/<int:user_id>/unlock")
-def unlock(user_id: int):  # type: ignore[no-untyped-def]
+def unlock(user_id: int) -> ResponseReturnValue:
     """Forget the failed sign-in attempts counted against an account."""
     return _act(user_id, lambda u, a: services.unlock(u, actor=a), _("Đã gỡ giới hạn đăng nhập của tài khoản."))
 
 
 @bp.post("/<int:user_id>/reset-password")
-def reset_password(user_id: int):  # type: ignore[no-untyped-def]
+def reset_password(user_id: int) -> ResponseReturnValue:
     """Give an account a temporary password, to be changed at its next sign-in."""
     return _act(user_id, lambda u, a: services.reset_password(u, actor=a), "")
 
 
 @bp.post("/<int:user_id>/reset-two-factor")
-def reset_two_factor(user_id: int):  # type: ignore[no-untyped-def]
+def reset_two_factor(user_id: int) -> ResponseReturnValue:
     """Remove an account's second factor: its holder sets up a new one at the next sign-in."""
     return _act(
         user_id,
