@@ -38,11 +38,13 @@ test: install
 	$(BIN)/pybabel -q compile -d lms/translations
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r lms courses worker config.py -ll
+	$(BIN)/mypy
 	$(BIN)/python -m pytest --cov --cov-report=term
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r lms courses worker config.py -ll
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,13 +1,14 @@
 """Học Tập Suốt Đời: the learning platform of the "Công dân học tập" programme."""
 
 import os
+from typing import Any
 
 from flask import Flask
 
 from config import CONFIGS
 
 
-def create_app(config_name: str | None = None, test_config: dict | None = None) -> Flask:
+def create_app(config_name: str | None = None, test_config: dict[str, Any] | None = None) -> Flask:
     """Create the Flask app: read the configuration, bind extensions, register blueprints and CLI."""
     app = Flask(__name__, instance_path=os.environ.get("LMS_INSTANCE_DIR") or None)
     name = config_name or os.environ.get("LMS_CONFIG", "development")

@@ -1,7 +1,7 @@
 """Unbound Flask extensions, bound to the app in create_app."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from celery import Celery, Task
 from flask import Flask
@@ -83,10 +83,10 @@ def task_time_limits(limits: dict[str, list[float]]) -> dict[str, dict[str, floa
     return {task: {"soft_time_limit": soft, "time_limit": hard} for task, (soft, hard) in limits.items()}
 
 
-def celery_init_app(app: Flask) -> Celery:
+def celery_init_app(app: Flask) -> "Celery[Any]":
     """Create the Celery app bound to this Flask app: every task runs inside an app context."""
 
-    class FlaskTask(Task):
+    class FlaskTask(Task[Any, Any]):
         def __call__(self, *args: object, **kwargs: object) -> object:
             with app.app_context():
                 return self.run(*args, **kwargs)

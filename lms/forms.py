@@ -69,6 +69,8 @@ class Form(FlaskForm):
 class FiniteDecimalField(DecimalField):
     """A DecimalField that refuses NaN and infinities (they break every comparison: a 500 otherwise)."""
 
+    data: Any  # a Decimal, or None when nothing (valid) was typed
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         super().process_formdata(valuelist)
         if self.data is not None and not self.data.is_finite():

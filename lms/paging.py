@@ -15,9 +15,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import request, url_for
 from flask.blueprints import BlueprintSetupState
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import ColumnElement, Select
 
 from lms.extensions import db
+
+# a column of a keyset: a Core column/expression or a mapped attribute (User.login)
+KeyColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
 PER_PAGE = 50
 MAX_CURSOR = 600  # characters: keys are codes, folded names and ids
@@ -55,7 +59,7 @@ def decode(cursor: str | None, width: int) -> tuple[Any, ...] | None:
     return tuple(values)
 
 
-def _beyond(columns: Sequence[ColumnElement[Any]], key: tuple[Any, ...], forward: bool) -> ColumnElement[bool]:
+def _beyond(columns: Sequence[KeyColumn], key: tuple[Any, ...], forward: bool) -> ColumnElement[bool]:
     """Rows strictly after (or before) `key` in the order of `columns`.
 
     The leading column's own range (>= / <=) is added so PostgreSQL can walk its index from the cursor.
@@ -70,7 +74,7 @@ def _beyond(columns: Sequence[ColumnElement[Any]], key: tuple[Any, ...], forward
 
 def keyset_page(
     query: Select[Any],
-    columns: Sequence[ColumnElement[Any]],
+    columns: Sequence[KeyColumn],
     key_of: Callable[[Any], Sequence[Any]],
     *,
     per_page: int = PER_PAGE,
@@ -114,7 +118,7 @@ def keyset_page(
     )
 
 
-def _exists(query: Select[Any], columns: Sequence[ColumnElement[Any]], key: tuple[Any, ...], forward: bool) -> bool:
+def _exists(query: Select[Any], columns: Sequence[KeyColumn], key: tuple[Any, ...], forward: bool) -> bool:
     """True when `query` has a row beyond `key` in that direction (one indexed probe)."""
     probe = query.where(_beyond(columns, key, forward)).with_only_columns(sa.literal(1)).limit(1)
     return db.session.execute(probe).first() is not None
@@ -122,7 +126,7 @@ def _exists(query: Select[Any], columns: Sequence[ColumnElement[Any]], key: tupl
 
 def cursor_url(**changes: Any) -> str:
     """Return the current page's URL with other query arguments (cursors reset unless given)."""
-    args = {k: v for k, v in request.args.items() if k not in ("after", "before")}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in ("after", "before")}
     args.update({k: v for k, v in changes.items() if v is not None})
     return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
 

@@ -1,6 +1,7 @@
 """The register_* steps create_app runs: extensions, blueprints, request hooks, CLI."""
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, Response, g, request, session
 
@@ -165,7 +166,7 @@ def register_hooks(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)  # type: ignore[method-assign]
 
     @app.context_processor
-    def inject_locale() -> dict:
+    def inject_locale() -> dict[str, Any]:
         from functools import partial
 
         from flask_babel import get_locale
@@ -187,7 +188,7 @@ def register_static_digests(app: Flask) -> None:
     seen: dict[str, tuple[int, str]] = {}
 
     @app.url_defaults
-    def static_digest(endpoint: str, values: dict) -> None:
+    def static_digest(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint != "static" or "filename" not in values or "v" in values or not app.static_folder:
             return
         path = safe_join(app.static_folder, values["filename"])

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
-from flask import Flask, current_app, flash, request, url_for
+from flask import current_app, flash, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
@@ -314,14 +314,14 @@ def details(data: dict[str, Any] | None) -> str:
 
 def page_url(page: int) -> str:
     """Return the current page's URL with another page number (other query arguments kept)."""
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args["page"] = str(page)
     return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
 
 
 def install_template_helpers(state: BlueprintSetupState) -> None:
     """Make the helpers above available to every template (installed once per app)."""
-    app: Flask = state.app
+    app = state.app
     app.jinja_env.globals.update(
         localized=localized,
         number=number,

@@ -184,7 +184,7 @@ def nightly_drift() -> int:
     retry_backoff_max=60,
     max_retries=5,
 )
-def run_import(self: Task, job_id: int) -> None:
+def run_import(self: Task[Any, Any], job_id: int) -> None:
     """Check or import an uploaded file under the job's lease; a finished step is not redone."""
     from lms.imports.jobs import fail_job, process
 
@@ -196,7 +196,7 @@ def run_import(self: Task, job_id: int) -> None:
         current_app.logger.warning("import job %s was taken over by another worker", job_id)
     except Exception as exc:
         end_transaction(exc)
-        if not isinstance(exc, RETRYABLE) or timed_out(exc) or self.request.retries >= self.max_retries:
+        if not isinstance(exc, RETRYABLE) or timed_out(exc) or self.request.retries >= (self.max_retries or 0):
             fail_job(job_id, failure_message(exc))
             db.session.commit()
         if timed_out(exc):

@@ -3,7 +3,7 @@
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask
+from flask.sansio.app import App
 
 from courses.catalogue.models import Course, Enrolment, Lesson, LessonProgress
 from courses.catalogue.services import catalogue, percent_done, quiz_requirement
@@ -94,7 +94,7 @@ def catalogue_page(query: str, category: str | None, page: int, per_page: int) -
     }
 
 
-def install(app: Flask) -> None:
+def install(app: App) -> None:
     """Offer these queries to the lms side (the learning record page)."""
     app.extensions["learning"] = {
         "enrolments_of": enrolments_of,

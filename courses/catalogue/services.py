@@ -48,7 +48,7 @@ def catalogue(query: str = "", category: str | None = None) -> Select[Course]:
     """
     stmt = sa.select(Course).where(Course.published.is_(True))
     words = fold(query).split()
-    in_title = sa.true()
+    in_title: sa.ColumnElement[bool] = sa.true()
     for word in words:
         stmt = stmt.where(
             sa.or_(
@@ -196,7 +196,7 @@ def complete_if_ready(enrolment: Enrolment) -> bool:
     lock(enrolment)
     if enrolment.completed_at is not None or not ready_to_complete(enrolment):
         return False
-    claimed = db.session.execute(
+    claimed = db.session.execute(  # type: ignore[attr-defined]
         sa.update(Enrolment)
         .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
         .values(completed_at=utcnow())

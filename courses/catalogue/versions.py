@@ -82,7 +82,8 @@ def course_version_stmt() -> sa.Select[Any]:
     the enrolment row, lessons done and quiz attempts. Parameters: code, person_id (0 for none)."""
     from courses.quizzes.models import Attempt
 
-    code, person_id = sa.bindparam("code"), sa.bindparam("person_id")
+    code: sa.BindParameter[str] = sa.bindparam("code")
+    person_id: sa.BindParameter[int] = sa.bindparam("person_id")
     course_id = sa.select(Course.id).where(Course.code == code, Course.published.is_(True)).scalar_subquery()
     enrolment = sa.and_(Enrolment.person_id == person_id, Enrolment.course_id == course_id)
     enrolment_id = sa.select(Enrolment.id).where(enrolment).scalar_subquery()

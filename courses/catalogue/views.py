@@ -41,7 +41,7 @@ from courses.quizzes.services import quiz_status
 from lms.auth.services import require_role
 from lms.cli import poke_worker
 from lms.extensions import db
-from lms.pagecache import cached_page, fast_page, version_of
+from lms.pagecache import Binds, cached_page, fast_page, version_of
 from lms.people.models import Person
 from lms.uploads.services import path_of, send_upload
 from lms.web import text_arg
@@ -129,7 +129,7 @@ def _course_learner(user: Any) -> Any:
     return sa.case((user.role == "citizen", sa.func.coalesce(user.person_id, 0)), else_=0)
 
 
-COURSE_BINDS = {"person_id": _course_learner}
+COURSE_BINDS: Binds = {"person_id": _course_learner}
 
 
 def _course_accept(viewer: tuple[Any, ...] | None, row: tuple[Any, ...]) -> tuple[Any, ...] | None:

@@ -118,7 +118,7 @@ def answer_form(layout: list[dict[str, Any]]) -> Form:
                 label, choices=choices, validators=[InputRequired(message=_l("Hãy chọn một phương án."))]
             )
         setattr(AnswerSheet, f"q{question['id']}", field)
-    AnswerSheet.submit = SubmitField(_l("Nộp bài"))  # type: ignore[attr-defined]
+    AnswerSheet.submit = SubmitField(_l("Nộp bài"))
     return AnswerSheet()
 
 

@@ -166,7 +166,7 @@ def submit_attempt(attempt: Attempt, answers: dict[int, set[int]]) -> bool:
     Return True when this submission completed the course.
     """
     lock(attempt.enrolment)
-    claimed = db.session.execute(
+    claimed = db.session.execute(  # type: ignore[attr-defined]
         sa.update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
         .values(submitted_at=utcnow())

@@ -14,7 +14,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from courses.sessions.models import Attendance, Material, Registration, TrainingSession
 from lms.areas.models import Area
@@ -97,7 +97,7 @@ def audience(ts: TrainingSession, search: str = "") -> Select[Person]:
 def sessions_for(person: Person, *, upcoming: bool = True) -> Select[TrainingSession]:
     """Return the sessions whose audience includes the person (not yet ended when `upcoming`)."""
     ancestors = [int(x) for x in person.village.path.strip("/").split("/") if x]
-    reach = TrainingSession.area_id.in_(ancestors)
+    reach: ColumnElement[bool] = TrainingSession.area_id.in_(ancestors)
     if person.is_official and person.unit_id is not None:
         reach = sa.or_(reach, TrainingSession.unit_id == person.unit_id)
     query = sa.select(TrainingSession).where(reach)
@@ -172,8 +172,10 @@ def audience_options(trainer: User) -> dict[str, Any]:
     )
     units = sa.select(Unit).join(Area, Area.id == Unit.area_id).where(in_trainer_areas(Area.path, trainer))
     found = list(db.session.scalars(areas.order_by(Area.path)))
-    communes = {a.id: {"commune": a, "villages": []} for a in found if a.level == "commune"}
-    loose = []
+    communes: dict[int | None, dict[str, Any]] = {
+        a.id: {"commune": a, "villages": []} for a in found if a.level == "commune"
+    }
+    loose: list[Area] = []
     for area in found:
         if area.level == "village":
             if area.parent_id in communes:

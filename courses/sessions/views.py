@@ -1,5 +1,7 @@
 """Training sessions: schedule, materials, attendance checklist, QR self check-in, upcoming sessions."""
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -122,8 +124,8 @@ def _save_session(form: SessionForm, user: User, ts: TrainingSession | None) -> 
     }
     try:
         if ts is None:
-            return schedule_session(user, **fields)  # type: ignore[arg-type]
-        return update_session(ts, user, **fields)  # type: ignore[arg-type]
+            return schedule_session(user, **fields)
+        return update_session(ts, user, **fields)
     except SessionError as exc:
         form.form_errors.append(str(exc))
         return None
@@ -323,7 +325,7 @@ def attendance(session_id: int) -> ResponseReturnValue:
                 flash(_("Đã lưu điểm danh: thêm %(added)d, bỏ %(removed)d.", added=added, removed=removed), "success")
         return redirect(url_for(".attendance", session_id=ts.id, page=request.args.get("page")))
     allowed = trainer_works_here(ts, user)
-    found: list = []
+    found: list[Any] = []
     more = False
     page = None
     if allowed and query:
@@ -394,11 +396,11 @@ def qr(session_id: int) -> ResponseReturnValue:
     return response
 
 
-def _checkin_page(ts: TrainingSession | None, status: int = 200, **context: object) -> ResponseReturnValue:
+def _checkin_page(ts: TrainingSession | None, status: int = 200, **context: object) -> tuple[str, int]:
     return render_template("sessions/checkin.html", ts=ts, **{"error": None, **context}), status
 
 
-def _citizen_checkin(token: str) -> tuple[User, TrainingSession | None, Response | None]:
+def _citizen_checkin(token: str) -> tuple[User, TrainingSession | None, ResponseReturnValue | None]:
     """The citizen and the session of a check-in code, or the page that says why not (None, page)."""
     user = require_role("citizen")
     if user.person is None:

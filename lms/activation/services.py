@@ -63,7 +63,7 @@ def code_hash(code: str) -> str:
 def code_matches(user: User, code: str) -> bool:
     """True when `code` is the user's current activation code."""
     stored = user.activation_code_hash
-    return bool(stored) and hmac.compare_digest(stored, code_hash(code))  # type: ignore[arg-type]
+    return stored is not None and stored != "" and hmac.compare_digest(stored, code_hash(code))
 
 
 def people_for_codes(scope: Area, *, person_ids: Sequence[int] = (), village: Area | None = None) -> list[Person]:
@@ -155,7 +155,7 @@ def account_of_code(person_code: str) -> User | None:
         db.session.scalars(sa.select(User).join(Person, Person.id == User.person_id).where(Person.code.in_(variants)))
     )
     exact = [u for u in found if u.person is not None and u.person.code == typed]
-    return (exact or found or [None])[0]
+    return next(iter(exact or found), None)
 
 
 def activate(person_code: str, code: str, login: str, password: str) -> User:

@@ -9,7 +9,7 @@ import http
 from pathlib import Path
 
 import flask_smorest
-from flask import Blueprint, Flask, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, jsonify, render_template, send_from_directory
 from flask.typing import ResponseReturnValue
 from flask_smorest.utils import prepare_response
 
@@ -82,7 +82,7 @@ def openapi() -> ResponseReturnValue:
     """Return the OpenAPI 3 document of the API."""
     from flask import request
 
-    response = current_app.json.response(current_app.extensions["lms_api"].spec.to_dict())
+    response = jsonify(current_app.extensions["lms_api"].spec.to_dict())
     response.add_etag()
     return response.make_conditional(request)
 

@@ -233,7 +233,7 @@ class RecordSchema(ma.Schema):
 
 
 # ---- evidence push ------------------------------------------------------------------------------
-class Cell(fields.Field):
+class Cell(fields.Field[Any]):
     """A cell of the evidence columns: text, or a number (hours, points) taken as its text."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:

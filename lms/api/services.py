@@ -111,7 +111,7 @@ def figures_under(root: Area, first: int, last: int) -> list[dict[str, Any]]:
 
 
 # ---- title decisions ----------------------------------------------------------------------------
-def title_decisions(period: int) -> Select[Any]:
+def title_decisions(period: int) -> Select[int, str, date]:
     """Return (person_id, decision_no, decision_date) of the citizen titles held for the year.
 
     The one place the API reads decisions: repoint it when decisions become records of their own.

@@ -189,7 +189,7 @@ def note_read(token: ApiToken, action: str, subject: str) -> None:
     stmt = dialect_insert(ApiTokenUse.__table__).values(
         token_id=token.id, day=day, action=action, subject=subject[:200]
     )
-    inserted = db.session.execute(stmt.on_conflict_do_nothing()).rowcount
+    inserted = db.session.execute(stmt.on_conflict_do_nothing()).rowcount  # type: ignore[attr-defined]
     if inserted:
         audit(token.actor, f"api.{action}", subject[:200], area_id=token.area_id, after={"token": token.name})
     db.session.flush()

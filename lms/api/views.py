@@ -31,8 +31,8 @@ bp = Blueprint(
     description="Học Tập Suốt Đời: areas, indicators, results, learning records, evidence and imports.",
 )
 
-BEARER = [{"bearer": []}]
-PUBLIC_OR_BEARER = [{}, {"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+PUBLIC_OR_BEARER: list[dict[str, list[str]]] = [{}, {"bearer": []}]
 MAX_JSON_BYTES = 2 * 1024 * 1024  # 1,000 evidence rows fit many times over
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_PATH = "any(" + ", ".join(f'"{k}"' for k in KINDS) + ")"

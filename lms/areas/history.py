@@ -91,7 +91,7 @@ def member_area_at(kind: str, subject_id: Any, current_area: Any, period: int) -
     return sa.func.coalesce(earlier, current_area)
 
 
-def former_members(areas: Select[Any], period: int, clan: sa.Table, unit: sa.Table) -> Select[Any]:
+def former_members(areas: Select[Any], period: int, clan: sa.Table, unit: sa.Table) -> sa.Subquery:
     """Return the areas clans and units now registered with `areas` were registered with in `period`."""
     day = year_end(period)
     h = member_history

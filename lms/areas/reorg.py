@@ -502,7 +502,7 @@ def apply(plan: Plan, actor: str) -> AreaChange:
 def _old_parent_codes(plan: Plan) -> list[tuple[Area, str | None]]:
     ids = {c.parent_id for c in plan.children if c.parent_id}
     codes = dict(db.session.execute(sa.select(Area.id, Area.code).where(Area.id.in_(ids))).all()) if ids else {}
-    return [(c, codes.get(c.parent_id)) for c in plan.children]
+    return [(c, codes.get(c.parent_id) if c.parent_id is not None else None) for c in plan.children]
 
 
 def changes(limit: int = 200) -> list[AreaChange]:

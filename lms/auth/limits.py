@@ -142,7 +142,7 @@ def _limits(client: str, account: str, account_key: Callable[[], str], exempt: C
     )
 
     def decorate(view: F) -> F:
-        return by_client(by_account(view))  # type: ignore[no-any-return]
+        return by_client(by_account(view))  # type: ignore[return-value]
 
     return decorate
 

@@ -180,7 +180,7 @@ def require_role(*roles: str) -> User:
         abort(401)
     if current_user.role not in roles:
         abort(403)
-    return current_user  # type: ignore[return-value]
+    return current_user
 
 
 def officer_area() -> Area:

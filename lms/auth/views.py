@@ -132,7 +132,7 @@ def two_factor() -> ResponseReturnValue:
 def two_factor_setup() -> ResponseReturnValue:
     """Set up an authenticator app: required at the first sign-in of officers and admins, optional for others."""
     signed_in = current_user.is_authenticated
-    user: User | None = current_user if signed_in else pending_user()  # type: ignore[assignment]
+    user: User | None = current_user if signed_in else pending_user()
     if user is None:
         fresh_session()
         flash(_("Hãy đăng nhập lại."), "info")
@@ -256,7 +256,7 @@ def logout() -> ResponseReturnValue:
     """Log out and invalidate every cookie issued to this account."""
     form = LogoutForm()
     if current_user.is_authenticated and form.validate_on_submit():
-        end_sessions(current_user)  # type: ignore[arg-type]
+        end_sessions(current_user)
         db.session.commit()
         end_session()
         flash(_("Bạn đã đăng xuất."), "info")

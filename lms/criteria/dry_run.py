@@ -81,7 +81,7 @@ def dry_run(document: dict[str, Any]) -> dict[str, Any]:
             )
             .group_by(sa.literal_column("commune"))
         ).all()
-        groups = []
+        groups: list[Any] = []
         for kind, (table, column) in GROUP_AREA.items():
             was_g = sa.func.coalesce(old_g.c.attained, False)
             groups += conn.execute(

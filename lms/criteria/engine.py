@@ -130,11 +130,11 @@ class PersonFeatures:
         self.window = window
         self.columns: dict[str, ColumnElement[Any]] = {}
         # always available: the predicates and indicator inputs
-        self.add("learned", sa.func.max(flag(rule_condition(LEARNED_RULE, "", window))))
-        self.add("has_plan", sa.func.max(flag(rule_condition({"kind": "learning_plan"}, "", window))))
+        self.add("learned", sa.func.max(flag(rule_condition(LEARNED_RULE, "", window))))  # type: ignore[arg-type]
+        self.add("has_plan", sa.func.max(flag(rule_condition({"kind": "learning_plan"}, "", window))))  # type: ignore[arg-type]
         level = sa.case((ev.c.level == "proficient", 2), (ev.c.level == "basic", 1), else_=0)
         digital = rule_condition({"kind": "digital_level"}, "", window)
-        self.add("digital_level", sa.func.max(sa.case((digital, level), else_=0)))
+        self.add("digital_level", sa.func.max(sa.case((digital, level), else_=0)))  # type: ignore[arg-type]
         self.add(
             "studied_criteria",
             sa.func.max(
@@ -336,7 +336,7 @@ def scored_people(fw: CompiledFramework, persons: Select[Any]) -> tuple[Any, lis
     return scored, codes
 
 
-class _Recorder(dict):  # type: ignore[type-arg]
+class _Recorder(dict[str, Any]):
     """A stand-in for the columns during the first pass: any name resolves to a dummy literal."""
 
     def __getitem__(self, key: str) -> ColumnElement[Any]:
@@ -526,7 +526,7 @@ def score_groups(
     n = sa.func.coalesce(agg.c.n, 0)
     items = {}
     for item in title["items"]:
-        parts = []
+        parts: list[ColumnElement[Any]] = []
         for rule in item["rules"]:
             if rule["kind"] == "entered":
                 entered = (

@@ -36,7 +36,7 @@ bp.add_app_template_global(file_size)
 
 PER_PAGE = 30
 STATUS_LABELS = {"pending": _l("Chờ xác nhận"), "verified": _l("Đã xác nhận"), "rejected": _l("Bị từ chối")}
-bp.add_app_template_global(STATUS_LABELS, "DECLARATION_STATUS_LABELS")
+bp.add_app_template_global(STATUS_LABELS, "DECLARATION_STATUS_LABELS")  # type: ignore[arg-type]
 
 
 def _citizen() -> tuple[User, Person]:
@@ -187,7 +187,7 @@ def review(declaration_id: int) -> ResponseReturnValue:
     return _officer_page(found, VerifyForm(formdata=None, points=item["max"] if item else None), RejectForm())
 
 
-def _decided() -> object:
+def _decided() -> ResponseReturnValue:
     db.session.commit()
     poke_worker()
     return redirect(url_for(".pending"))

@@ -319,6 +319,8 @@ class GroupScoreImporter(Importer):
 class AreaImporter:
     """Areas are few: keep the file's rows, resolve parents against the file and the database, check the tree."""
 
+    scope: Area | None = None  # set like the other importers' (areas are imported by admins: never narrowed)
+
     def __init__(self, spec: Spec, present: Iterable[str], dry_run: bool) -> None:
         self.spec, self.dry_run = spec, dry_run
         self.refs = Refs()

@@ -79,7 +79,7 @@ def _seekable(stream: IO[bytes], max_bytes: int) -> Iterator[IO[bytes]]:
         while left > 0 and (chunk := stream.read(min(1 << 20, left))):
             copy.write(chunk)
             left -= len(chunk)
-        yield copy  # type: ignore[misc]
+        yield copy
 
 
 def _mb(size: int) -> str:
@@ -110,7 +110,7 @@ def _clean_row(cells: list[str]) -> list[str]:
 
 def _csv_rows(data: IO[bytes]) -> Rows:
     """Yield the rows of a UTF-8 CSV (BOM optional); a NUL or undecodable byte stops with its row number."""
-    text = io.TextIOWrapper(data, encoding="utf-8-sig", errors="surrogateescape", newline="")  # type: ignore[type-var]
+    text = io.TextIOWrapper(data, encoding="utf-8-sig", errors="surrogateescape", newline="")
     number = 0
     try:
         for cells in csv.reader(text):

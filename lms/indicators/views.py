@@ -93,7 +93,8 @@ def _dashboard_context(area: Area, period: int, *, scope: Area | None) -> dict[s
 
 @cache
 def _dashboard_version_stmt() -> sa.Select[Any]:
-    ai, area_id = AreaIndicator, sa.bindparam("area_id")
+    ai = AreaIndicator
+    area_id: sa.BindParameter[int] = sa.bindparam("area_id")
     return sa.select(
         sa.select(sa.func.max(ai.computed_at)).where(ai.area_id == area_id).scalar_subquery(),
         sa.select(sa.func.count()).select_from(ai).where(ai.area_id == area_id).scalar_subquery(),
@@ -160,7 +161,7 @@ def dashboard() -> ResponseReturnValue:
 
     def render() -> str:
         scope = officer_area()
-        area = db.session.get(Area, area_id)
+        area = db.session.get_one(Area, area_id)
         context = _dashboard_context(area, period, scope=scope)
         context.update(year_tree(area, period, scope))  # the tree of that year, once areas were reorganised
         return render_template("indicators/dashboard.html", scope=scope, **context)

@@ -51,7 +51,7 @@ class JobKind:
 
     @property
     def table(self) -> sa.Table:
-        return self.model.__table__  # type: ignore[no-any-return]
+        return self.model.__table__
 
 
 def _recompute_label(job: Any) -> str:
@@ -117,7 +117,7 @@ def _aware(value: datetime | None) -> datetime | None:
 def _clock(conn: sa.Connection) -> datetime:
     """Return the database's clock (one clock for every worker host); the local one on SQLite."""
     if conn.dialect.name == "postgresql":
-        return conn.execute(sa.select(sa.func.clock_timestamp())).scalar_one()  # type: ignore[no-any-return]
+        return conn.execute(sa.select(sa.func.clock_timestamp())).scalar_one()
     return utcnow()
 
 
@@ -211,7 +211,7 @@ def claim(kind_name: str, job_id: int) -> Lease | None:
     seconds = _setting("JOB_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
     now = db_now()
     owner = _owner()
-    claimed = db.session.execute(
+    claimed = db.session.execute(  # type: ignore[attr-defined]
         sa.update(t)
         .where(
             t.c.id == job_id,

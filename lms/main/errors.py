@@ -1,6 +1,6 @@
 """Error pages as HTML, or JSON for the API and clients that ask for it."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
@@ -24,7 +24,7 @@ def register_error_handlers(app: Flask) -> None:
         500: lambda: _("Đã có lỗi xảy ra. Vui lòng thử lại."),
     }
 
-    def render(code: int, description: str | None = None, **context: object) -> ResponseReturnValue:
+    def render(code: int, description: str | None = None, **context: object) -> tuple[Response | str, int]:
         message = messages.get(code, messages[500])()
         if _wants_json():
             return jsonify({"ok": False, "error": {"code": code, "message": description or message}}), code

@@ -30,7 +30,7 @@ COMPARED: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
 
 def _text(table: sa.Table, columns: tuple[str, ...]) -> Any:
     parts = [sa.func.coalesce(sa.cast(table.c[c], sa.String), "∅") for c in columns]
-    expr = parts[0]
+    expr: sa.ColumnElement[str] = parts[0]
     for part in parts[1:]:
         expr = expr + "|" + part
     return expr

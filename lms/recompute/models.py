@@ -1,6 +1,7 @@
 """The recompute outbox (dirty subjects) and full-recompute jobs with their progress."""
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -63,7 +64,7 @@ class DriftReport(Model):
     period: Mapped[int]
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     differences: Mapped[int] = mapped_column(default=0)
-    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
 
 class ScopeMember(Model):
@@ -84,6 +85,6 @@ class FailedBatch(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[int]
-    subjects: Mapped[list] = mapped_column(sa.JSON)
+    subjects: Mapped[list[Any]] = mapped_column(sa.JSON)
     error: Mapped[str] = mapped_column(sa.Text)
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -39,7 +39,7 @@ def _insert(table: sa.Table) -> Any:
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     return insert(table)
 
 
@@ -191,7 +191,7 @@ def recompute_subjects(
         "area",
         areas,
         vil,
-        sa.select(person.c.village_id).where(person.c.clan_id.in_(changed_clans)) if cl is not None else None,
+        sa.select(person.c.village_id).where(person.c.clan_id.in_(changed_clans)) if cl is not None else None,  # type: ignore[arg-type]
         sa.select(clan.c.area_id).where(clan.c.id.in_(cl)) if cl is not None else None,
         sa.select(unit.c.area_id).where(unit.c.id.in_(un)) if un is not None else None,
     )
@@ -247,7 +247,7 @@ def claim_batch(limit: int = 1000) -> Batch | None:
         .with_for_update(skip_locked=True)
     )
     rows = [tuple(r) for r in db.session.execute(query).all()]
-    return Batch(oldest, rows) if rows else None  # type: ignore[arg-type]
+    return Batch(oldest, rows) if rows else None
 
 
 def recompute_batch(batch: Batch) -> None:
@@ -259,7 +259,9 @@ def recompute_batch(batch: Batch) -> None:
     by_kind: dict[str, list[int]] = defaultdict(list)
     for kind, subject_id, _seq in batch.rows:
         by_kind[kind].append(subject_id)
-    scopes = {GROUP_KINDS.get(kind, "persons"): _ids(TABLES[kind], ids) for kind, ids in by_kind.items()}
+    scopes: dict[str, Any] = {
+        GROUP_KINDS.get(kind, "persons"): _ids(TABLES[kind], ids) for kind, ids in by_kind.items()
+    }
     recompute_subjects(fw, **scopes)
 
 
@@ -345,7 +347,7 @@ def _commune_groups(communes: list[tuple[int, str]], step_people: int) -> list[l
             n = index.get("/" + "/".join(parts[:depth]) + "/")
             if n is not None:
                 people[n] += count
-                first[n] = lowest if first[n] is None else min(first[n], lowest)  # type: ignore[type-var]
+                first[n] = lowest if first[n] is None else min(first[n], lowest)
                 break
     order = sorted(range(len(communes)), key=lambda n: (first[n] is None, first[n] or 0, communes[n][1]))
     groups: list[list[str]] = []
@@ -380,7 +382,7 @@ def recompute_plan(root: Area | None) -> list[list[str]]:
         if root.level in ("commune", "village"):
             communes_q = sa.select(area.c.id, area.c.path).where(area.c.id == root.id)
     communes = [tuple(r) for r in db.session.execute(communes_q.order_by(area.c.path)).all()]
-    return _commune_groups(communes, current_app.config.get("RECOMPUTE_STEP_PEOPLE", 25_000))  # type: ignore[arg-type]
+    return _commune_groups(communes, current_app.config.get("RECOMPUTE_STEP_PEOPLE", 25_000))
 
 
 def full_recompute_chunks(

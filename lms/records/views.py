@@ -23,7 +23,8 @@ bp = Blueprint("records", __name__)
 
 @cache
 def _record_version_stmt(learning_parts: Any) -> sa.Select[Any]:
-    pid, period = sa.bindparam("person_id"), sa.bindparam("period")
+    pid: sa.BindParameter[int] = sa.bindparam("person_id")
+    period: sa.BindParameter[int] = sa.bindparam("period")
     person = Person.id == pid
     result = sa.and_(PersonResult.person_id == pid, PersonResult.period == period)
     scores = sa.and_(PersonItemScore.person_id == pid, PersonItemScore.period == period)

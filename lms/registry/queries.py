@@ -58,7 +58,11 @@ def accounts_of(person_ids: list[int]) -> dict[int, User]:
     """Return the accounts of the given people, by person id."""
     if not person_ids:
         return {}
-    return {u.person_id: u for u in db.session.scalars(sa.select(User).where(User.person_id.in_(person_ids)))}
+    return {
+        u.person_id: u
+        for u in db.session.scalars(sa.select(User).where(User.person_id.in_(person_ids)))
+        if u.person_id is not None
+    }
 
 
 def families_in(scope: Area, q: str = "", village: Area | None = None) -> Select[Family]:

@@ -64,7 +64,7 @@ def _readable(field: str, value: Any) -> Any:
     """Return a value as the audit log shows it: codes for references, contacts hidden."""
     if field in PRIVATE_FIELDS:
         return "***" if value else None
-    refs = {"village_id": Area, "family_id": Family, "clan_id": Clan, "unit_id": Unit, "area_id": Area}
+    refs: dict[str, Any] = {"village_id": Area, "family_id": Family, "clan_id": Clan, "unit_id": Unit, "area_id": Area}
     if field in refs and value is not None:
         found = db.session.get(refs[field], value)
         return found.code if found is not None else value
@@ -316,7 +316,7 @@ def _move_rows(table: sa.Table, source_id: int, target_id: int) -> int:
     for key in keys:
         clash = sa.exists().where(other.c.person_id == target_id, *(other.c[c.name] == table.c[c.name] for c in key))
         condition = sa.and_(condition, ~clash)
-    return db.session.execute(table.update().where(condition).values(person_id=target_id)).rowcount or 0
+    return db.session.execute(table.update().where(condition).values(person_id=target_id)).rowcount or 0  # type: ignore[attr-defined]
 
 
 def merge_person(source: Person, target: Person, *, actor: str, scope: Area) -> dict[str, int]:

@@ -264,7 +264,7 @@ def report_workbook(root: Area, period: int) -> bytes:
         when=format_datetime(computed, "short") if computed else "—",
     )
     workbook = Workbook()
-    summary = workbook.active
+    summary = workbook.worksheets[0]  # the active sheet of a new workbook
     summary.title = _("Tổng hợp")
     _title_rows(summary, title, subtitle)
     _header(
@@ -305,9 +305,9 @@ def report_workbook(root: Area, period: int) -> bytes:
             )
         )
         summary.cell(row=summary.max_row, column=2).alignment = WRAP
-    for row in range(HEADER_ROW + 1, summary.max_row + 1):
+    for row_no in range(HEADER_ROW + 1, summary.max_row + 1):
         for column in ("E", "F", "G"):
-            summary[f"{column}{row}"].number_format = PERCENT
+            summary[f"{column}{row_no}"].number_format = PERCENT
     summary.append([])
     for key, label in (
         ("people", _("Số người dân")),
@@ -381,7 +381,9 @@ def report_workbook(root: Area, period: int) -> bytes:
 
 
 # ---- holders ------------------------------------------------------------------------------------
-def holders_query(period: int, *, area: Area | None = None, unit: Unit | None = None) -> sa.Select[Any]:
+def holders_query(
+    period: int, *, area: Area | None = None, unit: Unit | None = None
+) -> sa.Select[Person, Award, str, str]:
     """Return (person, award, village name, unit name) of the title holders of a village/commune or a unit."""
     village = aliased(Area)
     query = (
@@ -397,7 +399,7 @@ def holders_query(period: int, *, area: Area | None = None, unit: Unit | None = 
     return query.order_by(Person.name_folded, Person.id)
 
 
-def _holder_rows(query: sa.Select[Any], contacts: bool) -> Iterator[list[Any]]:
+def _holder_rows(query: sa.Select[Person, Award, str, str], contacts: bool) -> Iterator[list[Any]]:
     genders = {"nam": _("Nam"), "nữ": _("Nữ"), "khác": _("Khác")}
     result = db.session.execute(query.execution_options(yield_per=1000))
     for n, (person, award, village_name, unit_name) in enumerate(result, start=1):

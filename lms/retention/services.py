@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -94,7 +95,7 @@ def rejected_declaration_files(cutoff: datetime, now: datetime) -> Outcome:
             .values(file_sha256=None, file_size=None, file_kind=None, file_name=None)
             .execution_options(synchronize_session=False)
         )
-    return Outcome(items=found[0], bytes=int(found[1]))
+    return Outcome(items=found[0], bytes=int(found[1] or 0))
 
 
 def import_files(cutoff: datetime, now: datetime) -> Outcome:
@@ -127,7 +128,7 @@ def _stored_files() -> Iterator[Path]:
                 yield path
 
 
-def upload_columns() -> list[sa.Column]:  # type: ignore[type-arg]
+def upload_columns() -> list[sa.Column[Any]]:
     """Return every column that names a stored upload: by convention, its name ends in `sha256`."""
     return [c for t in db.metadata.sorted_tables for c in t.columns if c.name.endswith("sha256")]
 

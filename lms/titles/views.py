@@ -357,7 +357,7 @@ def group(kind: str, subject_id: int) -> ResponseReturnValue:
     missing_names: dict[str, list[str]] = {}
     if explanation is not None:
         member_model = Person if kind in ("family", "unit") else group_model("family")[0]
-        name_of = Person.full_name if member_model is Person else member_model.name
+        name_of = Person.full_name if member_model is Person else member_model.name  # type: ignore[union-attr]
         for item in explanation.items:
             if item.missing:
                 missing_names[item.code] = list(

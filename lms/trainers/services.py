@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import ColumnElement, Select
 
 from lms.areas.models import Area
@@ -34,7 +35,7 @@ def trainer_areas(trainer: User) -> list[Area]:
     )
 
 
-def in_trainer_areas(path: ColumnElement[str], trainer: User) -> ColumnElement[bool]:
+def in_trainer_areas(path: ColumnElement[str] | QueryableAttribute[str], trainer: User) -> ColumnElement[bool]:
     """SQL: the area with this path lies inside one of the trainer's areas (false for a trainer without one)."""
     ta, given = TrainerArea.__table__, Area.__table__.alias("given")
     return sa.exists().where(ta.c.user_id == trainer.id, given.c.id == ta.c.area_id, path.startswith(given.c.path))
