@@ -68,8 +68,13 @@ def held(app, tree, make_person, make_user, framework_2025, course):  # type: ig
     make_eligible(person, date(2025, 3, 1))
     make_eligible(other, date(2025, 3, 1))
     edit_person(person, {"birth_year": 1981}, actor="officer@example.vn", scope=tree["A"])
-    audit_row = AuditEntry(actor="officer@example.vn", action="person.merge", subject=f"person {person.code}",
-                           before={"full_name": NAME, "phone": PHONE}, after={"note": f"gọi {PHONE} hoặc {EMAIL}"})  # fmt: skip
+    audit_row = AuditEntry(
+        actor="officer@example.vn",
+        action="person.merge",
+        subject=f"person {person.code}",
+        before={"full_name": NAME, "phone": PHONE},
+        after={"note": f"gọi {PHONE} hoặc {EMAIL}"},
+    )
     db.session.add(audit_row)
     with app.test_request_context():
         stored = store_upload(FileStorage(io.BytesIO(b"%PDF-1.4 giay khen cua Xoan"), "giay-khen.pdf"))
