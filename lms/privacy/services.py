@@ -414,7 +414,7 @@ def answer_correction(
 
 # ---- access to personal data ---------------------------------------------------------------------------------
 def log_access(viewer: User, person: Person, page: str) -> None:
-    """Record that an officer opened a person's page (once per officer, person, page and day)."""
+    """Record that an officer opened a person's page (once per officer, person and day: the first page opened)."""
     start = datetime.combine(today_local(), time.min, tzinfo=LOCAL_TZ)
     subject = f"person {person.code}"
     seen = db.session.scalar(
