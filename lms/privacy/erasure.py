@@ -124,6 +124,11 @@ def _replace(value: Any, pattern: re.Pattern[str], pseudonym: str) -> Any:
     return value
 
 
+def _count(result: Any) -> int:
+    """Return the rows an UPDATE or DELETE touched."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def _like(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -169,7 +174,7 @@ def _files(table: sa.Table, target: Target, person: Person, report: ErasureRepor
         .values(**dict.fromkeys(target.columns))
     )
     report.hashes |= hashes
-    return result.rowcount or 0
+    return _count(result)
 
 
 def _anonymise(person: Person, pseudonym: str) -> int:
@@ -198,13 +203,13 @@ def _apply(target: Target, person: Person, values: list[str], report: ErasureRep
     if target.how == "files":
         return _files(table, target, person, report)
     if target.how == "delete":
-        return db.session.execute(table.delete().where(_linked(table, target, person))).rowcount or 0
+        return _count(db.session.execute(table.delete().where(_linked(table, target, person))))
     if target.how in ("blank", "null"):
         value = "" if target.how == "blank" else None
         result = db.session.execute(
             table.update().where(_linked(table, target, person)).values(**dict.fromkeys(target.columns, value))
         )
-        return result.rowcount or 0
+        return _count(result)
     raise ValueError(f"unknown erasure how: {target.how}")
 
 

@@ -62,7 +62,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _rows(stmt: sa.Select[Any]) -> list[dict[str, Any]]:
+def _rows(stmt: sa.Executable) -> list[dict[str, Any]]:
     return [{k: _plain(v) for k, v in row.items()} for row in db.session.execute(stmt).mappings()]
 
 
