@@ -117,6 +117,9 @@ def test_after_an_erasure_nothing_of_the_person_is_left(app, runner, held):
     dump = _dump(app)
     assert NAME in dump and PHONE in dump, "the test data is really in the database"
 
+    from lms.pagecache import cache
+
+    cache.set("lms-test-page", f"<h1>{NAME}</h1>")  # a cached page showing the person
     result = runner.invoke(args=["people", "erase", code.lower(), "--reason", f"Đơn của {NAME} ngày 1/12"])
     assert result.exit_code == 0, result.output
     assert "erased: now XOA-" in result.output
@@ -131,6 +134,7 @@ def test_after_an_erasure_nothing_of_the_person_is_left(app, runner, held):
         for needle in (NAME, PHONE, EMAIL):
             assert needle.lower() not in text, f"{needle} still in {path}"
     assert not held["import_path"].exists()
+    assert cache.get("lms-test-page") is None, "cached pages are forgotten"
 
     person = db.session.get(Person, held["person"].id)
     assert person.erased_at is not None and person.code.startswith("XOA-") and person.phone is None

@@ -201,3 +201,24 @@ def test_officers_opening_a_persons_page_are_listed_for_the_admin(app, tree, mak
     page = admin.get(f"/admin/access-log?person={person.code}").get_data(as_text=True)
     assert "canbo.a@example.vn" in page and person.code in page
     assert "canbo.a@example.vn" not in admin.get("/admin/access-log?actor=someone@else").get_data(as_text=True)
+
+
+def test_activation_records_consent(app, tree, make_person, make_user, monkeypatch):
+    from lms.activation import services as activation
+    from lms.auth.models import User
+    from lms.privacy.models import Consent
+    from lms.privacy.services import NOTICE_VERSION
+
+    person = make_person(tree["A1"], full_name="Hồ Văn Kích Hoạt", code="P-KH")
+    db.session.commit()
+    monkeypatch.setattr(activation, "new_code", lambda: "KHKH-CODE-2345")
+    activation.issue_codes([person], actor="test", scope=tree["A"])
+    db.session.commit()
+    client = app.test_client()
+    assert NOTICE_VERSION in client.get("/auth/activate").get_data(as_text=True)
+    data = {"person_code": "P-KH", "code": "KHKH-CODE-2345", "login": "kh@example.vn", "password": "mat-khau-moi-1"}
+    response = submit(client, "/auth/activate", "/auth/activate", {**data, "confirm": "mat-khau-moi-1"})
+    assert response.status_code == 302 and "/privacy/consent" not in response.headers["Location"]
+    user = db.session.scalar(sa.select(User).where(User.login == "kh@example.vn"))
+    consent = db.session.scalar(sa.select(Consent).where(Consent.user_id == user.id))
+    assert consent.way == "activation" and consent.version == NOTICE_VERSION
