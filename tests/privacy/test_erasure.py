@@ -205,3 +205,28 @@ def test_erasure_is_declared_table_by_table(app):
         assert target.how in ("anonymise", "delete", "blank", "null", "files", "scrub"), target
         if target.link is not None:
             assert target.link in table.c, target
+
+
+def test_a_spreadsheet_import_file_holding_the_person_is_found(app, tree, make_person):
+    from openpyxl import Workbook
+
+    from lms.imports.jobs import upload_dir
+    from lms.privacy.erasure import ErasureError, erase_person, import_files_holding
+
+    book = Workbook()
+    book.active.append(["code", "full_name", "phone"])
+    book.active.append(["P1", NAME, PHONE])
+    holding = upload_dir() / "ffff0000.xlsx"
+    book.save(holding)
+    (upload_dir() / "broken.xlsx").write_bytes(b"not a zip " + PHONE.encode())
+    (upload_dir() / "other.csv").write_text(f"code,full_name\nP2,{OTHER}\n", "utf-8")
+    found = import_files_holding([NAME])
+    assert found == [holding]
+    assert [p.name for p in import_files_holding([PHONE])] == ["broken.xlsx", "ffff0000.xlsx"]
+
+    person = make_person(tree["A1"], full_name="Người Không Tên Trong Tệp")
+    with pytest.raises(ErasureError):
+        erase_person(person, actor="cli", reason="  ")
+    erase_person(person, actor="cli", reason="yêu cầu")
+    with pytest.raises(ErasureError):
+        erase_person(person, actor="cli", reason="lần nữa")

@@ -222,3 +222,37 @@ def test_activation_records_consent(app, tree, make_person, make_user, monkeypat
     user = db.session.scalar(sa.select(User).where(User.login == "kh@example.vn"))
     consent = db.session.scalar(sa.select(Consent).where(Consent.user_id == user.id))
     assert consent.way == "activation" and consent.version == NOTICE_VERSION
+
+
+def test_accepted_corrections_are_checked_before_the_registry_changes(app, tree, make_person):
+    import pytest
+
+    from lms.people.models import Person
+    from lms.privacy.services import PrivacyError, answer_correction, request_correction
+
+    me = make_person(tree["A1"], full_name=MINE["name"], phone="0903000111")
+    bad = [("birth_year", "1850"), ("gender", "không rõ"), ("phone", "12"), ("email", "khong-co-a-cong")]
+    for field, value in bad:
+        request = request_correction(me, field, value, "", actor="me")
+        with pytest.raises(PrivacyError):
+            answer_correction(request, accept=True, answer="", actor="canbo", scope=tree["A"])
+    good = [("birth_year", " 1991 "), ("gender", "Nữ"), ("phone", "0903 222 333"), ("email", "moi@example.vn")]
+    for field, value in good:
+        answer_correction(request_correction(me, field, value, "", actor="me"), accept=True, answer="", actor="canbo",
+                          scope=tree["A"])  # fmt: skip
+    other = request_correction(me, "other", "Tôi đã chuyển sang hộ của con trai", "", actor="me")
+    answer_correction(other, accept=True, answer="Đã chuyển hộ", actor="canbo", scope=tree["A"])
+    with pytest.raises(PrivacyError):
+        answer_correction(other, accept=False, answer="x", actor="canbo", scope=tree["A"])
+    with pytest.raises(PrivacyError):
+        request_correction(me, "nickname", "x", "", actor="me")
+    with pytest.raises(PrivacyError):
+        request_correction(me, "phone", "  ", "", actor="me")
+    db.session.flush()
+    person = db.session.get(Person, me.id)
+    assert (person.birth_year, person.gender, person.phone, person.email) == (
+        1991,
+        "nữ",
+        "0903222333",
+        "moi@example.vn",
+    )
