@@ -25,6 +25,7 @@ from lms.util import LOCAL_TZ, today_local, utcnow
 # version; every citizen is asked again at their next login.
 NOTICE_VERSION = "2026-12-05"
 VIEW_ACTION = "person.view"
+API_READ_ACTION = "api.person_record"  # a person's learning record read through the API (lms.api.tokens)
 
 
 class PrivacyError(ValueError):
@@ -436,15 +437,17 @@ ACCESS_LOG_LIMIT = 200
 
 
 def access_log(person_code: str = "", actor: str = "") -> list[AuditEntry]:
-    """Who looked at whom: officers opening people's pages and exports with phone and email, newest first."""
-    query = sa.select(AuditEntry).where(sa.or_(AuditEntry.action == VIEW_ACTION, AuditEntry.action.like("export.%")))
+    """Who looked at whom: officers opening people's pages, API tokens reading a person's record, exports
+    with phone and email; newest first."""
+    reads = sa.or_(AuditEntry.action.in_((VIEW_ACTION, API_READ_ACTION)), AuditEntry.action.like("export.%"))
+    query = sa.select(AuditEntry).where(reads)
     if person_code:
-        query = query.where(AuditEntry.subject == f"person {person_code}")
+        query = query.where(AuditEntry.subject.in_((f"person {person_code}", person_code)))
     if actor:
         query = query.where(AuditEntry.actor == actor)
     found: list[AuditEntry] = []
     for entry in db.session.scalars(query.order_by(AuditEntry.id.desc()).limit(ACCESS_LOG_LIMIT * 5)):
-        if entry.action == VIEW_ACTION or (entry.after or {}).get("contacts"):
+        if entry.action in (VIEW_ACTION, API_READ_ACTION) or (entry.after or {}).get("contacts"):
             found.append(entry)
         if len(found) >= ACCESS_LOG_LIMIT:
             break

@@ -196,8 +196,17 @@ def test_officers_opening_a_persons_page_are_listed_for_the_admin(app, tree, mak
     assert [v.after["page"] for v in views] == ["registry.person"], "once a person a day"
     assert {v.actor for v in views} == {"canbo.a@example.vn"}
 
+    db.session.add(AuditEntry(actor="api:kho-tinh", action="api.person_record", subject=person.code))
+    db.session.add(
+        AuditEntry(actor="canbo.a@example.vn", action="export.holders_xlsx", subject="A", after={"contacts": True})
+    )
+    db.session.add(AuditEntry(actor="canbo.a@example.vn", action="export.report_xlsx", subject="A", after={"of": "A"}))
+    db.session.commit()
     admin = app.test_client()
     sign_in(admin, "admin@example.vn")
+    everything = admin.get("/admin/access-log").get_data(as_text=True)
+    assert "api:kho-tinh" in everything and "Xuất danh sách có số điện thoại, email" in everything
+    assert everything.count("<tr>") == 5, "header, two page views, the API read, the export with contacts"
     page = admin.get(f"/admin/access-log?person={person.code}").get_data(as_text=True)
     assert "canbo.a@example.vn" in page and person.code in page
     assert "canbo.a@example.vn" not in admin.get("/admin/access-log?actor=someone@else").get_data(as_text=True)
