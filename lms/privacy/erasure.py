@@ -17,8 +17,10 @@ The hows:
                 folded name, phone, email, logins and old code replaced by the pseudonym, inside text
                 and JSON alike (audit details, import errors, stored API answers…).
 
-Outside the database: stored import files that hold the person are removed (a file whose import is
-still running stops the erasure with a message: retry when it ended), and the page cache is cleared.
+Import staging tables are TEMPORARY (dropped with their transaction: lms.imports.staging), so nothing of
+an import persists but its job row (scrubbed) and its stored file. Outside the database: stored import
+files that hold the person are removed (a file whose import is still running stops the erasure with a
+message: retry when it ended), and the page cache is cleared.
 The erasure itself is audited under the pseudonym with who asked and why (the reason scrubbed too),
 never the name; the person and their groups are recomputed for the current year.
 """
@@ -297,6 +299,11 @@ def erase_person(person: Person, *, actor: str, reason: str) -> ErasureReport:
     reason = (reason or "").strip()
     if not reason:
         raise ErasureError(_("Hãy ghi lý do xóa (ví dụ: yêu cầu của người dân ngày …)."))
+    from lms.auth.models import User
+
+    staff = sa.select(User.id).where(User.person_id == person.id, User.role != "citizen")
+    if db.session.scalar(staff) is not None:
+        raise ErasureError(_("Người này có tài khoản cán bộ: hãy khóa và đổi tài khoản đó trước khi xóa."))
     values = identifiers(person)
     report = ErasureReport(pseudonym=new_pseudonym())
     _import_files(values, report)

@@ -56,6 +56,8 @@ def upgrade():
         batch_op.add_column(sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True))
+    # nobody's last sign-in is known yet: count inactivity from the upgrade, never erase on the first run
+    op.execute(sa.text("UPDATE user_account SET last_login_at = CURRENT_TIMESTAMP"))
 
 
 def downgrade():

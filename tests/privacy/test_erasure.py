@@ -230,3 +230,12 @@ def test_a_spreadsheet_import_file_holding_the_person_is_found(app, tree, make_p
     erase_person(person, actor="cli", reason="yêu cầu")
     with pytest.raises(ErasureError):
         erase_person(person, actor="cli", reason="lần nữa")
+
+
+def test_a_person_with_a_staff_account_is_not_erased(app, tree, make_person, make_user):
+    from lms.privacy.erasure import ErasureError, erase_person
+
+    person = make_person(tree["A1"], full_name="Cán Bộ Kiêm Người Dân")
+    make_user("trainer", person=person, login="kiem@example.vn")
+    with pytest.raises(ErasureError):
+        erase_person(person, actor="cli", reason="yêu cầu")
