@@ -85,6 +85,18 @@ ERASURE: list[Target] = [
 ]
 
 
+# Tables linked to a person (person_id) that hold no name, contact or free text: they stay with the
+# anonymous record (earlier years' figures are computed from them). A table linked to a person must be
+# in ERASURE or here (tests/privacy/test_erasure.py checks it), so a new one is never forgotten.
+KEPT_ANONYMOUS = (
+    "evidence",
+    "person_result",
+    "person_item_score",
+    "session_registration",
+    "session_attendance",
+)
+
+
 class ErasureError(ValueError):
     """The erasure cannot be done now; the message (translated) says why. Nothing was changed."""
 

@@ -196,8 +196,9 @@ def test_an_import_still_running_stops_the_erasure(app, runner, held):
 
 
 def test_erasure_is_declared_table_by_table(app):
-    """Every table named in ERASURE exists, with its columns; hows are known."""
-    from lms.privacy.erasure import ERASURE
+    """Every table named in ERASURE exists, with its columns; hows are known; every table linked to a
+    person is either erased there or declared as part of the anonymous record."""
+    from lms.privacy.erasure import ERASURE, KEPT_ANONYMOUS
 
     for target in ERASURE:
         table = db.metadata.tables[target.table]
@@ -205,6 +206,13 @@ def test_erasure_is_declared_table_by_table(app):
         assert target.how in ("anonymise", "delete", "blank", "null", "files", "scrub"), target
         if target.link is not None:
             assert target.link in table.c, target
+    linked = {
+        t.name
+        for t in db.metadata.sorted_tables
+        if "person_id" in t.c and any(fk.column.table.name == "person" for fk in t.c.person_id.foreign_keys)
+    }
+    declared = {t.table for t in ERASURE} | set(KEPT_ANONYMOUS)
+    assert linked - declared == set(), "declare these tables in lms.privacy.erasure (ERASURE or KEPT_ANONYMOUS)"
 
 
 def test_a_spreadsheet_import_file_holding_the_person_is_found(app, tree, make_person):
