@@ -84,7 +84,8 @@ def personal_data(user: User) -> dict[str, Any]:
     from lms.titles.models import Award
 
     person = user.person
-    assert person is not None
+    if person is None:
+        raise PrivacyError(_("Tài khoản này không gắn với hồ sơ người dân nào."))
     pid = person.id
     data: dict[str, Any] = {
         "generated_at": _plain(utcnow()),
@@ -258,7 +259,14 @@ def personal_data(user: User) -> dict[str, Any]:
             .order_by(CorrectionRequest.id)
         ),  # fmt: skip
         "audit": _rows(
-            sa.select(AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.subject, AuditEntry.after)
+            sa.select(
+                AuditEntry.at,
+                AuditEntry.actor,
+                AuditEntry.action,
+                AuditEntry.subject,
+                AuditEntry.before,
+                AuditEntry.after,
+            )
             .where(sa.or_(AuditEntry.subject == f"person {person.code}", AuditEntry.actor == user.login))
             .order_by(AuditEntry.id)
         ),
