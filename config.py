@@ -133,7 +133,10 @@ class Config:
     TRUSTED_PROXIES = 0
     HSTS_SECONDS = 0  # Strict-Transport-Security max-age; production: one year
     # unreferenced uploads (rejected declarations, finished imports, replaced materials) removed after
-    UPLOAD_RETENTION_DAYS = 30
+    UPLOAD_RETENTION_DAYS = 30  # stored files no row names any more
+    RETENTION_REJECTED_DECLARATION_FILES_DAYS = 30  # after the rejection: the file goes, the decision stays
+    RETENTION_IMPORT_FILES_DAYS = 30  # after the import ended (or its check expired unconfirmed)
+    RETENTION_UNCONFIRMED_ACCOUNTS_DAYS = 365  # self-registered, never confirmed, no sign-in since: erased
     BACKUP_PG_DUMP = "pg_dump"  # the client programs `backup` runs (same major version as the server, or newer)
     BACKUP_PG_RESTORE = "pg_restore"
 
@@ -251,6 +254,12 @@ def check_settings(config: Any) -> None:
     if str(config.LOG_LEVEL).upper() not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL={config.LOG_LEVEL!r}: expected one of {', '.join(LOG_LEVELS)}")
     _positive(config, "TRUSTED_PROXIES", "HSTS_SECONDS", "UPLOAD_RETENTION_DAYS", "MAX_CONTENT_LENGTH")
+    _positive(
+        config,
+        "RETENTION_REJECTED_DECLARATION_FILES_DAYS",
+        "RETENTION_IMPORT_FILES_DAYS",
+        "RETENTION_UNCONFIRMED_ACCOUNTS_DAYS",
+    )
     _positive(config, "RECOMPUTE_BATCH_SIZE", "RECOMPUTE_STEP_PEOPLE", "CELERY_VISIBILITY_TIMEOUT")
     if not 0 < config.CELERY_TASK_SOFT_TIME_LIMIT < config.CELERY_TASK_TIME_LIMIT:
         raise ConfigError("CELERY_TASK_SOFT_TIME_LIMIT must be above 0 and below CELERY_TASK_TIME_LIMIT")

@@ -290,11 +290,13 @@ def register(app: Flask) -> None:
     from lms.areas.cli import areas_cli
     from lms.backup.cli import backup_cli
     from lms.jobs.cli import jobs_cli
+    from lms.privacy.cli import people_cli
     from lms.retention.cli import retention_command, uploads_cli
 
     for command in (
         areas_cli,
         jobs_cli,
+        people_cli,
         api_tokens_cli,
         backup_cli,
         uploads_cli,

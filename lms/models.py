@@ -10,6 +10,7 @@ from lms.evidence import models as evidence_models  # noqa: F401
 from lms.imports import models as import_models  # noqa: F401
 from lms.indicators import models as indicator_models  # noqa: F401
 from lms.people import models as people_models  # noqa: F401
+from lms.privacy import models as privacy_models  # noqa: F401
 from lms.recompute import models as recompute_models  # noqa: F401
 from lms.titles import models as title_models  # noqa: F401
 from lms.trainers import models as trainer_models  # noqa: F401

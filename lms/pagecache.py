@@ -168,6 +168,25 @@ class LocalPages:
         if found is not None:
             self.size -= 2 * len(found[1])
 
+    def clear(self) -> None:
+        """Forget every page of this process."""
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+
+def forget_all_pages() -> None:
+    """Drop every cached page: the shared cache (its own key prefix only) and this process's copies (an
+    erasure: no page holding the erased person's name may be served again; other processes' copies end
+    within PAGE_CACHE_LOCAL_TIMEOUT)."""
+    try:
+        cache.clear()
+    except Exception:  # noqa: BLE001 - a cache that cannot be reached holds nothing it could serve
+        log.warning("page cache could not be cleared")
+    local = _local()
+    if local is not None:
+        local.clear()
+
 
 def _local() -> LocalPages | None:
     return current_app.extensions.get("page_cache_local")

@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.indicators.views import bp as indicators_bp
     from lms.jobs.views import bp as jobs_bp
     from lms.main.views import bp as main_bp
+    from lms.privacy.views import bp as privacy_bp
     from lms.recompute.views import bp as recompute_bp
     from lms.records.views import bp as records_bp
     from lms.registry.views import bp as registry_bp
@@ -73,7 +74,17 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, records_bp, titles_bp, indicators_bp, admin_bp, declarations_bp):
         app.register_blueprint(bp)
-    for bp in (registry_bp, activation_bp, imports_bp, reports_bp, recompute_bp, jobs_bp, users_bp, trainers_bp):
+    for bp in (
+        registry_bp,
+        activation_bp,
+        imports_bp,
+        reports_bp,
+        recompute_bp,
+        jobs_bp,
+        users_bp,
+        trainers_bp,
+        privacy_bp,
+    ):
         app.register_blueprint(bp)
     from lms.api.admin import bp as api_tokens_bp
     from lms.api.docs import init_app as init_api

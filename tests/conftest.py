@@ -267,6 +267,10 @@ def make_user(app: Flask):  # type: ignore[no-untyped-def]
         user = create_user(login or f"{role}{next(_counter)}@example.vn", PASSWORD, role, area=area, person=person)
         if two_factor if two_factor is not None else role in app.config["TWO_FACTOR_ROLES"]:
             user.totp_secret, user.totp_enabled_at = pyotp.random_base32(), utcnow()
+        if role == "citizen":  # an account in use: its holder agreed to the notice when activating it
+            from lms.privacy.services import record_consent
+
+            record_consent(user, "activation")
         db.session.commit()
         return user
 

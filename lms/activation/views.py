@@ -39,6 +39,9 @@ def activate() -> ResponseReturnValue:
             failed()
             form.code.errors = [*form.code.errors, str(exc)]
         else:
+            from lms.privacy.services import record_consent
+
+            record_consent(user, "activation")  # the notice is shown above the button
             db.session.commit()
             response = begin_sign_in(user, None)  # a fresh session: the message goes in after
             flash(_("Đã kích hoạt tài khoản. Từ nay bạn đăng nhập bằng %(login)s.", login=user.login), "success")

@@ -38,6 +38,7 @@ class User(UserMixin, Model):
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)  # a code is accepted once
     totp_failures: Mapped[int] = mapped_column(default=0, server_default="0")  # consecutive wrong codes
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))  # retention of inactive accounts
 
     area: Mapped[Area | None] = relationship()
     person: Mapped[Person | None] = relationship()

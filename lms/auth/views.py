@@ -60,8 +60,16 @@ def begin_sign_in(user: User, target: str | None) -> Response:
 
 
 def finish_sign_in(user: User, target: str | None, response: Response | None = None) -> Response:
-    """Sign the user in on a fresh session; this browser becomes one of the account's known devices."""
+    """Sign the user in on a fresh session; this browser becomes one of the account's known devices. A
+    citizen who has not agreed to the current privacy notice is asked first (lms.privacy)."""
+    from lms.privacy.services import needs_consent
+    from lms.util import utcnow
+
     start_session(user)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    if needs_consent(user):
+        target = url_for("privacy.consent", next=target)
     if response is None:
         flash(_("Đăng nhập thành công."), "success")
         response = redirect(target or url_for("main.index"))  # type: ignore[assignment]
@@ -291,6 +299,9 @@ def register() -> ResponseReturnValue:
                 db.session.rollback()
                 form.login.errors = [*form.login.errors, str(exc)]
             else:
+                from lms.privacy.services import record_consent
+
+                record_consent(user, "registration")  # the notice is shown above the button
                 db.session.commit()
                 start_session(user)
                 flash(_("Đăng ký thành công. Chào mừng bạn đến với Học Tập Suốt Đời!"), "success")

@@ -1,5 +1,7 @@
 """People of an area and the groups they belong to: families, clans, units."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -84,6 +86,8 @@ class Person(Model):
     # a self-registered person is unconfirmed until an officer of the commune confirms the residence
     # (or merges them into the registry person they are): until then they count in no figure (counted)
     confirmed: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # erased at the person's request (lms.privacy.erasure): an anonymous record kept for earlier figures
+    erased_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     village: Mapped[Area] = relationship()
     family: Mapped[Family | None] = relationship()

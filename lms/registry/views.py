@@ -334,6 +334,10 @@ def edit_person_page(person_id: int) -> ResponseReturnValue:
     officer_area()
     person = db.get_or_404(Person, person_id)
     scope = require_person(person)
+    if request.method == "GET":
+        from lms.privacy.services import log_access
+
+        log_access(current_user, person, "registry.person")
     form = _person_form(scope, person)
     if form.validate_on_submit() and (values := _person_values(form)) is not None:
         try:

@@ -5,7 +5,7 @@ caller's transaction and names the files to remove; `run_rules` commits once and
 the files (a crash in between leaves files that the next run finds again, never a row pointing at a
 missing file). A dry run makes the same changes, reports them and rolls them back.
 
-To add a rule (say, accounts never confirmed for a year): write `def rule(cutoff, now) -> Outcome`,
+To add a rule: write `def rule(cutoff, now) -> Outcome`,
 give it a setting of days in config.py, and append a `Rule` to RULES.
 """
 
@@ -133,6 +133,36 @@ def upload_columns() -> list[sa.Column[Any]]:
     return [c for t in db.metadata.sorted_tables for c in t.columns if c.name.endswith("sha256")]
 
 
+def unconfirmed_accounts(cutoff: datetime, now: datetime) -> Outcome:
+    """Erase self-registered people never confirmed by the commune whose account has not signed in since
+    the cutoff (lms.privacy.erasure: their files are detached for the rule below; an import still running
+    with one of them waits for the next run)."""
+    from lms.auth.models import User
+    from lms.people.models import Person
+    from lms.privacy.erasure import ErasureError, erase_person
+
+    last_seen = sa.func.coalesce(User.last_login_at, User.created_at)
+    stale = list(
+        db.session.scalars(
+            sa.select(Person)
+            .join(User, User.person_id == Person.id)
+            .where(Person.confirmed.is_(False), Person.erased_at.is_(None), last_seen < cutoff)
+            .order_by(Person.id)
+        )
+    )
+    outcome = Outcome()
+    for person in stale:
+        try:
+            with db.session.begin_nested():
+                report = erase_person(person, actor=ACTOR, reason="retention: unconfirmed account inactive")
+        except ErasureError:
+            continue
+        outcome.items += 1
+        outcome.files += [p for p in report.files if p.is_file()]
+        outcome.bytes += sum(_size(p) for p in report.files)
+    return outcome
+
+
 def unreferenced_uploads(cutoff: datetime, now: datetime) -> Outcome:
     """Remove stored files older than the cutoff that no row names (replaced materials and covers,
     deleted lesson files, detached declaration files). Set-based: the candidates go into a temporary
@@ -165,11 +195,24 @@ RULES: list[Rule] = [
     Rule(
         "declaration-files",
         "uploads",
-        "UPLOAD_RETENTION_DAYS",
+        "RETENTION_REJECTED_DECLARATION_FILES_DAYS",
         "files of rejected declarations",
         rejected_declaration_files,
     ),
-    Rule("import-files", "uploads", "UPLOAD_RETENTION_DAYS", "files of finished or expired imports", import_files),
+    Rule(
+        "import-files",
+        "uploads",
+        "RETENTION_IMPORT_FILES_DAYS",
+        "files of finished or expired imports",
+        import_files,
+    ),
+    Rule(
+        "unconfirmed-accounts",
+        "personal-data",
+        "RETENTION_UNCONFIRMED_ACCOUNTS_DAYS",
+        "self-registered people never confirmed, inactive",
+        unconfirmed_accounts,
+    ),
     # last: it removes what the rules above detached
     Rule(
         "unreferenced-uploads",

@@ -209,6 +209,9 @@ def person(person_id: int) -> ResponseReturnValue:
     found = db.get_or_404(Person, person_id)
     require_person(found)
     period = period_arg()
+    from lms.privacy.services import log_access
+
+    log_access(current_user, found, "titles.person")
     history = list(
         db.session.scalars(sa.select(Award).where(Award.person_id == found.id).order_by(Award.awarded_at.desc()))
     )

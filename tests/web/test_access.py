@@ -204,6 +204,17 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "api_tokens.index": ("/admin/api-tokens", ADMIN_ONLY),
     "api_tokens.create": ("/admin/api-tokens", ADMIN_ONLY),
     "api_tokens.revoke": ("/admin/api-tokens/999/revoke", ADMIN_ONLY),
+    "privacy.notice": ("/privacy", PUBLIC),
+    "privacy.consent": ("/privacy/consent", CITIZEN_ONLY),
+    "privacy.my_data": ("/my/data", CITIZEN_ONLY),
+    "privacy.my_data_json": ("/my/data.json", CITIZEN_ONLY),
+    "privacy.my_data_xlsx": ("/my/data.xlsx", CITIZEN_ONLY),
+    "privacy.request_correction": ("/my/data/corrections", CITIZEN_ONLY),
+    "privacy.corrections": ("/officer/corrections", OFFICERS),
+    "privacy.answer": ("/officer/corrections/{correction}", OFFICERS_OF_A),
+    "privacy.erasure_form": ("/admin/erasure", ADMIN_ONLY),
+    "privacy.erase": ("/admin/erasure", ADMIN_ONLY),
+    "privacy.access_log_page": ("/admin/access-log", ADMIN_ONLY),
 }
 
 
@@ -235,8 +246,13 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
             person_id=graduate.id, course_id=course.id, certificate_code="CAFE00112233", completed_at=date(2026, 5, 1)
         )
     )
+    from lms.privacy.models import CorrectionRequest
+
+    correction = CorrectionRequest(person_id=subject.id, field="phone", value="0911000111")
+    db.session.add(correction)
     db.session.commit()
     return {
+        "correction": correction.id,
         "course": course.code,
         "lesson": course.lessons[0].id,
         "certificate": "CAFE00112233",
