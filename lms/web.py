@@ -65,6 +65,7 @@ ROLE_LABELS = {
     "citizen": _l("Công dân"),
     "trainer": _l("Báo cáo viên"),
     "officer": _l("Cán bộ"),
+    "approver": _l("Lãnh đạo phê duyệt"),
     "admin": _l("Quản trị"),
 }
 AUDIT_ACTION_LABELS = {
@@ -85,6 +86,12 @@ AUDIT_ACTION_LABELS = {
     "framework.publish": _l("Ban hành bộ tiêu chí"),
     "group.confirm": _l("Công nhận danh hiệu tập thể"),
     "group.revoke": _l("Thu hồi danh hiệu tập thể"),
+    "title.propose": _l("Đề nghị công nhận danh hiệu"),
+    "title.correct": _l("Sửa số, ngày quyết định"),
+    "title.revoke_decision": _l("Thu hồi cả quyết định"),
+    "group.propose": _l("Đề nghị công nhận danh hiệu tập thể"),
+    "group.correct": _l("Sửa số, ngày quyết định tập thể"),
+    "group.revoke_decision": _l("Thu hồi cả quyết định tập thể"),
     "activation.codes": _l("In mã kích hoạt tài khoản"),
     "user.activate": _l("Kích hoạt tài khoản"),
     "export.report_xlsx": _l("Xuất báo cáo (XLSX)"),
