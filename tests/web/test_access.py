@@ -47,7 +47,8 @@ ADMIN_ONLY = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "admin": OK}
 OFFICERS_OF_A = {**OFFICERS, "other_officer": HIDDEN}
 TRAINER_ONLY = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "trainer": OK}  # the session's own trainer
 SIGNED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
-SESSION_VIEWERS = {**SIGNED_IN, "other_officer": HIDDEN, "approver": DENY}  # trainer, audience (commune A), officers of A
+# trainer, audience (commune A), officers of A
+SESSION_VIEWERS = {**SIGNED_IN, "other_officer": HIDDEN, "approver": DENY}
 DECLARATION_FILE = {**SESSION_VIEWERS, "trainer": DENY}  # the citizen who declared, officers of A
 COURSE_AUTHORS = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "trainer": OK, "admin": OK}  # its trainer, admins
 LESSON_FILE = {**COURSE_AUTHORS, "citizen": OK}  # and its enrolled learners

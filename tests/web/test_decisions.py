@@ -48,7 +48,9 @@ def test_the_date_rule(app):
     check_decision_date(2026, date(2027, 6, 1), allow_future=True)  # the CLI: inside the window
 
 
-def test_the_award_page_refuses_a_future_date_and_writes_nothing(client, tree, make_person, officer_a, default_framework):
+def test_the_award_page_refuses_a_future_date_and_writes_nothing(
+    client, tree, make_person, officer_a, default_framework
+):
     people, _outsider = _people(tree, make_person)
     sign_in(client, "canbo.a@example.vn")
     future = (today_local() + timedelta(days=30)).isoformat()
@@ -57,7 +59,12 @@ def test_the_award_page_refuses_a_future_date_and_writes_nothing(client, tree, m
             client,
             PAGE,
             "/officer/award",
-            {"decision_no": "15/QĐ-UBND", "decision_date": future, "person_ids": [people[0].id], "confirmed": confirmed},
+            {
+                "decision_no": "15/QĐ-UBND",
+                "decision_date": future,
+                "person_ids": [people[0].id],
+                "confirmed": confirmed,
+            },
             follow_redirects=True,
         )
         assert "Ngày quyết định không được sau ngày hôm nay." in response.get_data(as_text=True)
@@ -75,7 +82,12 @@ def test_a_confirmation_step_comes_before_the_award(client, tree, make_person, o
     response = submit(client, PAGE, "/officer/award", {**data, "confirmed": "1"}, follow_redirects=True)
     assert "cho 2 người" in response.get_data(as_text=True)
     decision = db.session.scalar(sa.select(Decision))
-    assert (decision.number, decision.status, decision.kind, decision.area_id) == ("15/QĐ-UBND", "approved", "person", tree["A"].id)
+    assert (decision.number, decision.status, decision.kind, decision.area_id) == (
+        "15/QĐ-UBND",
+        "approved",
+        "person",
+        tree["A"].id,
+    )
     assert [a.decision_id for a in _awards()] == [decision.id, decision.id]
 
 

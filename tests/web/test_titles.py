@@ -46,7 +46,9 @@ def test_award_and_revoke_through_the_pages_are_audited(client, tree, make_perso
         (a1.id, "15/QĐ-UBND", "canbo.a@example.vn"),
         (a2.id, "15/QĐ-UBND", "canbo.a@example.vn"),
     ]
-    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "title.award")) == 1  # one per decision
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "title.award")) == 1
+    )  # one per decision
 
     person_page = f"/officer/people/{a1.id}?period=2026"
     html = client.get(person_page).get_data(as_text=True)
