@@ -68,6 +68,14 @@ ROLE_LABELS = {
     "approver": _l("Lãnh đạo phê duyệt"),
     "admin": _l("Quản trị"),
 }
+# the titles, as counted side by side: meeting the standard (đạt chuẩn) and recognised (đã công nhận)
+TITLE_LABELS = {
+    "person": _l("Công dân học tập"),
+    "family": _l("Gia đình học tập"),
+    "clan": _l("Dòng họ học tập"),
+    "village": _l("Cộng đồng học tập (thôn, khu phố)"),
+    "unit": _l("Đơn vị học tập"),
+}
 AUDIT_ACTION_LABELS = {
     "title.award": _l("Công nhận danh hiệu"),
     "title.revoke": _l("Thu hồi danh hiệu"),

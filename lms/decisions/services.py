@@ -291,10 +291,7 @@ def approve(decision: Decision, actor: str, *, own: bool = False) -> int:
     if count == 0:
         raise TitleError(_("Không còn ai trong danh sách đủ điều kiện và chưa được công nhận."))
     decision.status, decision.approved_by, decision.approved_at, decision.updated_at = APPROVED, actor, now, now
-    if decision.kind == "person":
-        from lms.recompute.services import mark_dirty
-
-        mark_dirty("person", sa.select(Award.person_id).where(Award.decision_id == decision.id), decision.period)
+    _mark_dirty(decision)
     audit(
         actor,
         "title.award" if decision.kind == "person" else "group.confirm",
@@ -304,6 +301,18 @@ def approve(decision: Decision, actor: str, *, own: bool = False) -> int:
     )
     db.session.flush()
     return count
+
+
+def _mark_dirty(decision: Decision) -> None:
+    """Recompute those whose title the decision changed (set-based): a person's title counts in their
+    family's; a group's recognition refreshes the figures the dashboards show."""
+    from lms.recompute.services import mark_dirty
+
+    if decision.kind == "person":
+        mark_dirty("person", sa.select(Award.person_id).where(Award.decision_id == decision.id), decision.period)
+    else:
+        ids = sa.select(GroupConfirmation.subject_id).where(GroupConfirmation.decision_id == decision.id)
+        mark_dirty(decision.kind, ids, decision.period)
 
 
 def correct_decision(decision: Decision, number: str, when: date | None, actor: str) -> bool:
@@ -352,10 +361,7 @@ def revoke_decision(decision: Decision, reason: str, actor: str) -> int:
             .where(table.decision_id == decision.id, table.revoked_at.is_(None))
             .values(revoked_at=now, revoked_by=actor, revoke_reason=reason)
         )
-        if decision.kind == "person":
-            from lms.recompute.services import mark_dirty
-
-            mark_dirty("person", sa.select(Award.person_id).where(Award.decision_id == decision.id), decision.period)
+        _mark_dirty(decision)
     before = _state(decision)
     decision.status, decision.revoked_at, decision.revoked_by, decision.revoke_reason = REVOKED, now, actor, reason
     decision.updated_at = now
@@ -466,3 +472,12 @@ def members_preview(kind: str, ids: Sequence[int], limit: int = 50) -> list[str]
         model, _column = group_model(kind)
         query = sa.select(model.name).where(model.id.in_(list(ids))).order_by(model.name)
     return [str(name) for name in db.session.scalars(query.limit(limit))]
+
+
+def title_rows(area: Area, period: int, stored: Any = None) -> list[tuple[str, int | None, int | None]]:
+    """(title, meets the standard, recognised) for every title of the area and year, labelled: what the
+    dashboard, the PDF and the XLSX sent upward show side by side."""
+    from lms.web import TITLE_LABELS
+
+    counts = title_counts(area, period, stored)
+    return [(str(TITLE_LABELS[k]), counts[k].meets, counts[k].recognised) for k in TITLE_KINDS]

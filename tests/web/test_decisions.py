@@ -228,3 +228,30 @@ def test_the_settings_are_checked():
     config.DECISION_APPROVAL = "three_step"
     with pytest.raises(ConfigError, match="DECISION_APPROVAL"):
         check_settings(config)
+
+
+def test_the_dashboard_and_the_report_show_both_numbers(client, tree, make_person, officer_a, default_framework):
+    import io
+    import re
+
+    import openpyxl
+
+    people, _outsider = _people(tree, make_person)
+    award_titles([people[0].id], 2026, "1/QĐ-UBND", date(2026, 11, 1), "test", tree["A"])
+    db.session.commit()
+    score()
+    sign_in(client, "canbo.a@example.vn")
+    html = client.get("/dashboard?period=2026").get_data(as_text=True)
+    rows = dict(
+        (name, (meets, recognised))
+        for name, meets, recognised in re.findall(
+            r'<tr><th scope="row">([^<]+)</th><td class="num">([^<]+)</td><td class="num">([^<]+)</td></tr>', html
+        )
+    )
+    assert rows["Công dân học tập"] == ("3", "1")
+    assert rows["Gia đình học tập"] == ("0", "0")
+    response = submit(client, "/officer/reports?period=2026", "/officer/reports/indicators.xlsx", {"period": "2026"})
+    summary = openpyxl.load_workbook(io.BytesIO(response.data))["Tổng hợp"]
+    values = [row[1:4] for row in summary.iter_rows(values_only=True)]
+    assert ("Danh hiệu", "Đạt chuẩn", "Đã công nhận") in values
+    assert ("Công dân học tập", 3, 1) in values
