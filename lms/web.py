@@ -92,6 +92,7 @@ AUDIT_ACTION_LABELS = {
     "user.2fa_codes": _l("Tạo mã khôi phục mới"),
     "user.2fa_recovery": _l("Đăng nhập bằng mã khôi phục"),
     "framework.publish": _l("Ban hành bộ tiêu chí"),
+    "framework.delete": _l("Xóa bản nháp bộ tiêu chí"),
     "group.confirm": _l("Công nhận danh hiệu tập thể"),
     "group.revoke": _l("Thu hồi danh hiệu tập thể"),
     "title.propose": _l("Đề nghị công nhận danh hiệu"),

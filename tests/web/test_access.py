@@ -169,6 +169,7 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "admin.frameworks": ("/admin/frameworks", ADMIN_ONLY),
     "admin.check_framework": ("/admin/frameworks", ADMIN_ONLY),
     "admin.publish_framework": ("/admin/frameworks/{framework}/publish", ADMIN_ONLY),
+    "admin.delete_framework": ("/admin/frameworks/{framework}/delete", ADMIN_ONLY),
     "admin.export_framework": ("/admin/frameworks/{framework}.yaml", ADMIN_ONLY),
     "admin.recompute_health": ("/admin/recompute", ADMIN_ONLY),
     "admin.rerun": ("/admin/recompute/failed/999/rerun", ADMIN_ONLY),
