@@ -8,7 +8,7 @@ commits.
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.sql import Select
@@ -118,7 +118,7 @@ def title_decisions(period: int) -> Select[Any]:
     The one place the API reads decisions: from the decision record (lms.decisions), so a corrected
     number or date shows at once; an award recorded without one keeps its own number and date.
     """
-    return (
+    query = (
         sa.select(
             Award.person_id.label("person_id"),
             sa.func.coalesce(Decision.number, Award.decision_no).label("decision_no"),
@@ -127,6 +127,7 @@ def title_decisions(period: int) -> Select[Any]:
         .outerjoin(Decision, Decision.id == Award.decision_id)
         .where(Award.period == period, Award.revoked_at.is_(None))
     )
+    return cast(Select[Any], query)
 
 
 def titles_changed_since(period: int, since: datetime) -> Select[Any]:

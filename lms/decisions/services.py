@@ -95,7 +95,8 @@ def _meeting(kind: str, area: Area, period: int) -> Select[Any]:
 
 def count_candidates(kind: str, area: Area, period: int) -> int:
     """How many a decision on "all who meet the standard and are not yet recognised" would hold."""
-    return int(db.session.scalar(sa.select(sa.func.count()).select_from(candidates(kind, area, period).subquery())))
+    query = sa.select(sa.func.count()).select_from(candidates(kind, area, period).subquery())
+    return int(db.session.scalar(query) or 0)
 
 
 def _check_kind(kind: str) -> None:

@@ -55,7 +55,7 @@ def index() -> ResponseReturnValue:
         query = query.where(Decision.status == status)
     else:
         status = ""
-    page = keyset_page(query, [Decision.id], lambda d: (d.id,), descending=True)
+    page = keyset_page(query, [Decision.id.expression], lambda d: (d.id,), descending=True)
     pending = int(
         db.session.scalar(
             sa.select(sa.func.count()).select_from(decisions_in(scope).where(Decision.status == PROPOSED).subquery())
