@@ -80,11 +80,24 @@ class Config:
     VERIFY_CLIENT_LIMIT = "30 per minute; 300 per hour"  # every lookup
     API_TOKEN_LIMIT = "600 per minute; 20000 per hour"  # noqa: S105 - every request of one API token
     PASSWORD_MIN_LENGTH = 8
-    TWO_FACTOR_ROLES = ("officer", "admin")
+    TWO_FACTOR_ROLES = ("officer", "approver", "admin")
     TOTP_MAX_FAILURES = 20  # wrong codes in a row; then only a recovery code or an admin's reset
     # minutes an idle session lasts, and hours any session lasts, by role (JSON objects in the environment)
-    SESSION_IDLE_MINUTES: dict[str, Any] = {"officer": 30, "admin": 30, "trainer": 120, "citizen": 1440}
-    SESSION_MAX_HOURS: dict[str, Any] = {"officer": 12, "admin": 12, "trainer": 12, "citizen": 168}
+    SESSION_IDLE_MINUTES: dict[str, Any] = {
+        "officer": 30,
+        "approver": 30,
+        "admin": 30,
+        "trainer": 120,
+        "citizen": 1440,
+    }
+    SESSION_MAX_HOURS: dict[str, Any] = {"officer": 12, "approver": 12, "admin": 12, "trainer": 12, "citizen": 168}
+    # ---- officers' decisions (lms.decisions) ----
+    # "one_step": an officer's decision recognises the titles at once; "two_step": it is a proposed list
+    # (danh sách đề nghị) that an approver of the area (the commune leader who signs) approves
+    DECISION_APPROVAL = "one_step"
+    # a decision on a year's titles is dated from 1 January of the year to the end of this many months
+    # after it (6: 30 June of the next year), and never after today
+    DECISION_MONTHS_AFTER_PERIOD = 6
     PERMANENT_SESSION_LIFETIME = 168 * 3600  # no signed session cookie is accepted after the longest session
     # dirty subjects per drain transaction: a burst across a commune (~2,500 people) is one batch
     RECOMPUTE_BATCH_SIZE = 5000
@@ -264,6 +277,10 @@ def check_settings(config: Any) -> None:
     if not 0 < config.CELERY_TASK_SOFT_TIME_LIMIT < config.CELERY_TASK_TIME_LIMIT:
         raise ConfigError("CELERY_TASK_SOFT_TIME_LIMIT must be above 0 and below CELERY_TASK_TIME_LIMIT")
     _check_routes(config.CELERY_TASK_ROUTES)
+    if config.DECISION_APPROVAL not in ("one_step", "two_step"):
+        raise ConfigError(f"DECISION_APPROVAL={config.DECISION_APPROVAL!r}: expected one_step or two_step")
+    if not 0 <= int(config.DECISION_MONTHS_AFTER_PERIOD) <= 24:
+        raise ConfigError("DECISION_MONTHS_AFTER_PERIOD must be from 0 to 24")
     _check_limits(config.CELERY_TASK_TIME_LIMITS)
     base = config.PUBLIC_BASE_URL
     if base and (not base.startswith(("https://", "http://")) or "?" in base or "#" in base or len(base) < 10):

@@ -165,21 +165,29 @@ def recompute_command(period: int, area_code: str | None, wait: bool, inline: bo
 @click.option("--decision", required=True, help="Decision number, e.g. 15/QĐ-UBND.")
 @click.option("--date", "decision_date", required=True, callback=lambda c, p, v: _date(v))
 def award_command(period: int, area_code: str, all_eligible: bool, decision: str, decision_date: date) -> None:
-    """Award the title to every eligible person of an area (bulk), audited with the CLI as actor."""
-    from lms.people.models import Person
-    from lms.titles.services import TitleError, award_titles, eligible_people
+    """Award the title to every eligible person of an area (bulk, set-based), audited with the CLI as actor.
+    The date rule of the web pages applies (lms.decisions.services.check_decision_date), except that a
+    decision dated after today is accepted here with a warning (decisions entered in advance of the day).
+    With DECISION_APPROVAL=two_step the decision is a proposal an approver approves on the web."""
+    from lms.decisions.services import submit
+    from lms.titles.services import TitleError
+    from lms.util import today_local
 
     root = _area_or_exit(area_code)
     assert root is not None
-    ids = list(db.session.scalars(eligible_people(root, period).with_only_columns(Person.id)))
     try:
-        awards = award_titles(ids, period, decision, decision_date, CLI_ACTOR, root)
+        outcome = submit("person", root, period, decision, decision_date, CLI_ACTOR, None, allow_future=True)
     except TitleError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
     db.session.commit()
+    if decision_date > today_local():
+        click.echo(f"warning: the decision date {decision_date.isoformat()} is after today", err=True)
+    if outcome.proposed:
+        click.echo(f"proposed {outcome.count} (decision {outcome.decision.id}, waiting for an approver)")
+        return
     poke_worker()
-    click.echo(f"awarded {len(awards)}")
+    click.echo(f"awarded {outcome.count}")
 
 
 @click.command("indicators")

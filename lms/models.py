@@ -5,6 +5,7 @@ from lms.areas import models as area_models  # noqa: F401
 from lms.audit import models as audit_models  # noqa: F401
 from lms.auth import models as auth_models  # noqa: F401
 from lms.criteria import models as criteria_models  # noqa: F401
+from lms.decisions import models as decision_models  # noqa: F401
 from lms.declarations import models as declaration_models  # noqa: F401
 from lms.evidence import models as evidence_models  # noqa: F401
 from lms.imports import models as import_models  # noqa: F401

@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.activation.views import bp as activation_bp
     from lms.admin.views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
+    from lms.decisions.views import bp as decisions_bp
     from lms.declarations.views import bp as declarations_bp
     from lms.imports.views import bp as imports_bp
     from lms.indicators.views import bp as indicators_bp
@@ -72,7 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.trainers.views import bp as trainers_bp
     from lms.users.views import bp as users_bp
 
-    for bp in (main_bp, auth_bp, records_bp, titles_bp, indicators_bp, admin_bp, declarations_bp):
+    for bp in (main_bp, auth_bp, records_bp, titles_bp, decisions_bp, indicators_bp, admin_bp, declarations_bp):
         app.register_blueprint(bp)
     for bp in (
         registry_bp,

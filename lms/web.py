@@ -65,7 +65,16 @@ ROLE_LABELS = {
     "citizen": _l("Công dân"),
     "trainer": _l("Báo cáo viên"),
     "officer": _l("Cán bộ"),
+    "approver": _l("Lãnh đạo phê duyệt"),
     "admin": _l("Quản trị"),
+}
+# the titles, as counted side by side: meeting the standard (đạt chuẩn) and recognised (đã công nhận)
+TITLE_LABELS = {
+    "person": _l("Công dân học tập"),
+    "family": _l("Gia đình học tập"),
+    "clan": _l("Dòng họ học tập"),
+    "village": _l("Cộng đồng học tập (thôn, khu phố)"),
+    "unit": _l("Đơn vị học tập"),
 }
 AUDIT_ACTION_LABELS = {
     "title.award": _l("Công nhận danh hiệu"),
@@ -83,8 +92,15 @@ AUDIT_ACTION_LABELS = {
     "user.2fa_codes": _l("Tạo mã khôi phục mới"),
     "user.2fa_recovery": _l("Đăng nhập bằng mã khôi phục"),
     "framework.publish": _l("Ban hành bộ tiêu chí"),
+    "framework.delete": _l("Xóa bản nháp bộ tiêu chí"),
     "group.confirm": _l("Công nhận danh hiệu tập thể"),
     "group.revoke": _l("Thu hồi danh hiệu tập thể"),
+    "title.propose": _l("Đề nghị công nhận danh hiệu"),
+    "title.correct": _l("Sửa số, ngày quyết định"),
+    "title.revoke_decision": _l("Thu hồi cả quyết định"),
+    "group.propose": _l("Đề nghị công nhận danh hiệu tập thể"),
+    "group.correct": _l("Sửa số, ngày quyết định tập thể"),
+    "group.revoke_decision": _l("Thu hồi cả quyết định tập thể"),
     "activation.codes": _l("In mã kích hoạt tài khoản"),
     "user.activate": _l("Kích hoạt tài khoản"),
     "export.report_xlsx": _l("Xuất báo cáo (XLSX)"),

@@ -70,3 +70,58 @@ def test_upgrade_from_empty_reaches_the_models_and_downgrade_returns_to_empty(em
     assert tables(empty_database) == set()
     flask_db(empty_database, "upgrade")
     assert tables(empty_database) == model_tables()
+
+
+def test_the_decisions_migration_backfills_one_decision_per_number_and_date(empty_database):
+    """Titles awarded before decisions were records get one approved decision per (kind, year, number,
+    date), in the smallest area holding all their villages; a decision whose titles are all revoked is
+    revoked; downgrading keeps the titles."""
+    flask_db(empty_database, "upgrade", "d4e8b2c6a9f1")
+    engine = sa.create_engine(empty_database)
+    now = "2026-11-20 08:00:00+00:00"
+    with engine.begin() as conn:
+        for i, (code, level, parent) in enumerate(
+            [
+                ("D", "district", None),
+                ("A", "commune", 1),
+                ("B", "commune", 1),
+                ("A1", "village", 2),
+                ("B1", "village", 3),
+            ],
+            start=1,
+        ):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO area (id, code, name, level, parent_id, path, disadvantaged) "
+                    "VALUES (:i, :c, :c, :l, :p, :path, false)"
+                ),
+                {"i": i, "c": code, "l": level, "p": parent, "path": f"/{i}/"},
+            )
+        for i, village in ((1, 4), (2, 4), (3, 5)):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO person (id, code, full_name, name_folded, birth_year, gender, village_id, "
+                    "is_official, khuyen_hoc_member) VALUES (:i, :c, 'X', 'x', 1990, 'nam', :v, false, false)"
+                ),
+                {"i": i, "c": f"P{i}", "v": village},
+            )
+        awards = [(1, "15/QĐ", None), (2, "15/QĐ", None), (3, "16/QĐ", now)]
+        for person, number, revoked in awards:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO award (person_id, period, decision_no, decision_date, awarded_by, awarded_at, "
+                    "revoked_at) VALUES (:p, 2026, :n, '2026-11-20', 'canbo', :now, :r)"
+                ),
+                {"p": person, "n": number, "now": now, "r": revoked},
+            )
+    flask_db(empty_database, "upgrade")
+    with engine.connect() as conn:
+        decisions = conn.execute(sa.text("SELECT number, area_id, status, kind FROM decision ORDER BY number")).all()
+        assert [tuple(d) for d in decisions] == [("15/QĐ", 4, "approved", "person"), ("16/QĐ", 5, "revoked", "person")]
+        linked = conn.execute(sa.text("SELECT count(*) FROM award WHERE decision_id IS NULL")).scalar()
+        items = conn.execute(sa.text("SELECT count(*) FROM decision_item")).scalar()
+    assert linked == 0 and items == 3
+    flask_db(empty_database, "downgrade", "d4e8b2c6a9f1")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM award")).scalar() == 3
+    engine.dispose()

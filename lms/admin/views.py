@@ -4,7 +4,7 @@ import json
 
 import sqlalchemy as sa
 import yaml
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -14,7 +14,7 @@ from lms.cli import poke_worker
 from lms.criteria.dry_run import dry_run
 from lms.criteria.models import Framework
 from lms.criteria.schema import FrameworkError, parse_document
-from lms.criteria.services import publish, store_candidate
+from lms.criteria.services import delete_draft, publish, store_candidate
 from lms.extensions import db
 from lms.jobs.forms import ResendForm
 from lms.jobs.services import pending_jobs, send_job
@@ -72,16 +72,42 @@ def check_framework() -> ResponseReturnValue:
 
 @bp.post("/frameworks/<int:framework_id>/publish")
 def publish_framework(framework_id: int) -> ResponseReturnValue:
-    """Publish a stored version, then queue a full recompute of its year."""
+    """Publish a stored version, then queue a full recompute of its year. Without `confirmed` it shows
+    the version's dry run first (what would change, by commune) and asks to confirm."""
     actor = _actor()
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if not form.validate_on_submit():
         abort(400)
     fw = db.get_or_404(Framework, framework_id)
+    if fw.published:
+        flash(_("Bộ tiêu chí này đang được áp dụng."), "info")
+        return redirect(url_for(".frameworks"))
+    if request.form.get("confirmed") != "1":
+        report = dry_run(fw.document)
+        return render_template("admin/dry_run.html", candidate=fw, report=report, action=ActionForm())
     publish(fw, actor)
     job = create_job(fw.period, None, actor)
     db.session.commit()
     send_job("recompute", job.id)  # if the broker is away, the sweeper sends it when it is back
     flash(_("Đã áp dụng bộ tiêu chí năm %(year)d. Hệ thống đang tính toán lại.", year=fw.period), "success")
+    return redirect(url_for(".frameworks"))
+
+
+@bp.post("/frameworks/<int:framework_id>/delete")
+def delete_framework(framework_id: int) -> ResponseReturnValue:
+    """Delete a draft (a stored version never applied); a published one stays. Audited."""
+    actor = _actor()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    fw = db.get_or_404(Framework, framework_id)
+    try:
+        delete_draft(fw, actor)
+    except FrameworkError as exc:
+        db.session.rollback()
+        flash("; ".join(message for _path, message in exc.faults), "error")
+    else:
+        db.session.commit()
+        flash(_("Đã xóa bản nháp bộ tiêu chí."), "success")
     return redirect(url_for(".frameworks"))
 
 

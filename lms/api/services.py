@@ -8,7 +8,7 @@ commits.
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.sql import Select
@@ -19,6 +19,7 @@ from lms.areas.models import Area, AreaSuccession
 from lms.areas.services import areas_under
 from lms.criteria.explain import PersonExplanation, explain_person
 from lms.criteria.models import PersonResult
+from lms.decisions.models import Decision
 from lms.extensions import db
 from lms.imports.services import COLUMNS, ImportReport, run_rows
 from lms.indicators.models import AreaIndicator
@@ -114,19 +115,28 @@ def figures_under(root: Area, first: int, last: int) -> list[dict[str, Any]]:
 def title_decisions(period: int) -> Select[int, str, date]:
     """Return (person_id, decision_no, decision_date) of the citizen titles held for the year.
 
-    The one place the API reads decisions: repoint it when decisions become records of their own.
+    The one place the API reads decisions: from the decision record (lms.decisions), so a corrected
+    number or date shows at once; an award recorded without one keeps its own number and date.
     """
-    return sa.select(
-        Award.person_id.label("person_id"),
-        Award.decision_no.label("decision_no"),
-        Award.decision_date.label("decision_date"),
-    ).where(Award.period == period, Award.revoked_at.is_(None))
+    query = (
+        sa.select(
+            Award.person_id.label("person_id"),
+            sa.func.coalesce(Decision.number, Award.decision_no).label("decision_no"),
+            sa.func.coalesce(Decision.decision_date, Award.decision_date).label("decision_date"),
+        )
+        .outerjoin(Decision, Decision.id == Award.decision_id)
+        .where(Award.period == period, Award.revoked_at.is_(None))
+    )
+    return cast(Select[Any], query)
 
 
 def titles_changed_since(period: int, since: datetime) -> Select[Any]:
-    """Return the ids of people whose title for the year was awarded or revoked after `since`."""
+    """Return the ids of people whose title for the year was awarded, revoked or its decision corrected
+    after `since`."""
+    corrected = sa.select(Decision.id).where(Decision.period == period, Decision.updated_at > since)
     return sa.select(Award.person_id).where(
-        Award.period == period, sa.or_(Award.awarded_at > since, Award.revoked_at > since)
+        Award.period == period,
+        sa.or_(Award.awarded_at > since, Award.revoked_at > since, Award.decision_id.in_(corrected)),
     )
 
 

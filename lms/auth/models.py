@@ -11,8 +11,10 @@ from lms.extensions import Model
 from lms.people.models import Person
 from lms.util import utcnow
 
-ROLES = ("citizen", "trainer", "officer", "admin")
-STAFF_ROLES = ("trainer", "officer", "admin")
+ROLES = ("citizen", "trainer", "officer", "approver", "admin")
+STAFF_ROLES = ("trainer", "officer", "approver", "admin")
+# roles that must have an area: officers act on it, approvers (the commune leader) approve its decisions
+AREA_ROLES = ("officer", "approver")
 
 
 class User(UserMixin, Model):

@@ -183,9 +183,13 @@ def require_role(*roles: str) -> User:
     return current_user
 
 
-def officer_area() -> Area:
-    """Return the area an officer (or admin: the root) may act on, else 403."""
-    user = require_role("officer", "admin")
+OFFICER_ROLES = ("officer", "admin")
+
+
+def officer_area(roles: tuple[str, ...] = OFFICER_ROLES) -> Area:
+    """Return the area an officer (or admin: the root) may act on, else 403. `roles`: the roles the page
+    serves (the decisions pages also serve approvers, each scoped to their area like an officer)."""
+    user = require_role(*roles)
     if user.role == "admin":
         root = db.session.scalar(
             sa.select(Area).where(Area.parent_id.is_(None), Area.valid_to.is_(None)).order_by(Area.id).limit(1)
@@ -198,10 +202,10 @@ def officer_area() -> Area:
     return user.area
 
 
-def require_area(target: Area) -> Area:
+def require_area(target: Area, roles: tuple[str, ...] = OFFICER_ROLES) -> Area:
     """Return the officer's area if `target` lies inside it (or is an area a reorganisation closed
     whose whole territory now lies inside it: lms.areas.history.inherited_by), else 404 (see above)."""
-    scope = officer_area()
+    scope = officer_area(roles)
     if not within(target, scope):
         from lms.areas.history import inherited_by
 

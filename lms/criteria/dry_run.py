@@ -41,7 +41,8 @@ def _commune_of(area_id_col: Any) -> Any:
 
 
 def dry_run(document: dict[str, Any]) -> dict[str, Any]:
-    """Return {communes: {code: {people_gain, people_loss, groups_gain, groups_loss}}, holders_losing: [...]}."""
+    """Return {communes: {code: {people_gain, people_loss, groups_gain, groups_loss}}, names: {code: name},
+    totals: {people_gain, …}, holders_losing: [...]}."""
     validate(document)
     period = document["period"]
     fw = CompiledFramework(document)
@@ -116,4 +117,13 @@ def dry_run(document: dict[str, Any]) -> dict[str, Any]:
             row[gain] += int(gained or 0)
             row[loss] += int(lost or 0)
     changed = {c: r for c, r in sorted(communes.items()) if any(r.values())}
-    return {"period": period, "communes": changed, "holders_losing": losing}
+    names = dict(
+        db.session.execute(
+            sa.select(Area.code, Area.name).where(Area.code.in_(list(changed)), Area.valid_to.is_(None))
+        ).all()
+    )
+    totals = {
+        key: sum(r[key] for r in changed.values())
+        for key in ("people_gain", "people_loss", "groups_gain", "groups_loss")
+    }
+    return {"period": period, "communes": changed, "names": names, "totals": totals, "holders_losing": losing}

@@ -51,11 +51,51 @@ def parse_document(raw: bytes, filename: str) -> dict[str, Any]:
     try:
         is_json = filename.lower().endswith(".json") or text.lstrip().startswith("{")
         data = json.loads(text) if is_json else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise FrameworkError([("$", _("không đọc được YAML/JSON: %(error)s", error=str(exc)))]) from exc
+    except json.JSONDecodeError as exc:
+        raise FrameworkError([("$", _parse_fault(exc.lineno, exc.colno, exc.msg))]) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = str(getattr(exc, "problem", None) or exc)
+        if mark is None:
+            raise FrameworkError([("$", _("không đọc được tệp: %(problem)s", problem=_problem(problem)))]) from exc
+        raise FrameworkError([("$", _parse_fault(mark.line + 1, mark.column + 1, problem))]) from exc
     if not isinstance(data, dict):
         raise FrameworkError([("$", _("tài liệu phải là một bảng khóa–giá trị"))])
     return data
+
+
+def _problems() -> dict[str, str]:
+    """The parser's usual complaints (PyYAML's and json's English), in the user's language."""
+    return {
+        "mapping values are not allowed here": _("không được có dấu hai chấm ở đây (thiếu dấu cách, hoặc thụt lề sai)"),
+        "could not find expected ':'": _("thiếu dấu hai chấm sau khóa"),
+        "found character '\\t' that cannot start any token": _("có ký tự tab: YAML chỉ thụt lề bằng dấu cách"),
+        "expected <block end>": _("thụt lề không khớp với các dòng trên"),
+        "expected ',' or ']'": _("thiếu dấu phẩy hoặc dấu ngoặc vuông đóng"),
+        "expected ',' or '}'": _("thiếu dấu phẩy hoặc dấu ngoặc nhọn đóng"),
+        "found undefined alias": _("tham chiếu (alias) chưa được định nghĩa"),
+        "found unexpected end of stream": _("tệp kết thúc giữa chừng (thiếu dấu nháy hoặc ngoặc đóng)"),
+        "found duplicate anchor": _("anchor bị trùng"),
+        "Expecting value": _("thiếu giá trị"),
+        "Expecting property name enclosed in double quotes": _("tên khóa phải trong dấu nháy kép"),
+        "Expecting ',' delimiter": _("thiếu dấu phẩy"),
+        "Expecting ':' delimiter": _("thiếu dấu hai chấm"),
+        "Extra data": _("có dữ liệu thừa sau phần chính"),
+    }
+
+
+def _problem(text: str) -> str:
+    for known, translated in _problems().items():
+        if text.startswith(known):
+            return translated
+    return _("cú pháp không hợp lệ (%(detail)s)", detail=text)
+
+
+def _parse_fault(line: int, column: int, problem: str) -> str:
+    """A parser error as the admin reads it: where (line and column, from 1) and what."""
+    return _(
+        "lỗi cú pháp ở dòng %(line)d, cột %(column)d: %(problem)s", line=line, column=column, problem=_problem(problem)
+    )
 
 
 def _number(value: Any) -> bool:

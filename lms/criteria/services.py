@@ -5,6 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from lms.audit.models import AuditEntry
 from lms.audit.services import audit
 from lms.criteria.engine import CompiledFramework
 from lms.criteria.models import Framework
@@ -90,3 +91,23 @@ def periods_with_framework() -> list[int]:
             .order_by(Framework.period.desc())
         )
     )
+
+
+def delete_draft(fw: Framework, actor: str) -> None:
+    """Delete a stored version that was never applied (a draft a dry run left); audited. A published
+    version, or one applied before (the results of its year may have come from it), stays."""
+    from flask_babel import gettext as _
+
+    from lms.criteria.schema import FrameworkError
+
+    applied = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            AuditEntry.action == "framework.publish",
+            AuditEntry.subject == f"framework {fw.code} {fw.period} v{fw.version}",
+        )
+    )
+    if fw.published or applied:
+        raise FrameworkError([("$", _("Chỉ xóa được bản nháp chưa từng được áp dụng."))])
+    audit(actor, "framework.delete", f"framework {fw.code} {fw.period} v{fw.version}", before={"version": fw.version})
+    db.session.delete(fw)
+    db.session.flush()

@@ -36,6 +36,7 @@ LOGINS = {
     "admin": "admin@demo.hoctap.vn",
     "officer (district)": "canbo.huyen@demo.hoctap.vn",
     "officer (commune)": "canbo.xa@demo.hoctap.vn",
+    "approver (commune)": "lanhdao.xa@demo.hoctap.vn",
     "trainer": "giangvien@demo.hoctap.vn",
     "citizen": "congdan@demo.hoctap.vn",
 }
@@ -213,6 +214,13 @@ def create_demo_users(district: Area, commune: Area) -> None:
         ("trainer", "trainer", "Giảng viên Trung tâm GDNN-GDTX Bắc Bình", district, None),
         ("officer (commune)", "officer", f"Cán bộ UBND {commune.name[:1].lower()}{commune.name[1:]}", commune, None),
         ("officer (district)", "officer", "Cán bộ Phòng GD&ĐT huyện Bắc Bình", district, None),
+        (
+            "approver (commune)",
+            "approver",
+            f"Chủ tịch UBND {commune.name[:1].lower()}{commune.name[1:]}",
+            commune,
+            None,
+        ),
         ("admin", "admin", "Quản trị hệ thống", None, None),
     ]
     demo_secret = current_app.config.get("DEMO_TOTP_SECRET")  # DevelopmentConfig only: never in production
@@ -221,7 +229,7 @@ def create_demo_users(district: Area, commune: Area) -> None:
             user = create_user(
                 LOGINS[label], PASSWORD, role, display_name=display_name, area=area, person=person, actor=ACTOR
             )
-            if demo_secret and role in ("officer", "admin"):
+            if demo_secret and role in current_app.config["TWO_FACTOR_ROLES"]:
                 user.totp_secret, user.totp_enabled_at = demo_secret, utcnow()
     from lms.trainers.services import assign_trainer_area
 

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from lms.areas.models import Area
 from lms.areas.services import area_by_code, breadcrumbs, children, within
 from lms.auth.services import officer_area, require_area, require_role
+from lms.decisions.services import title_rows
 from lms.extensions import db
 from lms.indicators.charts import HEIGHT, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, WIDTH, YEAR_BASELINE, trend_charts, y_of
 from lms.indicators.definitions import definitions
@@ -88,6 +89,8 @@ def _dashboard_context(area: Area, period: int, *, scope: Area | None) -> dict[s
         "trail": trail,
         "trend": trend(area, period),
         "geometry": TREND_GEOMETRY,
+        # officers: both numbers of every title (the public page keeps the suppressed counts above)
+        "titles": title_rows(area, period, stored) if scope is not None else None,
     }
 
 

@@ -21,6 +21,7 @@ from lms.areas.models import LEVELS, Area
 from lms.areas.services import areas_under
 from lms.audit.services import audit
 from lms.criteria.models import GroupResult
+from lms.decisions.services import title_rows
 from lms.exports import xlsx_row
 from lms.extensions import db
 from lms.indicators.definitions import definitions
@@ -200,12 +201,12 @@ def _area_header() -> tuple[list[str], list[int]]:
         _("Tên địa bàn"),
         _("Trực thuộc"),
         _("Số người dân"),
-        _("Đủ điều kiện CDHT"),
-        _("Đạt danh hiệu Công dân học tập"),
-        _("Gia đình học tập"),
-        _("Dòng họ học tập"),
-        _("Cộng đồng học tập"),
-        _("Đơn vị học tập"),
+        _("Công dân học tập đạt chuẩn"),
+        _("Công dân học tập đã công nhận"),
+        _("Gia đình học tập đạt chuẩn"),
+        _("Dòng họ học tập đạt chuẩn"),
+        _("Cộng đồng học tập đạt chuẩn"),
+        _("Đơn vị học tập đạt chuẩn"),
     ]
     widths = [14, 26, 22, 12, 12, 14, 12, 12, 12, 12]
     for d in definitions():
@@ -309,16 +310,10 @@ def report_workbook(root: Area, period: int) -> bytes:
         for column in ("E", "F", "G"):
             summary[f"{column}{row_no}"].number_format = PERCENT
     summary.append([])
-    for key, label in (
-        ("people", _("Số người dân")),
-        ("eligible", _("Đủ điều kiện CDHT")),
-        ("holders", _("Đạt danh hiệu Công dân học tập")),
-        ("families_attained", _("Gia đình học tập")),
-        ("clans_attained", _("Dòng họ học tập")),
-        ("villages_attained", _("Cộng đồng học tập")),
-        ("units_attained", _("Đơn vị học tập")),
-    ):
-        summary.append(xlsx_row(summary, ["", label, own.counts[key] if own else 0]))
+    summary.append(xlsx_row(summary, ["", _("Số người dân"), own.counts["people"] if own else 0]))
+    summary.append(xlsx_row(summary, ["", _("Danh hiệu"), _("Đạt chuẩn"), _("Đã công nhận")]))
+    for label, meets, recognised in title_rows(root, period):
+        summary.append(xlsx_row(summary, ["", label, meets or 0, recognised or 0]))
 
     header, widths = _area_header()
     for level in LEVELS[LEVELS.index(root.level) :] if root.level in LEVELS else LEVELS:
@@ -509,20 +504,12 @@ def report_pdf(root: Area, period: int) -> bytes:
         numeric=[False, False, True, True, True, True, True],
     )
     if own:
-        c = own.counts
-        pdf.paragraph(
-            _(
-                "Người dân: %(people)s · Đủ điều kiện: %(eligible)s · Đạt danh hiệu CDHT: %(holders)s · "
-                "Gia đình học tập: %(families)s · Dòng họ học tập: %(clans)s · Cộng đồng học tập: %(villages)s · "
-                "Đơn vị học tập: %(units)s",
-                people=c["people"],
-                eligible=c["eligible"],
-                holders=c["holders"],
-                families=c["families_attained"],
-                clans=c["clans_attained"],
-                villages=c["villages_attained"],
-                units=c["units_attained"],
-            )
+        pdf.paragraph(_("Người dân: %(people)s", people=own.counts["people"]))
+        pdf.grid(
+            [_("Danh hiệu"), _("Đạt chuẩn"), _("Đã công nhận")],
+            [[label, meets or 0, recognised or 0] for label, meets, recognised in title_rows(root, period)],
+            [120, 40, 40],
+            numeric=[False, True, True],
         )
     below = [lvl for lvl in LEVELS if root.level in LEVELS and LEVELS.index(lvl) > LEVELS.index(root.level)]
     children = next((levels[lvl] for lvl in below if levels.get(lvl)), [])
@@ -530,7 +517,7 @@ def report_pdf(root: Area, period: int) -> bytes:
     if children:
         pdf.heading(_("Theo địa bàn trực thuộc"), size=11)
         pdf.grid(
-            [_("Địa bàn"), _("Người dân"), _("Đủ điều kiện"), _("Đạt danh hiệu"), *[f"{c} (%)" for c in codes]],
+            [_("Địa bàn"), _("Người dân"), _("CDHT đạt chuẩn"), _("CDHT đã công nhận"), *[f"{c} (%)" for c in codes]],
             [
                 [
                     i.area.name,

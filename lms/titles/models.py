@@ -28,8 +28,10 @@ class Award(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), index=True)
     period: Mapped[int] = mapped_column(index=True)
+    # the decision's number and date, kept in step with it (lms.decisions.services.correct_decision)
     decision_no: Mapped[str] = mapped_column(sa.String(64))
     decision_date: Mapped[date]
+    decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id"), index=True)
     awarded_by: Mapped[str] = mapped_column(sa.String(200))
     awarded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -67,6 +69,7 @@ class GroupConfirmation(Model):
     period: Mapped[int] = mapped_column(index=True)
     decision_no: Mapped[str] = mapped_column(sa.String(64))
     decision_date: Mapped[date]
+    decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id"), index=True)
     confirmed_by: Mapped[str] = mapped_column(sa.String(200))
     confirmed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -66,44 +66,30 @@ def filter_eligible(
 
 
 def award_titles(
-    person_ids: Sequence[int], period: int, decision_no: str, decision_date: date, actor: str, area: Area
+    person_ids: Sequence[int] | None,
+    period: int,
+    decision_no: str,
+    decision_date: date,
+    actor: str,
+    area: Area,
+    *,
+    allow_future: bool = False,
 ) -> list[Award]:
-    """Award the title to eligible people of the area; refuse anyone outside it or not eligible."""
-    decision_no = decision_no.strip()
-    if not decision_no:
-        raise TitleError(_("Cần số quyết định."))
-    wanted = set(person_ids)
-    allowed = set(
-        db.session.scalars(
-            eligible_people(area, period, only_unawarded=False)
-            .with_only_columns(Person.id)
-            .where(Person.id.in_(wanted))
+    """Award the title to eligible people of the area under one decision, approved at once (None: all the
+    eligible people of the area who hold no title); refuse anyone outside it or not eligible. The one-step
+    path of lms.decisions.services (the CLI, the demo, tests)."""
+    from lms.decisions.services import NothingToDecide, approve, prepare
+
+    try:
+        outcome = prepare(
+            "person", area, period, decision_no, decision_date, actor, person_ids, allow_future=allow_future
         )
+    except NothingToDecide:
+        return []  # everyone chosen holds the title already
+    approve(outcome.decision, actor, own=True)
+    return list(
+        db.session.scalars(sa.select(Award).where(Award.decision_id == outcome.decision.id).order_by(Award.person_id))
     )
-    refused = wanted - allowed
-    if refused:
-        raise TitleError(_("Có %(n)d người không đủ điều kiện hoặc ngoài địa bàn.", n=len(refused)))
-    awards = []
-    for person_id in sorted(allowed):
-        if active_award(person_id, period) is not None:
-            continue
-        award = Award(
-            person_id=person_id, period=period, decision_no=decision_no, decision_date=decision_date, awarded_by=actor
-        )
-        db.session.add(award)
-        awards.append(award)
-    db.session.flush()
-    for award in awards:
-        audit(
-            actor,
-            "title.award",
-            f"person {award.person_id} {period}",
-            area_id=area.id,
-            before=None,
-            after={"award_id": award.id, "decision_no": decision_no, "decision_date": decision_date.isoformat()},
-        )
-    mark_dirty("person", [a.person_id for a in awards], period)
-    return awards
 
 
 def revoke_title(award: Award, reason: str, actor: str, area: Area) -> Award:
@@ -184,53 +170,24 @@ def active_confirmations(kind: str, ids: Sequence[int], period: int) -> dict[int
 def confirm_groups(
     kind: str, ids: Sequence[int], period: int, decision_no: str, decision_date: date, actor: str, area: Area
 ) -> list[GroupConfirmation]:
-    """Recognise groups of the area that attain their title (one decision); refuse any other. Audited."""
-    decision_no = decision_no.strip()
-    if not decision_no:
-        raise TitleError(_("Cần số quyết định."))
+    """Recognise groups of the area that attain their title under one decision, approved at once; refuse
+    any other. The one-step path of lms.decisions.services."""
+    from lms.decisions.services import NothingToDecide, approve, prepare
+
     if kind not in GROUP_KINDS:
         raise TitleError(_("Loại danh hiệu không hợp lệ."))
-    model, _column = group_model(kind)
-    wanted = set(ids)
-    allowed = {
-        g.id: g
-        for g in db.session.scalars(
-            attaining_groups(kind, area, period).with_only_columns(model).where(model.id.in_(wanted))
+    try:
+        outcome = prepare(kind, area, period, decision_no, decision_date, actor, ids)
+    except NothingToDecide:
+        return []
+    approve(outcome.decision, actor, own=True)
+    return list(
+        db.session.scalars(
+            sa.select(GroupConfirmation)
+            .where(GroupConfirmation.decision_id == outcome.decision.id)
+            .order_by(GroupConfirmation.subject_id)
         )
-    }
-    refused = wanted - allowed.keys()
-    if refused:
-        raise TitleError(_("Có %(n)d đơn vị không đạt danh hiệu hoặc ngoài địa bàn.", n=len(refused)))
-    held = active_confirmations(kind, list(allowed), period)
-    made = []
-    for group_id in sorted(allowed):
-        if group_id in held:
-            continue
-        confirmation = GroupConfirmation(
-            kind=kind,
-            subject_id=group_id,
-            period=period,
-            decision_no=decision_no,
-            decision_date=decision_date,
-            confirmed_by=actor,
-        )
-        db.session.add(confirmation)
-        made.append(confirmation)
-    db.session.flush()
-    for confirmation in made:
-        group = allowed[confirmation.subject_id]
-        audit(
-            actor,
-            "group.confirm",
-            f"{kind} {group.code} {period}",
-            area_id=area.id,
-            after={
-                "confirmation_id": confirmation.id,
-                "decision_no": decision_no,
-                "decision_date": decision_date.isoformat(),
-            },
-        )
-    return made
+    )
 
 
 def revoke_group(confirmation: GroupConfirmation, reason: str, actor: str, area: Area) -> GroupConfirmation:

@@ -20,6 +20,7 @@ from lms.auth.services import officer_area, require_area, require_person
 from lms.cli import poke_worker
 from lms.criteria.explain import explain_group, explain_person
 from lms.criteria.models import PersonResult
+from lms.decisions.services import members_preview, preview, submit, two_step
 from lms.extensions import db
 from lms.indicators.services import figures
 from lms.paging import install as install_paging
@@ -32,8 +33,6 @@ from lms.titles.services import (
     TitleError,
     active_confirmations,
     attaining_groups,
-    award_titles,
-    confirm_groups,
     eligible_people,
     filter_eligible,
     group_area,
@@ -126,8 +125,9 @@ def eligible() -> ResponseReturnValue:
     period = period_arg()
     target = _target_area(scope, text_arg("area", 64))
     wanted = _eligible_filter(scope)
+    unawarded = text_arg("status", 16) == "unawarded"
     query = filter_eligible(
-        eligible_people(target, period, only_unawarded=False),
+        eligible_people(target, period, only_unawarded=unawarded),
         unit_id=wanted.unit.id if wanted.unit else None,
         audience=wanted.audience,
         disadvantaged=wanted.disadvantaged,
@@ -159,7 +159,9 @@ def eligible() -> ResponseReturnValue:
         units=visible_groups(Unit, scope),
         audiences=AUDIENCES,
         wanted=wanted,
-        count=None if wanted.any or stored is None else stored.eligible,
+        count=None if wanted.any or unawarded or stored is None else stored.eligible,
+        unawarded=unawarded,
+        two_step=two_step(),
         page=page,
         totals=totals,
         awards=awards,
@@ -170,36 +172,85 @@ def eligible() -> ResponseReturnValue:
 
 @bp.post("/award")
 def award() -> ResponseReturnValue:
-    """Award the title to the people ticked in the list under one decision (number and date)."""
-    scope = officer_area()
+    """Award the title to the people ticked in the list (or, with scope=all, to every eligible person of
+    the area not yet recognised, across all pages) under one decision: first a confirmation page, then,
+    confirmed, the decision (or, with two-step approval, the proposed list)."""
     form = AwardForm()
-    back_area = (request.form.get("area") or "")[:64]
-    period = form.period.data if form.period.data else None
-    ids = request.form.getlist("person_ids", type=int)
-    valid = form.validate_on_submit()
-    if valid:
-        period = form.period.data
-    if valid and not ids:
-        flash(_("Hãy chọn ít nhất một người."), "error")
-    else:
-        _decide(
-            form,
-            lambda: award_titles(
-                ids, form.period.data, form.decision_no.data, form.decision_date.data, _actor(), scope
-            ),
-            lambda awarded: _(
-                "Đã công nhận danh hiệu Công dân học tập cho %(n)d người (quyết định số %(no)s).",
-                n=len(awarded),
-                no=form.decision_no.data.strip(),
-            ),
-            poke=True,
+    back: dict[str, Any] = {}
+    if isinstance(form.period.data, int):
+        back["period"] = form.period.data
+    if area_code := (request.form.get("area") or "")[:64]:
+        back["area"] = area_code
+    return _decision_step("person", form, "person_ids", url_for(".eligible", **back))
+
+
+def _decision_step(kind: str, form: AwardForm | GroupConfirmForm, id_field: str, back: str) -> ResponseReturnValue:
+    """The award forms' two steps: without `confirmed`, check everything and show what will be decided
+    ("Công nhận 35 người theo quyết định số … ngày …?"); with it, decide. Errors go back to the list."""
+    scope = officer_area()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(back)
+    target = _target_area(scope, (request.form.get("area") or "")[:64] or None)
+    everyone = request.form.get("scope") == "all"
+    ids = None if everyone else request.form.getlist(id_field, type=int)
+    if ids == []:
+        flash(_("Hãy chọn ít nhất một người.") if kind == "person" else _("Hãy chọn ít nhất một đơn vị."), "error")
+        return redirect(back)
+    number, when, signer = form.decision_no.data, form.decision_date.data, form.signer.data or ""
+    if request.form.get("confirmed") != "1":
+        try:
+            count = preview(kind, target, form.period.data, number, when, ids)
+        except TitleError as exc:
+            flash(str(exc), "error")
+            return redirect(back)
+        names = members_preview(kind, ids) if ids else []
+        return render_template(
+            "decisions/confirm.html",
+            form=form,
+            kind=kind,
+            title_label=GROUP_LABELS.get(kind),
+            target=target,
+            count=count,
+            ids=ids or [],
+            id_field=id_field,
+            everyone=everyone,
+            names=names,
+            back=back,
+            two_step=two_step(),
+            action=request.path,
         )
-    args: dict[str, Any] = {}
-    if isinstance(period, int):
-        args["period"] = period
-    if back_area:
-        args["area"] = back_area
-    return redirect(url_for(".eligible", **args))
+    try:
+        outcome = submit(kind, target, form.period.data, number, when, _actor(), ids, signer=signer)
+    except TitleError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(back)
+    db.session.commit()
+    no = outcome.decision.number
+    if outcome.proposed:
+        flash(
+            _(
+                "Đã gửi danh sách đề nghị công nhận %(n)d (quyết định số %(no)s): chờ lãnh đạo phê duyệt.",
+                n=outcome.count,
+                no=no,
+            ),
+            "success",
+        )
+        return redirect(url_for("decisions.show", decision_id=outcome.decision.id))
+    if kind == "person":
+        poke_worker()
+        flash(
+            _(
+                "Đã công nhận danh hiệu Công dân học tập cho %(n)d người (quyết định số %(no)s).",
+                n=outcome.count,
+                no=no,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Đã công nhận danh hiệu cho %(n)d đơn vị (quyết định số %(no)s).", n=outcome.count, no=no), "success")
+    return redirect(back)
 
 
 @bp.get("/people/<int:person_id>")
@@ -323,32 +374,20 @@ def _group_or_404(kind: str, subject_id: int) -> tuple[Any, Area]:
 
 @bp.post("/groups/confirm")
 def confirm_groups_view() -> ResponseReturnValue:
-    """Recognise the ticked groups (attaining their title) under one decision number and date."""
-    scope = officer_area()
+    """Recognise the ticked groups (or all that attain their title and are not yet recognised, across all
+    pages) under one decision: a confirmation page first, as for people."""
+    officer_area()
     form = GroupConfirmForm()
     kind = (request.form.get("kind") or "")[:16]
-    back: dict[str, Any] = {"kind": kind if kind in GROUP_KINDS else "family"}
+    if kind not in GROUP_KINDS:
+        kind = "family"
+        form.kind.data = kind
+    back: dict[str, Any] = {"kind": kind}
     if area_code := (request.form.get("area") or "")[:64]:
         back["area"] = area_code
-    ids = request.form.getlist("subject_ids", type=int)
-    valid = form.validate_on_submit()
-    if valid:
+    if isinstance(form.period.data, int):
         back["period"] = form.period.data
-    if valid and not ids:
-        flash(_("Hãy chọn ít nhất một đơn vị."), "error")
-    else:
-        _decide(
-            form,
-            lambda: confirm_groups(
-                form.kind.data, ids, form.period.data, form.decision_no.data, form.decision_date.data, _actor(), scope
-            ),
-            lambda made: _(
-                "Đã công nhận danh hiệu cho %(n)d đơn vị (quyết định số %(no)s).",
-                n=len(made),
-                no=form.decision_no.data.strip(),
-            ),
-        )
-    return redirect(url_for(".groups", **back))
+    return _decision_step(kind, form, "subject_ids", url_for(".groups", **back))
 
 
 @bp.get("/groups/<kind>/<int:subject_id>")

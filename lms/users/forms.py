@@ -9,6 +9,7 @@ from lms.forms import Form
 
 ROLE_CHOICES = [
     SelectChoice("officer", _l("Cán bộ")),
+    SelectChoice("approver", _l("Lãnh đạo phê duyệt")),
     SelectChoice("trainer", _l("Báo cáo viên")),
     SelectChoice("admin", _l("Quản trị")),
 ]

@@ -18,7 +18,7 @@ from lms.audit.services import audit
 from lms.auth import twofactor
 from lms.auth.errors import AuthError
 from lms.auth.limits import clear_account_limits
-from lms.auth.models import STAFF_ROLES, User
+from lms.auth.models import AREA_ROLES, STAFF_ROLES, User
 from lms.auth.services import create_user, end_sessions, find_login, hash_password, normalise_login
 from lms.extensions import db
 from lms.util import utcnow
@@ -47,12 +47,13 @@ def accounts(q: str = "", role: str = "") -> Select[User]:
 
 
 def _area_for(role: str, code: str) -> Area | None:
-    """The area an account of this role is given: required for officers, optional for trainers, none for admins."""
+    """The area an account of this role is given: required for officers and approvers, optional for
+    trainers, none for admins."""
     code = code.strip()
     if role == "admin":
         return None
     if not code:
-        if role == "officer":
+        if role in AREA_ROLES:
             raise AuthError(_("Cán bộ cần có địa bàn: nhập mã địa bàn."))
         return None
     area = area_by_code(code)

@@ -58,6 +58,7 @@ def test_an_admin_creates_an_officer_who_sets_a_password_and_two_factor_at_first
     "data, message",
     [
         ({"role": "officer", "area": ""}, "Cán bộ cần có địa bàn"),
+        ({"role": "approver", "area": ""}, "Cán bộ cần có địa bàn"),  # the commune leader approves its area's
         ({"role": "officer", "area": "NOWHERE"}, "Không có địa bàn"),
         ({"role": "officer", "area": "A", "login": "quantri@example.vn"}, "đã được đăng ký"),
         ({"role": "citizen", "area": ""}, "Lựa chọn không hợp lệ."),
@@ -163,3 +164,13 @@ def test_admins_find_any_account_by_login(admin_client, tree, make_person, make_
     make_user("citizen", person=make_person(tree["A1"]), login="0912345678")
     assert "0912345678" not in admin_client.get("/admin/users").get_data(as_text=True)  # staff only by default
     assert "0912345678" in admin_client.get("/admin/users?q=0912").get_data(as_text=True)
+
+
+def test_an_approver_account_has_an_area_and_a_second_factor(app, admin_client):
+    data = {"login": "chutich@example.vn", "display_name": "Chủ tịch UBND xã", "role": "approver", "area": "A"}
+    response = submit(admin_client, "/admin/users", "/admin/users", data)
+    assert response.status_code == 200
+    user = db.session.scalar(sa.select(User).where(User.login == "chutich@example.vn"))
+    assert (user.role, user.area.code) == ("approver", "A")
+    assert "approver" in app.config["TWO_FACTOR_ROLES"] and app.config["SESSION_IDLE_MINUTES"]["approver"] == 30
+    assert "Lãnh đạo phê duyệt" in admin_client.get("/admin/users?role=approver").get_data(as_text=True)

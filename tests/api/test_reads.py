@@ -128,3 +128,25 @@ def test_person_record_is_the_explanation_the_citizen_sees(client, district, mak
     assert sum(len(i["evidence"]) for i in body["items"]) == sum(len(i.evidence) for i in explanation.items)
     assert "0912345678" not in str(body) and "Nguyễn" not in str(body)
     assert client.get("/api/v1/people/PA1/record?period=2030", headers=bearer(secret)).status_code == 404
+
+
+def test_a_corrected_decision_shows_its_new_number_and_counts_as_a_change(client, district, make_token):
+    from lms.decisions.models import Decision
+    from lms.decisions.services import correct_decision
+
+    secret = make_token("read")
+    later = (datetime.now().astimezone() + timedelta(seconds=1)).replace(microsecond=0)
+    db.session.execute(sa.text("UPDATE person_result SET updated_at = :t"), {"t": later - timedelta(days=1)})
+    db.session.execute(sa.text("UPDATE award SET awarded_at = :t"), {"t": later - timedelta(days=1)})
+    db.session.execute(sa.text("UPDATE decision SET updated_at = :t"), {"t": later - timedelta(days=1)})
+    db.session.commit()
+    url = f"/api/v1/results?area=D&period=2026&updated_since={later.isoformat().replace('+', '%2B')}"
+    assert client.get(url, headers=bearer(secret)).get_json()["data"]["results"] == []
+    decision = db.session.scalar(sa.select(Decision).where(Decision.number == "15/QĐ-UBND"))
+    correct_decision(decision, "15A/QĐ-UBND", date(2026, 11, 21), "test")
+    decision.updated_at = later + timedelta(hours=1)
+    db.session.commit()
+    rows = client.get(url, headers=bearer(secret)).get_json()["data"]["results"]
+    assert [(r["code"], r["title"]["decision_no"], r["title"]["decision_date"]) for r in rows] == [
+        ("PA1", "15A/QĐ-UBND", "2026-11-21")
+    ]

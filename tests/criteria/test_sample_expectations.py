@@ -44,7 +44,7 @@ def sample_district(default_framework):
     run_full_recompute(2026, None)
     district = area_by_code("XT-H")
     ids = list(db.session.scalars(eligible_people(district, 2026).with_only_columns(Person.id)))
-    award_titles(ids, 2026, "1/QĐ-UBND", date(2026, 12, 20), "test", district)
+    award_titles(ids, 2026, "1/QĐ-UBND", date(2026, 12, 1), "test", district)
     db.session.commit()
     run_full_recompute(2026, None)
 

@@ -74,6 +74,7 @@ def test_demo_accounts_and_vietnamese_names(runner, login):
         "admin": "admin",
         "officer (district)": "officer",
         "officer (commune)": "officer",
+        "approver (commune)": "approver",
         "trainer": "trainer",
         "citizen": "citizen",
     }

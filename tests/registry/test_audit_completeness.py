@@ -42,7 +42,7 @@ def test_each_officer_action_is_audited_and_shown_in_the_areas_log(
         client,
         "/officer/eligible?period=2026",
         "/officer/award",
-        {"decision_no": "15/QĐ-UBND", "decision_date": "2026-11-20", "person_ids": [person.id]},
+        {"confirmed": "1", "decision_no": "15/QĐ-UBND", "decision_date": "2026-11-20", "person_ids": [person.id]},
     )
     award_id = db.session.scalar(sa.text("SELECT id FROM award WHERE person_id = :p"), {"p": person.id})
     submit(client, f"/officer/people/{person.id}?period=2026", f"/officer/awards/{award_id}/revoke", {"reason": "Sai"})
@@ -52,7 +52,7 @@ def test_each_officer_action_is_audited_and_shown_in_the_areas_log(
         client,
         page,
         "/officer/groups/confirm",
-        {"decision_no": "20/QĐ", "decision_date": "2026-12-01", "subject_ids": [family.id]},
+        {"confirmed": "1", "decision_no": "20/QĐ", "decision_date": "2026-12-01", "subject_ids": [family.id]},
     )
     confirmation_id = db.session.scalar(sa.text("SELECT id FROM group_confirmation"))
     submit(

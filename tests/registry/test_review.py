@@ -80,7 +80,7 @@ def test_officer_confirms_an_attaining_family_by_decision_and_revokes_with_a_rea
         client,
         page,
         "/officer/groups/confirm",
-        {"decision_no": "20/QĐ-UBND", "decision_date": "2026-12-01", "subject_ids": [other.id]},
+        {"confirmed": "1", "decision_no": "20/QĐ-UBND", "decision_date": "2026-12-01", "subject_ids": [other.id]},
         follow_redirects=True,
     )
     assert "không đạt danh hiệu hoặc ngoài địa bàn" in refused.get_data(as_text=True)
@@ -88,7 +88,7 @@ def test_officer_confirms_an_attaining_family_by_decision_and_revokes_with_a_rea
         client,
         page,
         "/officer/groups/confirm",
-        {"decision_no": "20/QĐ-UBND", "decision_date": "2026-12-01", "subject_ids": [family.id]},
+        {"confirmed": "1", "decision_no": "20/QĐ-UBND", "decision_date": "2026-12-01", "subject_ids": [family.id]},
         follow_redirects=True,
     )
     assert "Đã công nhận danh hiệu cho 1 đơn vị" in response.get_data(as_text=True)
@@ -96,7 +96,8 @@ def test_officer_confirms_an_attaining_family_by_decision_and_revokes_with_a_rea
     assert (confirmation.kind, confirmation.subject_id, confirmation.decision_no) == ("family", family.id, "20/QĐ-UBND")
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "group.confirm"))
     assert entry.actor == "canbo.a@example.vn" and entry.area_id == tree["A"].id
-    assert entry.subject == "family GD-1 2026" and entry.after["decision_no"] == "20/QĐ-UBND"
+    assert entry.subject == "decision 20/QĐ-UBND" and entry.after["decision_no"] == "20/QĐ-UBND"
+    assert entry.after["count"] == 1  # one entry per decision, with how many it recognised
 
     detail = f"/officer/groups/family/{family.id}?period=2026"
     html = client.get(detail).get_data(as_text=True)

@@ -86,15 +86,15 @@ def test_report_xlsx_has_a_sheet_per_level_vietnamese_headers_and_numbers(client
         "Tên địa bàn",
         "Trực thuộc",
         "Số người dân",
-        "Đủ điều kiện CDHT",
-        "Đạt danh hiệu Công dân học tập",
+        "Công dân học tập đạt chuẩn",
+        "Công dân học tập đã công nhận",
     ]
     assert "I2 – Tỷ lệ (%)" in header and "I2 – Chỉ tiêu 2030 (%)" in header
     rows = {r[0]: dict(zip(header, r, strict=False)) for r in communes.iter_rows(min_row=5, values_only=True)}
     assert set(rows) == {"A", "B"}
     a = report("A", tree["A"].id, PERIOD)
     assert rows["A"]["Số người dân"] == a["counts"]["people"] == 3
-    assert rows["A"]["Đạt danh hiệu Công dân học tập"] == 2
+    assert rows["A"]["Công dân học tập đã công nhận"] == 2
     assert rows["A"]["I4 – Mẫu số"] == a["indicators"]["I4"]["denominator"]
     assert rows["A"]["I2 – Chỉ tiêu 2025 (%)"] == 40
     for row in rows.values():

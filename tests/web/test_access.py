@@ -18,7 +18,7 @@ from tests.sessions.helpers import learning_world
 from tests.web.conftest import make_eligible, score, sign_in
 
 OK, LOGIN, DENY, HIDDEN, TOKEN = "ok", "login", "403", "404", "token"
-ROLES = ("anonymous", "citizen", "trainer", "officer", "other_officer", "admin")
+ROLES = ("anonymous", "citizen", "trainer", "officer", "other_officer", "approver", "admin")
 PUBLIC = dict.fromkeys(ROLES, OK)
 CITIZEN_ONLY = {
     "anonymous": LOGIN,
@@ -26,15 +26,29 @@ CITIZEN_ONLY = {
     "trainer": DENY,
     "officer": DENY,
     "other_officer": DENY,
+    "approver": DENY,
     "admin": DENY,
 }
-OFFICERS = {"anonymous": LOGIN, "citizen": DENY, "trainer": DENY, "officer": OK, "other_officer": OK, "admin": OK}
+OFFICERS = {
+    "anonymous": LOGIN,
+    "citizen": DENY,
+    "trainer": DENY,
+    "officer": OK,
+    "other_officer": OK,
+    "approver": DENY,  # the commune leader approves decisions (DECISION_READERS) and uses no other officer page
+    "admin": OK,
+}
+# the decisions pages: officers and the approver of commune A (the decision's area), admins
+DECISION_READERS = {**OFFICERS, "approver": OK}
+DECISION_OF_A = {**DECISION_READERS, "other_officer": HIDDEN}
+APPROVER_ONLY = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "approver": OK}
 ADMIN_ONLY = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "admin": OK}
 # officers of commune A (and admins) only: the subject lies in commune A (hidden from commune B's)
 OFFICERS_OF_A = {**OFFICERS, "other_officer": HIDDEN}
 TRAINER_ONLY = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "trainer": OK}  # the session's own trainer
 SIGNED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
-SESSION_VIEWERS = {**SIGNED_IN, "other_officer": HIDDEN}  # trainer, audience (commune A), officers of A
+# trainer, audience (commune A), officers of A
+SESSION_VIEWERS = {**SIGNED_IN, "other_officer": HIDDEN, "approver": DENY}
 DECLARATION_FILE = {**SESSION_VIEWERS, "trainer": DENY}  # the citizen who declared, officers of A
 COURSE_AUTHORS = {**dict.fromkeys(ROLES, DENY), "anonymous": LOGIN, "trainer": OK, "admin": OK}  # its trainer, admins
 LESSON_FILE = {**COURSE_AUTHORS, "citizen": OK}  # and its enrolled learners
@@ -108,6 +122,11 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "titles.group": ("/officer/groups/family/{family}?period=2026", OFFICERS_OF_A),
     "titles.confirm_groups_view": ("/officer/groups/confirm", OFFICERS),
     "titles.revoke_group_view": ("/officer/groups/confirmations/{confirmation}/revoke", OFFICERS_OF_A),
+    "decisions.index": ("/officer/decisions", DECISION_READERS),
+    "decisions.show": ("/officer/decisions/{decision}", DECISION_OF_A),
+    "decisions.approve_view": ("/officer/decisions/{decision}/approve", APPROVER_ONLY),
+    "decisions.correct": ("/officer/decisions/{decision}/correct", DECISION_OF_A),
+    "decisions.revoke": ("/officer/decisions/{decision}/revoke", DECISION_OF_A),
     "registry.people": ("/officer/registry/people", OFFICERS),
     "registry.mark_people": ("/officer/registry/people/mark", OFFICERS),
     "registry.unconfirmed": ("/officer/registry/unconfirmed", OFFICERS),
@@ -150,13 +169,14 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "admin.frameworks": ("/admin/frameworks", ADMIN_ONLY),
     "admin.check_framework": ("/admin/frameworks", ADMIN_ONLY),
     "admin.publish_framework": ("/admin/frameworks/{framework}/publish", ADMIN_ONLY),
+    "admin.delete_framework": ("/admin/frameworks/{framework}/delete", ADMIN_ONLY),
     "admin.export_framework": ("/admin/frameworks/{framework}.yaml", ADMIN_ONLY),
     "admin.recompute_health": ("/admin/recompute", ADMIN_ONLY),
     "admin.rerun": ("/admin/recompute/failed/999/rerun", ADMIN_ONLY),
     "jobs.resend": ("/admin/jobs/recompute/999/resend", ADMIN_ONLY),
     "admin.areas": ("/admin/areas", ADMIN_ONLY),
     "admin.reorganise": ("/admin/areas/merge", ADMIN_ONLY),
-    "sessions.index": ("/sessions", SIGNED_IN),
+    "sessions.index": ("/sessions", {**SIGNED_IN, "approver": DENY}),
     "sessions.new": ("/sessions/new", TRAINER_ONLY),
     "sessions.show": ("/sessions/{session}", SESSION_VIEWERS),
     "sessions.edit": ("/sessions/{session}/edit", TRAINER_ONLY),
@@ -230,6 +250,7 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
     make_user("officer", area=tree["A"], login="officer@example.vn")
     account = make_user("officer", area=tree["B"], login="other_officer@example.vn")
     make_user("admin", login="admin@example.vn")
+    make_user("approver", area=tree["A"], login="approver@example.vn")
     db.session.add(
         Enrolment(person_id=citizen.id, course_id=course.id, certificate_code="ABC123DEF456", completed_at=None)
     )
@@ -259,6 +280,7 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
         "person": subject.id,
         "person_code": subject.code,
         "award": award.id,
+        "decision": award.decision_id,
         "account": account.id,
         "framework": db.session.scalar(sa.select(Framework.id)),
         "trainer": trainer.id,

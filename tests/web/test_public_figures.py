@@ -38,7 +38,7 @@ def _counts(html: str) -> dict[str, str]:
 def test_public_stats_withhold_counts_and_rates_below_k(client, tree, two_holders):
     html = client.get("/stats?area=A&period=2026").get_data(as_text=True)
     counts = _counts(html)
-    assert counts["Đạt danh hiệu Công dân học tập"] == "&lt;5"
+    assert counts["Công dân học tập đã công nhận"] == "&lt;5"
     assert counts["Người dân"] == "&lt;5"
     assert "<strong>100%</strong>" not in html and "(2/2)" not in html
     assert "(&lt;5/&lt;5)" in html  # I1's numerator and denominator
@@ -60,14 +60,14 @@ def test_officers_keep_the_exact_figures(client, tree, two_holders, make_user):
     make_user("officer", area=tree["A"], login="canbo.a@example.vn")
     sign_in(client, "canbo.a@example.vn")
     html = client.get("/dashboard?period=2026").get_data(as_text=True)
-    assert _counts(html)["Đạt danh hiệu Công dân học tập"] == "2"
+    assert _counts(html)["Công dân học tập đã công nhận"] == "2"
     assert "(2/2)" in html and "<strong>100%</strong>" in html
 
 
 def test_k_is_configurable(app, client, tree, two_holders):
     app.config["PUBLIC_MIN_CELL"] = 2
     html = client.get("/stats?area=A&period=2026").get_data(as_text=True)
-    assert _counts(html)["Đạt danh hiệu Công dân học tập"] == "2"
+    assert _counts(html)["Công dân học tập đã công nhận"] == "2"
     data = client.get("/api/v1/indicators?area=A&period=2026").get_json()["data"]
     assert data["counts"]["holders"] == 2 and data["indicators"]["I1"]["value"] == 100.0
 

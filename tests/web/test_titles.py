@@ -36,7 +36,7 @@ def test_award_and_revoke_through_the_pages_are_audited(client, tree, make_perso
         client,
         "/officer/eligible?period=2026",
         "/officer/award",
-        {"decision_no": "15/QĐ-UBND", "decision_date": "2026-11-20", "person_ids": [a1.id, a2.id]},
+        {"confirmed": "1", "decision_no": "15/QĐ-UBND", "decision_date": "2026-11-20", "person_ids": [a1.id, a2.id]},
         follow_redirects=True,
     )
     html = response.get_data(as_text=True)
@@ -46,7 +46,9 @@ def test_award_and_revoke_through_the_pages_are_audited(client, tree, make_perso
         (a1.id, "15/QĐ-UBND", "canbo.a@example.vn"),
         (a2.id, "15/QĐ-UBND", "canbo.a@example.vn"),
     ]
-    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "title.award")) == 2
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "title.award")) == 1
+    )  # one per decision
 
     person_page = f"/officer/people/{a1.id}?period=2026"
     html = client.get(person_page).get_data(as_text=True)
@@ -77,7 +79,7 @@ def test_award_refuses_people_outside_the_area(client, tree, make_person, office
         client,
         "/officer/eligible?period=2026",
         "/officer/award",
-        {"decision_no": "16/QĐ-UBND", "decision_date": "2026-11-20", "person_ids": [b1.id]},
+        {"confirmed": "1", "decision_no": "16/QĐ-UBND", "decision_date": "2026-11-20", "person_ids": [b1.id]},
         follow_redirects=True,
     )
     assert "ngoài địa bàn" in response.get_data(as_text=True)

@@ -84,7 +84,13 @@ def test_completion_to_award_to_district_figures(app, default_framework, tree, m
         desk,
         "/officer/eligible?period=2026",
         "/officer/award",
-        {"person_ids": str(person.id), "decision_no": "15/QĐ-UBND", "decision_date": "2026-12-20", "period": "2026"},
+        {
+            "person_ids": str(person.id),
+            "decision_no": "15/QĐ-UBND",
+            "decision_date": "2026-11-20",
+            "period": "2026",
+            "confirmed": "1",
+        },
         follow_redirects=True,
     )
     assert "15/QĐ-UBND" in done.get_data(as_text=True)

@@ -1,0 +1,257 @@
+"""Officers' decisions as records: the date rule, the confirmation step, award all eligible across pages,
+the "chưa công nhận" filter, correcting a decision's number or date, revoking a whole decision, two-step
+approval (an approver of the area; nobody approves their own list), and both title counts."""
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from lms.audit.models import AuditEntry
+from lms.decisions.models import Decision
+from lms.decisions.services import approve, check_decision_date, date_window, prepare, title_counts
+from lms.extensions import db
+from lms.titles.models import Award
+from lms.titles.services import TitleError, award_titles
+from lms.util import today_local
+from tests.web.conftest import make_eligible, score, sign_in, submit
+
+PAGE = "/officer/eligible?period=2026"
+
+
+def _people(tree, make_person, n: int = 3):  # type: ignore[no-untyped-def]
+    people = [make_person(tree["A1"], full_name=f"Người Xét {i}") for i in range(n)]
+    outsider = make_person(tree["B1"], full_name="Người Xã Khác")
+    for p in (*people, outsider):
+        make_eligible(p)
+    score()
+    return people, outsider
+
+
+def _awards() -> list[Award]:
+    return list(db.session.scalars(sa.select(Award).order_by(Award.person_id)))
+
+
+def test_the_date_rule(app):
+    assert date_window(2026) == (date(2026, 1, 1), date(2027, 6, 30))
+    app.config["DECISION_MONTHS_AFTER_PERIOD"] = 0
+    assert date_window(2026) == (date(2026, 1, 1), date(2026, 12, 31))
+    app.config["DECISION_MONTHS_AFTER_PERIOD"] = 6
+    today = today_local()
+    with pytest.raises(TitleError, match="không được sau ngày hôm nay"):
+        check_decision_date(today.year, today + timedelta(days=1))
+    with pytest.raises(TitleError, match="phải từ 01/01/2025 đến 30/06/2026"):
+        check_decision_date(2025, date(2024, 12, 31))
+    with pytest.raises(TitleError, match="phải từ"):
+        check_decision_date(2020, date(2021, 7, 1))
+    check_decision_date(today.year, today)  # today is fine
+    check_decision_date(2026, date(2027, 6, 1), allow_future=True)  # the CLI: inside the window
+
+
+def test_the_award_page_refuses_a_future_date_and_writes_nothing(
+    client, tree, make_person, officer_a, default_framework
+):
+    people, _outsider = _people(tree, make_person)
+    sign_in(client, "canbo.a@example.vn")
+    future = (today_local() + timedelta(days=30)).isoformat()
+    for confirmed in ("", "1"):
+        response = submit(
+            client,
+            PAGE,
+            "/officer/award",
+            {
+                "decision_no": "15/QĐ-UBND",
+                "decision_date": future,
+                "person_ids": [people[0].id],
+                "confirmed": confirmed,
+            },
+            follow_redirects=True,
+        )
+        assert "Ngày quyết định không được sau ngày hôm nay." in response.get_data(as_text=True)
+    assert _awards() == [] and db.session.scalar(sa.select(sa.func.count()).select_from(Decision)) == 0
+
+
+def test_a_confirmation_step_comes_before_the_award(client, tree, make_person, officer_a, default_framework):
+    people, _outsider = _people(tree, make_person)
+    sign_in(client, "canbo.a@example.vn")
+    data = {"decision_no": "15/QĐ-UBND", "decision_date": "2026-11-20", "person_ids": [p.id for p in people[:2]]}
+    html = submit(client, PAGE, "/officer/award", data).get_data(as_text=True)
+    assert "Công nhận 2 người theo quyết định số 15/QĐ-UBND ngày 20/11/2026?" in html
+    assert "Người Xét 0" in html and "Người Xét 1" in html
+    assert _awards() == []  # nothing written before the confirmation
+    response = submit(client, PAGE, "/officer/award", {**data, "confirmed": "1"}, follow_redirects=True)
+    assert "cho 2 người" in response.get_data(as_text=True)
+    decision = db.session.scalar(sa.select(Decision))
+    assert (decision.number, decision.status, decision.kind, decision.area_id) == (
+        "15/QĐ-UBND",
+        "approved",
+        "person",
+        tree["A"].id,
+    )
+    assert [a.decision_id for a in _awards()] == [decision.id, decision.id]
+
+
+def test_award_all_eligible_of_the_area_across_pages_and_the_unawarded_filter(
+    client, tree, make_person, officer_a, default_framework
+):
+    people, outsider = _people(tree, make_person, n=4)
+    award_titles([people[0].id], 2026, "1/QĐ-UBND", date(2026, 11, 1), "test", tree["A"])
+    db.session.commit()
+    sign_in(client, "canbo.a@example.vn")
+    html = client.get(f"{PAGE}&status=unawarded").get_data(as_text=True)
+    assert "Người Xét 0" not in html and "Người Xét 1" in html and "Người Xét 3" in html
+    data = {"decision_no": "2/QĐ-UBND", "decision_date": "2026-11-20", "scope": "all"}
+    html = submit(client, PAGE, "/officer/award", data).get_data(as_text=True)
+    assert "Công nhận 3 người theo quyết định số 2/QĐ-UBND" in html  # the 3 not yet recognised, all pages
+    submit(client, PAGE, "/officer/award", {**data, "confirmed": "1"})
+    held = {a.person_id: a.decision_no for a in _awards()}
+    assert held == {people[0].id: "1/QĐ-UBND", **{p.id: "2/QĐ-UBND" for p in people[1:]}}
+    assert outsider.id not in held  # another commune's eligible person is never in commune A's decision
+
+
+def test_correct_a_decisions_number_and_date_keeps_the_titles(client, tree, make_person, officer_a, default_framework):
+    people, _outsider = _people(tree, make_person)
+    award_titles([p.id for p in people], 2026, "15/QĐ-UBDN", date(2026, 11, 20), "test", tree["A"])
+    db.session.commit()
+    decision = db.session.scalar(sa.select(Decision))
+    sign_in(client, "canbo.a@example.vn")
+    page = f"/officer/decisions/{decision.id}"
+    assert "15/QĐ-UBDN" in client.get(page).get_data(as_text=True)
+    response = submit(
+        client,
+        page,
+        f"{page}/correct",
+        {"decision_no": "15/QĐ-UBND", "decision_date": "2026-11-21"},
+        follow_redirects=True,
+    )
+    assert "Đã sửa số, ngày quyết định." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert {(a.decision_no, a.decision_date, a.revoked_at) for a in _awards()} == {
+        ("15/QĐ-UBND", date(2026, 11, 21), None)
+    }
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "title.correct"))
+    assert entry.before["decision_no"] == "15/QĐ-UBDN" and entry.after["decision_no"] == "15/QĐ-UBND"
+    assert entry.actor == "canbo.a@example.vn"
+    response = submit(client, page, f"{page}/correct", {"decision_no": "15/QĐ-UBND", "decision_date": "2031-01-01"})
+    db.session.expire_all()
+    assert db.session.get(Decision, decision.id).decision_date == date(2026, 11, 21)  # the date rule holds
+
+
+def test_revoke_a_whole_decision_with_one_reason(client, tree, make_person, officer_a, default_framework):
+    people, _outsider = _people(tree, make_person)
+    award_titles([p.id for p in people], 2026, "15/QĐ-UBND", date(2026, 11, 20), "test", tree["A"])
+    db.session.commit()
+    decision = db.session.scalar(sa.select(Decision))
+    sign_in(client, "canbo.a@example.vn")
+    page = f"/officer/decisions/{decision.id}"
+    response = submit(client, page, f"{page}/revoke", {"reason": ""}, follow_redirects=True)
+    assert "Thu hồi quyết định cần nêu lý do." in response.get_data(as_text=True)
+    response = submit(client, page, f"{page}/revoke", {"reason": "Nhầm số quyết định"}, follow_redirects=True)
+    assert "Đã thu hồi quyết định số 15/QĐ-UBND (3 danh hiệu)." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert {(a.revoke_reason, a.revoked_by) for a in _awards()} == {("Nhầm số quyết định", "canbo.a@example.vn")}
+    assert db.session.get(Decision, decision.id).status == "revoked"
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "title.revoke_decision")).all()
+    assert len(entries) == 1 and entries[0].after == {"status": "revoked", "reason": "Nhầm số quyết định", "count": 3}
+    # the people are eligible again: a new decision can recognise them
+    assert len(award_titles(None, 2026, "16/QĐ-UBND", date(2026, 11, 22), "test", tree["A"])) == 3
+
+
+def test_two_step_approval(app, client, tree, make_person, make_user, officer_a, default_framework):
+    app.config["DECISION_APPROVAL"] = "two_step"
+    people, _outsider = _people(tree, make_person)
+    make_user("approver", area=tree["A"], login="lanhdao.a@example.vn")
+    make_user("approver", area=tree["B"], login="lanhdao.b@example.vn")
+    db.session.commit()
+    sign_in(client, "canbo.a@example.vn")
+    data = {"decision_no": "15/QĐ-UBND", "decision_date": "2026-11-20", "person_ids": [p.id for p in people]}
+    html = submit(client, PAGE, "/officer/award", data).get_data(as_text=True)
+    assert "Đề nghị công nhận 3 người theo quyết định số 15/QĐ-UBND ngày 20/11/2026?" in html
+    response = submit(client, PAGE, "/officer/award", {**data, "confirmed": "1"}, follow_redirects=True)
+    assert "chờ lãnh đạo phê duyệt" in response.get_data(as_text=True)
+    decision = db.session.scalar(sa.select(Decision))
+    assert decision.status == "proposed" and _awards() == []  # no title before the approval
+    page = f"/officer/decisions/{decision.id}"
+    assert submit(client, page, f"{page}/approve").status_code == 403  # an officer never approves
+    with pytest.raises(TitleError, match="tự phê duyệt"):
+        approve(decision, "canbo.a@example.vn")
+
+    leader_b = app.test_client()
+    sign_in(leader_b, "lanhdao.b@example.vn")
+    assert leader_b.get(page).status_code == 404  # another commune's approver: as if it did not exist
+    assert leader_b.get("/officer/eligible").status_code == 403  # approvers use the decisions pages only
+
+    leader = app.test_client()
+    sign_in(leader, "lanhdao.a@example.vn")
+    assert "15/QĐ-UBND" in leader.get("/officer/decisions?status=proposed").get_data(as_text=True)
+    response = submit(leader, page, f"{page}/approve", follow_redirects=True)
+    assert "Đã phê duyệt quyết định số 15/QĐ-UBND: công nhận 3." in response.get_data(as_text=True)
+    db.session.expire_all()
+    decision = db.session.get(Decision, decision.id)
+    assert (decision.status, decision.created_by, decision.approved_by) == (
+        "approved",
+        "canbo.a@example.vn",
+        "lanhdao.a@example.vn",
+    )
+    assert [a.awarded_by for a in _awards()] == ["lanhdao.a@example.vn"] * 3
+    actions = set(db.session.scalars(sa.select(AuditEntry.action)))
+    assert {"title.propose", "title.award"} <= actions
+
+
+def test_nobody_approves_their_own_list_and_a_proposal_can_be_refused(app, tree, make_person, default_framework):
+    people, _outsider = _people(tree, make_person)
+    outcome = prepare("person", tree["A"], 2026, "3/QĐ", date(2026, 11, 1), "lanhdao", [people[0].id])
+    with pytest.raises(TitleError, match="tự phê duyệt"):
+        approve(outcome.decision, "lanhdao")
+    from lms.decisions.services import revoke_decision
+
+    assert revoke_decision(outcome.decision, "Chưa đủ hồ sơ", "lanhdao.khac") == 0
+    with pytest.raises(TitleError, match="không còn chờ phê duyệt"):
+        approve(outcome.decision, "lanhdao.khac")
+    assert _awards() == []
+
+
+def test_both_counts_meets_the_standard_and_recognised(tree, make_person, default_framework):
+    people, _outsider = _people(tree, make_person)
+    award_titles([people[0].id], 2026, "1/QĐ-UBND", date(2026, 11, 1), "test", tree["A"])
+    db.session.commit()
+    score()
+    counts = title_counts(tree["A"], 2026)
+    assert (counts["person"].meets, counts["person"].recognised) == (3, 1)
+    assert counts["family"].recognised == 0
+
+
+def test_the_settings_are_checked():
+    from config import Config, ConfigError, check_settings
+
+    config = Config()
+    config.DECISION_APPROVAL = "three_step"
+    with pytest.raises(ConfigError, match="DECISION_APPROVAL"):
+        check_settings(config)
+
+
+def test_the_dashboard_and_the_report_show_both_numbers(client, tree, make_person, officer_a, default_framework):
+    import io
+    import re
+
+    import openpyxl
+
+    people, _outsider = _people(tree, make_person)
+    award_titles([people[0].id], 2026, "1/QĐ-UBND", date(2026, 11, 1), "test", tree["A"])
+    db.session.commit()
+    score()
+    sign_in(client, "canbo.a@example.vn")
+    html = client.get("/dashboard?period=2026").get_data(as_text=True)
+    rows = dict(
+        (name, (meets, recognised))
+        for name, meets, recognised in re.findall(
+            r'<tr><th scope="row">([^<]+)</th><td class="num">([^<]+)</td><td class="num">([^<]+)</td></tr>', html
+        )
+    )
+    assert rows["Công dân học tập"] == ("3", "1")
+    assert rows["Gia đình học tập"] == ("0", "0")
+    response = submit(client, "/officer/reports?period=2026", "/officer/reports/indicators.xlsx", {"period": "2026"})
+    summary = openpyxl.load_workbook(io.BytesIO(response.data))["Tổng hợp"]
+    values = [row[1:4] for row in summary.iter_rows(values_only=True)]
+    assert ("Danh hiệu", "Đạt chuẩn", "Đã công nhận") in values
+    assert ("Công dân học tập", 3, 1) in values
