@@ -291,6 +291,7 @@ def register(app: Flask) -> None:
     from lms.backup.cli import backup_cli
     from lms.jobs.cli import jobs_cli
     from lms.retention.cli import retention_command, uploads_cli
+    from lms.reviews.cli import review_report_command, review_template_command
 
     for command in (
         areas_cli,
@@ -304,6 +305,8 @@ def register(app: Flask) -> None:
         recompute_command,
         award_command,
         indicators_command,
+        review_report_command,
+        review_template_command,
         drain_command,
         drift_command,
         demo_command,

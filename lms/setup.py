@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     for bp in (registry_bp, activation_bp, imports_bp, reports_bp, recompute_bp, jobs_bp, users_bp, trainers_bp):
         app.register_blueprint(bp)
+    register_plan_blueprints(app)
     from lms.api.admin import bp as api_tokens_bp
     from lms.api.docs import init_app as init_api
 
@@ -83,6 +84,13 @@ def register_blueprints(app: Flask) -> None:
     import courses
 
     courses.init_app(app)
+
+
+def register_plan_blueprints(app: Flask) -> None:
+    """Register the plan's own work: communication, training plans, contributions, the association, reviews."""
+    from lms.reviews.views import bp as reviews_bp
+
+    app.register_blueprint(reviews_bp)
 
 
 def _holds_nul(value: object) -> bool:
