@@ -34,7 +34,11 @@ def _date(value: str) -> date:
 
 @click.command("import")
 @click.argument(
-    "kind", type=click.Choice(["areas", "units", "families", "clans", "people", "evidence", "group-scores"])
+    "kind",
+    type=click.Choice(
+        ["areas", "units", "families", "clans", "people", "evidence", "group-scores", "contributions", "kh-branches",
+         "kh-members"]  # fmt: skip
+    ),
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")

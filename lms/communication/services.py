@@ -64,7 +64,7 @@ def showing(at: datetime) -> ColumnElement[bool]:
     return sa.and_(a.withdrawn_at.is_(None), a.starts_at <= at, sa.or_(a.ends_at.is_(None), a.ends_at > at))
 
 
-def for_person(who: Person, at: datetime | None = None) -> Select[Any]:
+def for_person(who: Person, at: datetime | None = None) -> Select[Announcement, bool]:
     """Return the announcements a citizen sees now, newest first, with whether they were read."""
     at = at or utcnow()
     p = person.alias("me")
@@ -101,7 +101,7 @@ def mark_read(ann: Announcement, who: Person) -> None:
         db.session.flush()
 
 
-def announcements_in(scope: Area, period: int | None = None) -> Select[tuple[Announcement]]:
+def announcements_in(scope: Area, period: int | None = None) -> Select[Any]:
     """Return the announcements of the area and every area below it (a year's, when given), newest first."""
     query = sa.select(Announcement).join(Area, Area.id == Announcement.area_id).where(Area.path.startswith(scope.path))
     if period is not None:

@@ -115,7 +115,7 @@ def delete(item: Contribution, actor: str) -> None:
     db.session.flush()
 
 
-def contributions_in(scope: Area, period: int) -> sa.Select[tuple[Contribution]]:
+def contributions_in(scope: Area, period: int) -> sa.Select[Any]:
     """Return the year's contributions of the area and every area below it, by date."""
     return (
         sa.select(Contribution)

@@ -1,0 +1,29 @@
+"""One of each thing the plan's tools own, in commune A, for the access matrix (tests/web/test_access.py)."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from lms.extensions import db
+
+
+def plan_world(tree: dict[str, Any]) -> dict[str, int]:
+    """A contribution with a file in village A1; returns the ids the access matrix's URLs name."""
+    from lms.contributions.models import ContributionFile
+    from lms.contributions.services import record
+
+    item = record(
+        tree["A1"],
+        contributor_kind="business",
+        contributor="Công ty Minh Phát",
+        kind="money",
+        value=Decimal(1000000),
+        purpose="",
+        when=date(2026, 3, 1),
+        reference="99/BN",
+        actor="test",
+    )
+    found = ContributionFile(contribution_id=item.id, sha256="0" * 64, size=1, kind="pdf", name="bn.pdf")
+    db.session.add(found)
+    db.session.commit()
+    return {"contribution": item.id, "contribution_file": found.id}
