@@ -224,3 +224,61 @@ def year_summary(scope: Area, period: int) -> dict[str, int]:
         "audience": audience,
         "seen": seen,
     }
+
+
+def link_target(kind: str | None, ref: str | None) -> tuple[str, dict[str, Any]] | None:
+    """Return (endpoint, values) of the course or session an announcement links to, None when it has none
+    or it no longer exists. The learning package's tables are read through the shared metadata."""
+    if not kind or not ref:
+        return None
+    if kind == "course":
+        course = db.metadata.tables["course"]
+        found = db.session.scalar(sa.select(course.c.code).where(course.c.code == ref))
+        return ("catalogue.course", {"code": found}) if found else None
+    session = db.metadata.tables["training_session"]
+    session_id = db.session.scalar(sa.select(session.c.id).where(session.c.code == ref))
+    return ("sessions.show", {"session_id": session_id}) if session_id else None
+
+
+def poster_pdf(ann: Announcement) -> bytes:
+    """Return an A4 notice for the village board: title, text, and a QR code to the course or session
+    (else to the platform's home), whose address starts with PUBLIC_BASE_URL (lms.web.external_url)."""
+    import nh3
+
+    from lms.markup import render_markdown
+    from lms.reports.pdf import FAMILY, ReportPDF, draw_qr
+    from lms.web import external_url
+
+    target = link_target(ann.link_kind, ann.link_ref)
+    address = external_url(target[0], **target[1]) if target else external_url("main.index")
+    pdf = ReportPDF(ann.title, page_label=_("Trang %(page)s/%(pages)s", page="{page}", pages="{pages}"))
+    pdf.set_margins(20, 20, 20)
+    pdf.set_y(22)
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.cell(0, 8, _("THÔNG BÁO") if ann.kind == "announcement" else _("TUYÊN TRUYỀN"), align="C",
+             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    pdf.set_font(FAMILY, "B", 22)
+    pdf.multi_cell(0, 11, ann.title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    html = str(render_markdown(ann.body))
+    text = nh3.clean(html.replace("</p>", "</p>\n").replace("</li>", "</li>\n").replace("<li>", "<li>• "), tags=set())
+    import html as html_lib
+
+    pdf.set_font(FAMILY, size=14)
+    for line in html_lib.unescape(text).splitlines():
+        if line.strip():
+            pdf.multi_cell(0, 7.5, line.strip(), new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1.5)
+    size = 60.0
+    y = max(pdf.get_y() + 6, 190.0)
+    if y + size + 24 > pdf.h - 15:
+        pdf.add_page()
+        y = 30.0
+    draw_qr(pdf, address, (pdf.w - size) / 2, y, size)
+    pdf.set_y(y + size + 4)
+    pdf.set_font(FAMILY, size=11)
+    pdf.multi_cell(0, 6, _("Quét mã QR bằng điện thoại để xem và đăng ký:"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, address, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.multi_cell(0, 6, ann.area.name, align="C", new_x="LMARGIN", new_y="NEXT")
+    return pdf.to_bytes()

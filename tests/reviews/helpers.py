@@ -8,9 +8,14 @@ from lms.extensions import db
 
 
 def plan_world(tree: dict[str, Any]) -> dict[str, int]:
-    """A contribution with a file in village A1; returns the ids the access matrix's URLs name."""
+    """A contribution with a file in village A1, an announcement of commune A for everyone in it;
+    returns the ids the access matrix's URLs name."""
+    from datetime import timedelta
+
+    from lms.communication.services import publish
     from lms.contributions.models import ContributionFile
     from lms.contributions.services import record
+    from lms.util import utcnow
 
     item = record(
         tree["A1"],
@@ -25,5 +30,7 @@ def plan_world(tree: dict[str, Any]) -> dict[str, int]:
     )
     found = ContributionFile(contribution_id=item.id, sha256="0" * 64, size=1, kind="pdf", name="bn.pdf")
     db.session.add(found)
+    ann = publish(tree["A"], kind="announcement", title="Thông báo", body="", audience="everyone",
+                  starts_at=utcnow() - timedelta(days=1), ends_at=None, period=2026, actor="test")  # fmt: skip
     db.session.commit()
-    return {"contribution": item.id, "contribution_file": found.id}
+    return {"contribution": item.id, "contribution_file": found.id, "announcement": ann.id}
