@@ -88,11 +88,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_plan_blueprints(app: Flask) -> None:
     """Register the plan's own work: communication, training plans, contributions, the association, reviews."""
+    from lms.association.views import bp as association_bp
     from lms.communication.views import bp as communication_bp
     from lms.contributions.views import bp as contributions_bp
     from lms.reviews.views import bp as reviews_bp
 
-    for bp in (reviews_bp, contributions_bp, communication_bp):
+    for bp in (reviews_bp, contributions_bp, communication_bp, association_bp):
         app.register_blueprint(bp)
 
 

@@ -32,5 +32,20 @@ def plan_world(tree: dict[str, Any]) -> dict[str, int]:
     db.session.add(found)
     ann = publish(tree["A"], kind="announcement", title="Thông báo", body="", audience="everyone",
                   starts_at=utcnow() - timedelta(days=1), ends_at=None, period=2026, actor="test")  # fmt: skip
+    from lms.association.services import add_member, save_branch
+    from lms.people.models import Person
+
+    branch = save_branch(None, "KH-A1", "Chi hội thôn 1", tree["A1"], None, "test")
+    member_person = Person(code="KH000001", full_name="Hội Viên", name_folded="hoi vien", birth_year=1960,
+                           gender="nam", village_id=tree["A1"].id)  # fmt: skip
+    db.session.add(member_person)
+    db.session.flush()
+    member = add_member(branch, member_person, "member", None, "test")
     db.session.commit()
-    return {"contribution": item.id, "contribution_file": found.id, "announcement": ann.id}
+    return {
+        "contribution": item.id,
+        "contribution_file": found.id,
+        "announcement": ann.id,
+        "branch": branch.id,
+        "branch_member": member.id,
+    }
