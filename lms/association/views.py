@@ -20,8 +20,10 @@ bp = Blueprint("association", __name__, url_prefix="/officer/association")
 
 
 def _branch_form(scope: Area, found: Branch | None = None) -> BranchForm:
-    form = BranchForm(obj=None) if found is None else BranchForm(code=found.code, name=found.name,
-                                                                  area=found.area_id, unit=found.unit_id or 0)  # fmt: skip
+    if found is None:
+        form = BranchForm()
+    else:
+        form = BranchForm(code=found.code, name=found.name, area=found.area_id, unit=found.unit_id or 0)
     form.area.choices = [
         SelectChoice(a.id, a.name) for a in areas_at(scope, ("commune", "village")) if a.valid_to is None
     ]
