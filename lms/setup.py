@@ -92,8 +92,9 @@ def register_plan_blueprints(app: Flask) -> None:
     from lms.communication.views import bp as communication_bp
     from lms.contributions.views import bp as contributions_bp
     from lms.reviews.views import bp as reviews_bp
+    from lms.training_plans.views import bp as training_plans_bp
 
-    for bp in (reviews_bp, contributions_bp, communication_bp, association_bp):
+    for bp in (reviews_bp, contributions_bp, communication_bp, association_bp, training_plans_bp):
         app.register_blueprint(bp)
 
 

@@ -41,6 +41,9 @@ def plan_world(tree: dict[str, Any]) -> dict[str, int]:
     db.session.add(member_person)
     db.session.flush()
     member = add_member(branch, member_person, "member", None, "test")
+    from lms.training_plans.services import add_planned
+
+    planned = add_planned(tree["A1"], 2026, 2, "Kỹ năng số", "", 20, Decimal(3), "test")
     db.session.commit()
     return {
         "contribution": item.id,
@@ -48,4 +51,5 @@ def plan_world(tree: dict[str, Any]) -> dict[str, int]:
         "announcement": ann.id,
         "branch": branch.id,
         "branch_member": member.id,
+        "planned": planned.id,
     }
