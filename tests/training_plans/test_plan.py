@@ -33,8 +33,9 @@ def test_plan_vs_done_by_commune(client, tree, officer_a, make_user, make_person
     sign_in(client, "canbo.a@example.vn")
     page = "/officer/training-plan?period=2026"
     for area, topic in (("A1", "Kỹ năng số cơ bản"), ("A2", "Pháp luật")):
-        response = submit(client, page, page, {"area": str(tree[area].id), "quarter": "2", "topic": topic,
-                                                "audience": "Người dân", "target_participants": "30", "hours": "3"})  # fmt: skip
+        data = {"area": str(tree[area].id), "quarter": "2", "topic": topic, "audience": "Người dân",
+                "target_participants": "30", "hours": "3"}  # fmt: skip
+        response = submit(client, page, page, data)
         assert response.status_code == 302
     planned = db.session.scalar(sa.select(PlannedSession).where(PlannedSession.topic == "Kỹ năng số cơ bản"))
     submit(client, page, f"/officer/training-plan/{planned.id}/link", {"session": str(ts.id)})
