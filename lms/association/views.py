@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -59,7 +60,7 @@ def _save(form: BranchForm, scope: Area, found: Branch | None) -> Branch | None:
 
 
 @bp.route("", methods=["GET", "POST"])
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """The branches of the officer's area: members, officers, those who studied the criteria (I1); add one."""
     scope = officer_area()
     period = period_arg()
@@ -82,7 +83,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<int:branch_id>", methods=["GET", "POST"])
-def branch(branch_id: int):  # type: ignore[no-untyped-def]
+def branch(branch_id: int) -> ResponseReturnValue:
     """A branch's roll; put a person on it (by person code), or change the branch."""
     scope = officer_area()
     found = _branch_or_404(branch_id)
@@ -116,7 +117,7 @@ def branch(branch_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:branch_id>/members/<int:member_id>/remove")
-def remove(branch_id: int, member_id: int):  # type: ignore[no-untyped-def]
+def remove(branch_id: int, member_id: int) -> ResponseReturnValue:
     """Take a person off a branch's roll (they leave I1's population); audited."""
     found = _branch_or_404(branch_id)
     member = db.session.get(Member, member_id)

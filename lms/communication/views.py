@@ -3,6 +3,7 @@
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -44,7 +45,7 @@ def _announcement_or_404(announcement_id: int) -> Announcement:
 
 
 @bp.route("/officer/announcements", methods=["GET", "POST"])
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """The announcements and campaigns of the officer's area for a year; publish one."""
     scope = officer_area()
     period = period_arg()
@@ -99,7 +100,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/officer/announcements/<int:announcement_id>")
-def show(announcement_id: int):  # type: ignore[no-untyped-def]
+def show(announcement_id: int) -> ResponseReturnValue:
     """One announcement with its reach by commune."""
     ann = _announcement_or_404(announcement_id)
     total, by_commune = services.reach(ann)
@@ -117,7 +118,7 @@ def show(announcement_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/officer/announcements/<int:announcement_id>/withdraw")
-def withdraw(announcement_id: int):  # type: ignore[no-untyped-def]
+def withdraw(announcement_id: int) -> ResponseReturnValue:
     """Stop showing an announcement (audited)."""
     ann = _announcement_or_404(announcement_id)
     form = WithdrawForm()
@@ -131,7 +132,7 @@ def withdraw(announcement_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/officer/announcements/<int:announcement_id>/poster.pdf")
-def poster(announcement_id: int):  # type: ignore[no-untyped-def]
+def poster(announcement_id: int) -> ResponseReturnValue:
     """The A4 notice of an announcement for the village board, with its QR code."""
     ann = _announcement_or_404(announcement_id)
     response = Response(services.poster_pdf(ann), mimetype="application/pdf")
@@ -148,7 +149,7 @@ def _citizen() -> Person:
 
 
 @bp.get("/notifications")
-def notifications():  # type: ignore[no-untyped-def]
+def notifications() -> ResponseReturnValue:
     """The announcements shown to the citizen, newest first, unread ones marked."""
     person = _citizen()
     rows = db.session.execute(services.for_person(person).limit(100)).all()
@@ -157,7 +158,7 @@ def notifications():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/notifications/<int:announcement_id>")
-def notification(announcement_id: int):  # type: ignore[no-untyped-def]
+def notification(announcement_id: int) -> ResponseReturnValue:
     """One announcement shown to the citizen; opening it counts in the reach."""
     person = _citizen()
     ann = db.get_or_404(Announcement, announcement_id)

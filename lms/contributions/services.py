@@ -203,7 +203,7 @@ def _values(item: Contribution) -> list[Any]:
 def report_workbook(scope: Area, period: int) -> bytes:
     """Return the year's register of the area as XLSX: every contribution, then the totals by kind."""
     workbook = Workbook()
-    sheet = workbook.active
+    sheet: Any = workbook.active
     sheet.title = _("Đóng góp")
     sheet.append(
         xlsx_row(sheet, [_("Sổ huy động nguồn lực xã hội hóa — %(area)s, năm %(year)s", area=scope.name, year=period)])

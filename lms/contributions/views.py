@@ -1,6 +1,7 @@
 """Officers' register of contributions: list and totals of a year, record, attach files, export (audited)."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -35,7 +36,7 @@ def _contribution_or_404(contribution_id: int) -> Contribution:
 
 
 @bp.route("", methods=["GET", "POST"])
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """The register of the officer's area for a year, its totals by kind, and the form to record one."""
     scope = officer_area()
     period = period_arg()
@@ -51,9 +52,9 @@ def index():  # type: ignore[no-untyped-def]
                 contributor_kind=form.contributor_kind.data or "",
                 contributor=form.contributor.data or "",
                 kind=form.kind.data or "",
-                value=form.value.data,  # type: ignore[arg-type]
+                value=form.value.data,
                 purpose=form.purpose.data or "",
-                when=form.date.data,  # type: ignore[arg-type]
+                when=form.date.data,
                 reference=form.reference.data or "",
                 actor=str(current_user.login),
             )
@@ -81,7 +82,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<int:contribution_id>", methods=["GET", "POST"])
-def show(contribution_id: int):  # type: ignore[no-untyped-def]
+def show(contribution_id: int) -> ResponseReturnValue:
     """One contribution with its files; attach another."""
     item = _contribution_or_404(contribution_id)
     form = AttachForm()
@@ -114,7 +115,7 @@ def show(contribution_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/<int:contribution_id>/files/<int:file_id>")
-def file(contribution_id: int, file_id: int):  # type: ignore[no-untyped-def]
+def file(contribution_id: int, file_id: int) -> ResponseReturnValue:
     """Download a file attached to a contribution of the officer's area."""
     item = _contribution_or_404(contribution_id)
     found = db.session.get(ContributionFile, file_id)
@@ -124,7 +125,7 @@ def file(contribution_id: int, file_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:contribution_id>/delete")
-def delete(contribution_id: int):  # type: ignore[no-untyped-def]
+def delete(contribution_id: int) -> ResponseReturnValue:
     """Remove a contribution entered by mistake (audited)."""
     item = _contribution_or_404(contribution_id)
     form = DeleteForm()
@@ -158,12 +159,12 @@ def _export(kind: str) -> Response:
 
 
 @bp.post("/report.xlsx")
-def report_xlsx():  # type: ignore[no-untyped-def]
+def report_xlsx() -> ResponseReturnValue:
     """Download the year's register of the officer's area as XLSX."""
     return _export("xlsx")
 
 
 @bp.post("/report.pdf")
-def report_pdf():  # type: ignore[no-untyped-def]
+def report_pdf() -> ResponseReturnValue:
     """Download the year's register of the officer's area as PDF."""
     return _export("pdf")

@@ -1,6 +1,7 @@
 """The reports page's review-report button: the DOCX of an area of the officer's scope, audited."""
 
 from flask import Blueprint, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,7 +18,7 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 @bp.post("/review.docx")
-def review_docx():  # type: ignore[no-untyped-def]
+def review_docx() -> ResponseReturnValue:
     """Download the review report of an area of the officer's scope for a year."""
     scope = officer_area()
     form = ReviewForm()

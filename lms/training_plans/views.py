@@ -1,6 +1,7 @@
 """The yearly training plan of an officer's area: planned sessions, the held ones linked, plan vs done."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -26,7 +27,7 @@ def _planned_or_404(planned_id: int) -> PlannedSession:
 
 
 @bp.route("", methods=["GET", "POST"])
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """The year's plan of the officer's area, plan vs done by commune; plan a session."""
     scope = officer_area()
     period = period_arg()
@@ -42,7 +43,7 @@ def index():  # type: ignore[no-untyped-def]
         try:
             services.add_planned(area, period, int(form.quarter.data or 0), form.topic.data or "",
                                  form.audience.data or "", int(form.target_participants.data or 0),
-                                 form.hours.data, str(current_user.login))  # type: ignore[arg-type]  # fmt: skip
+                                 form.hours.data, str(current_user.login))  # fmt: skip
         except services.PlanError as exc:
             db.session.rollback()
             form.topic.errors = [str(exc)]
@@ -73,7 +74,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:planned_id>/link")
-def link(planned_id: int):  # type: ignore[no-untyped-def]
+def link(planned_id: int) -> ResponseReturnValue:
     """Count a held session of the area against a planned one (audited)."""
     planned = _planned_or_404(planned_id)
     scope = officer_area()
@@ -94,7 +95,7 @@ def link(planned_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/<int:planned_id>/remove")
-def remove(planned_id: int):  # type: ignore[no-untyped-def]
+def remove(planned_id: int) -> ResponseReturnValue:
     """Remove a planned session (audited)."""
     planned = _planned_or_404(planned_id)
     period = planned.period
