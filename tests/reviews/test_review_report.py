@@ -2,6 +2,7 @@
 
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,29 @@ def test_the_shipped_template_is_the_one_build_template_writes(tmp_path):
     ours = [p.text for p in Document(str(tmp_path / "t.docx")).paragraphs]
     shipped = [p.text for p in Document(str(SHIPPED_TEMPLATE)).paragraphs]
     assert ours == shipped and Path(SHIPPED_TEMPLATE).is_file()
+
+
+def test_a_final_review_compares_with_the_first_year_and_names_what_moved_most(runner, tree, figures, tmp_path):
+    from lms.indicators.models import FIGURE_COLUMNS, AreaIndicator
+    from lms.util import utcnow
+
+    earlier = dict.fromkeys(FIGURE_COLUMNS, 0) | {"i4_num": 1, "i4_den": 4}  # I4 was 25.0 % in 2022
+    db.session.add(AreaIndicator(area_id=tree["D"].id, period=2022, computed_at=utcnow(), **earlier))
+    db.session.commit()
+    out = tmp_path / "tong-ket.docx"
+    args = ["review-report", "--area", "D", "--period", str(PERIOD), "--since", "2022", "--out", str(out)]
+    assert runner.invoke(args=args).exit_code == 0
+    texts = [p.text for p in Document(str(out)).paragraphs]
+    assert any(t.startswith("Tổng kết thực hiện Kế hoạch") and "2022–2026" in t for t in texts)
+    now = _cli_json(runner, "D")["indicators"]["I4"]["value"]
+    moved = next(t for t in texts if t.startswith("Các chỉ số tăng, giảm nhiều nhất so với năm 2022"))
+    assert f"I4 ({now - 25.0:+.1f})" in moved
+
+
+def test_money_values_read_the_vietnamese_way():
+    from lms.imports.values import BadValue, money
+
+    assert money("1.500.000") == 1500000 and money("1500000,5") == Decimal("1500000.5")
+    for bad in ("", "0", "-5", "1.5.0", "12345678901234567"):
+        with pytest.raises(BadValue):
+            money(bad)
