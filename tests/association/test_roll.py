@@ -104,3 +104,19 @@ def test_the_people_import_and_the_registry_marks_bring_the_roll_in_step(tree, m
     assert {m.person_id for m in services.roll(made)} == {two.id}
     flagged = set(db.session.scalars(sa.select(Person.id).where(Person.khuyen_hoc_member.is_(True))))
     assert flagged == set(db.session.scalars(sa.select(Member.person_id)))
+
+
+def test_a_branch_is_renamed_and_a_taken_code_refused(client, tree, officer_a):
+    found = services.save_branch(None, "KH-A1", "Chi hội thôn 1", tree["A1"], None, "t")
+    services.save_branch(None, "KH-A2", "Chi hội thôn 2", tree["A2"], None, "t")
+    db.session.commit()
+    sign_in(client, "canbo.a@example.vn")
+    page = f"/officer/association/{found.id}"
+    data = {"code": "KH-A1", "name": "Chi hội Khuyến học thôn Một", "area": str(tree["A1"].id), "unit": "0",
+            "submit": "1"}  # fmt: skip
+    assert submit(client, page, page, data).status_code == 302
+    db.session.refresh(found)
+    assert found.name == "Chi hội Khuyến học thôn Một"
+    response = submit(client, page, page, {**data, "code": "KH-A2"})
+    assert response.status_code == 400 and "Mã chi hội KH-A2 đã có." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.action == "association.branch_update"))

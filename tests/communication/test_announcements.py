@@ -165,3 +165,14 @@ def test_year_summary_counts_announcements_campaigns_and_reach(tree, make_person
     services.mark_read(ann, person)
     db.session.commit()
     assert services.year_summary(tree["D"], 2026) == {"announcements": 1, "campaigns": 1, "audience": 2, "seen": 1}
+
+
+def test_an_officer_withdraws_an_announcement_from_its_page(client, tree, officer_a, citizen):
+    ann = _publish(tree["A"])
+    sign_in(client, "canbo.a@example.vn")
+    page = f"/officer/announcements/{ann.id}"
+    response = submit(client, page, f"{page}/withdraw", {}, follow_redirects=True)
+    assert "Đã thu hồi tin." in response.get_data(as_text=True)
+    reader = client.application.test_client()
+    sign_in(reader, "0912345678")
+    assert reader.get(f"/notifications/{ann.id}").status_code == 404

@@ -162,3 +162,15 @@ def test_public_statistics_show_totals_only_past_the_small_cell_rule(client, app
     assert "7.000.000" not in page and "&lt;2" in page  # one scholarship: neither its count nor its value
     totals = services.public_totals(tree["D"], 2026, 2)
     assert {t["kind"]: t["count"] for t in totals} == {"money": 2, "scholarship": None}
+
+
+def test_an_entry_made_by_mistake_is_deleted_and_audited(client, tree, officer_a):
+    item = _record(tree["A"], "30/BN")
+    db.session.commit()
+    sign_in(client, "canbo.a@example.vn")
+    page = f"/officer/contributions/{item.id}"
+    response = submit(client, page, f"{page}/delete", {}, follow_redirects=True)
+    assert "Đã xóa đóng góp khỏi sổ." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Contribution)) == 0
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "contribution.delete"))
+    assert entry.subject == "30/BN" and entry.before["value"] == "1000000.00"
