@@ -15,7 +15,7 @@ from lms.communication.models import Announcement, AnnouncementRead
 from lms.communication.services import in_audience, publish
 from lms.contributions.models import Contribution
 from lms.contributions.services import record
-from lms.demo.population import PERIOD
+from lms.demo.population import CITIZEN_CODE, PERIOD
 from lms.evidence.services import add_evidence
 from lms.extensions import db
 from lms.people.models import Person, counted
@@ -73,8 +73,9 @@ def announcements(district: Area, communes: list[Area]) -> None:
     """Announcements and campaigns of the district and of two communes, about half of each audience reached."""
     course = db.metadata.tables["course"]
     digital = db.session.scalar(sa.select(course.c.code).where(course.c.category == "digital_skill").limit(1))
-    home = communes[0]
-    village = db.session.scalar(sa.select(Area).where(Area.parent_id == home.id).order_by(Area.code).limit(1))
+    citizen = db.session.scalar(sa.select(Person).where(Person.code == CITIZEN_CODE))
+    village = citizen.village if citizen is not None else None  # the demo citizen's: their home shows it
+    home = village.parent if village is not None and village.parent is not None else communes[0]
     today = date.today()
     items = [
         publish(district, kind="campaign", title="Tháng hưởng ứng “Học tập suốt đời” năm 2026",
@@ -119,6 +120,7 @@ def announcements(district: Area, communes: list[Area]) -> None:
             )
             .select_from(person.join(village_t, village_t.c.id == person.c.village_id).join(one, one.c.id == ann.id))
             .where(in_audience(one, person, village_t), counted(person), person.c.id % (n + 2) == 0)
+            .where(person.c.code != CITIZEN_CODE)  # the demo citizen finds them unread
         )
         db.session.execute(
             sa.insert(AnnouncementRead).from_select(["announcement_id", "person_id", "read_at"], readers)
