@@ -5,7 +5,6 @@ through the shared metadata: lms never imports the courses package.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +15,7 @@ from lms.areas.models import Area
 from lms.audit.services import audit
 from lms.extensions import db
 from lms.training_plans.models import PlannedSession, PlannedSessionLink
+from lms.util import LOCAL_TZ
 
 QUARTERS = (1, 2, 3, 4)
 
@@ -122,10 +122,11 @@ def held_sessions_in(scope: Area, period: int) -> list[Any]:
 
 
 def _in_year(column: Any, period: int) -> Any:
+    """SQL: the timestamp falls in the year as counted in Vietnam (00:30 on 1 January is the new year)."""
     from datetime import datetime
 
-    start = datetime(period, 1, 1, tzinfo=UTC)
-    end = datetime(period + 1, 1, 1, tzinfo=UTC)
+    start = datetime(period, 1, 1, tzinfo=LOCAL_TZ)
+    end = datetime(period + 1, 1, 1, tzinfo=LOCAL_TZ)
     return sa.and_(column >= start, column < end)
 
 
