@@ -159,7 +159,8 @@ def sync_roll(ids: list[int] | Select[Any]) -> None:
         )
     ).all()
     for village_id, code, name in without:
-        db.session.add(Branch(code=f"KH-{code}", name=_("Chi hội Khuyến học %(name)s", name=name), area_id=village_id))
+        # a name stored as data, in Vietnamese whatever the language of the page that caused it
+        db.session.add(Branch(code=f"KH-{code}", name=f"Chi hội Khuyến học {name}", area_id=village_id))
     db.session.flush()
     home = (
         sa.select(sa.func.min(branch.c.id))
