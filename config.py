@@ -124,6 +124,9 @@ class Config:
     JOB_MAX_RECOVERIES = 5  # a job whose worker died this often fails
     # public figures (/stats, the public API) withhold counts below this, and rates over fewer people
     PUBLIC_MIN_CELL = 5
+    # the review report's DOCX template (lms.reviews.document); empty: instance/review-report.docx if an
+    # admin put one there, else the shipped layout (`flask --app lms review-template FILE` writes it)
+    REVIEW_TEMPLATE = ""
     # rendered pages keyed by their data version (lms.pagecache): in-process unless production sets Redis
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 600
@@ -282,6 +285,9 @@ def check_settings(config: Any) -> None:
     if not 0 <= int(config.DECISION_MONTHS_AFTER_PERIOD) <= 24:
         raise ConfigError("DECISION_MONTHS_AFTER_PERIOD must be from 0 to 24")
     _check_limits(config.CELERY_TASK_TIME_LIMITS)
+    template = config.REVIEW_TEMPLATE
+    if template and (not template.endswith(".docx") or not os.path.isfile(template)):
+        raise ConfigError(f"REVIEW_TEMPLATE={template!r}: expected the path of an existing .docx file")
     base = config.PUBLIC_BASE_URL
     if base and (not base.startswith(("https://", "http://")) or "?" in base or "#" in base or len(base) < 10):
         raise ConfigError(f"PUBLIC_BASE_URL={base!r}: expected an address such as https://hoctap.example.vn")

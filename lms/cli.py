@@ -34,7 +34,11 @@ def _date(value: str) -> date:
 
 @click.command("import")
 @click.argument(
-    "kind", type=click.Choice(["areas", "units", "families", "clans", "people", "evidence", "group-scores"])
+    "kind",
+    type=click.Choice(
+        ["areas", "units", "families", "clans", "people", "evidence", "group-scores", "contributions", "kh-branches",
+         "kh-members"]  # fmt: skip
+    ),
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
@@ -300,6 +304,7 @@ def register(app: Flask) -> None:
     from lms.jobs.cli import jobs_cli
     from lms.privacy.cli import people_cli
     from lms.retention.cli import retention_command, uploads_cli
+    from lms.reviews.cli import review_report_command, review_template_command
 
     for command in (
         areas_cli,
@@ -314,6 +319,8 @@ def register(app: Flask) -> None:
         recompute_command,
         award_command,
         indicators_command,
+        review_report_command,
+        review_template_command,
         drain_command,
         drift_command,
         demo_command,

@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
         privacy_bp,
     ):
         app.register_blueprint(bp)
+    register_plan_blueprints(app)
     from lms.api.admin import bp as api_tokens_bp
     from lms.api.docs import init_app as init_api
 
@@ -96,6 +97,18 @@ def register_blueprints(app: Flask) -> None:
     import courses
 
     courses.init_app(app)
+
+
+def register_plan_blueprints(app: Flask) -> None:
+    """Register the plan's own work: communication, training plans, contributions, the association, reviews."""
+    from lms.association.views import bp as association_bp
+    from lms.communication.views import bp as communication_bp
+    from lms.contributions.views import bp as contributions_bp
+    from lms.reviews.views import bp as reviews_bp
+    from lms.training_plans.views import bp as training_plans_bp
+
+    for bp in (reviews_bp, contributions_bp, communication_bp, association_bp, training_plans_bp):
+        app.register_blueprint(bp)
 
 
 def _holds_nul(value: object) -> bool:

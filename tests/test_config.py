@@ -75,6 +75,8 @@ def test_tests_ignore_the_shell_environment(clean_env):
         ("LOG_LEVEL", "LOUD"),
         ("TRUSTED_PROXIES", "-1"),
         ("PUBLIC_BASE_URL", "hoctap.example.vn"),
+        ("REVIEW_TEMPLATE", "/nowhere/review-report.docx"),
+        ("REVIEW_TEMPLATE", "/etc/hostname"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_setting(clean_env, name, value):

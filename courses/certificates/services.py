@@ -7,14 +7,13 @@ hours, completion date and the verification code, whose QR code opens that page.
 import unicodedata
 from pathlib import Path
 
-import qrcode
 from flask_babel import format_date
 from flask_babel import gettext as _
 from fpdf import FPDF
-from qrcode.constants import ERROR_CORRECT_M
 
 from courses.catalogue.forms import category_label, course_title
 from courses.catalogue.models import Enrolment
+from lms.reports.pdf import draw_qr as _qr
 from lms.web import LEVEL_LABELS, external_url, label, number
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -32,24 +31,6 @@ def verify_url(code: str) -> str:
 def _nfc(text: str) -> str:
     """Compose diacritics (a name typed as "e" + combining marks prints as one letter)."""
     return unicodedata.normalize("NFC", text or "")
-
-
-def _qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
-    """Draw a QR code of `text` as vector squares (crisp at any zoom, no image library needed)."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
-    code.add_data(text)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    module = size / len(matrix)
-    pdf.set_fill_color(0, 0, 0)
-    for row, cells in enumerate(matrix):
-        start = None
-        for col, dark in enumerate([*cells, False]):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                pdf.rect(x + start * module, y + row * module, (col - start) * module, module, style="F")
-                start = None
 
 
 def certificate_pdf(enrolment: Enrolment) -> bytes:

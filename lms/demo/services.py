@@ -44,7 +44,10 @@ LOGINS = {
 
 def load_demo() -> dict[str, str]:
     """Load the demo data once and return {role label: login}; a second run only returns the logins."""
+    from lms.demo.plan import load_plan_demo
+
     if find_login(LOGINS["admin"]) is not None:
+        load_plan_demo()  # a demo loaded before the plan's tools existed gets them (once)
         return dict(LOGINS)
     ensure_framework()
     catalogue = load_catalogue()
@@ -61,6 +64,7 @@ def load_demo() -> dict[str, str]:
         db.session.flush()
         run_full_recompute(PERIOD, None)  # the titles feed family, clan and village titles and I2–I5
     create_demo_users(areas[DISTRICT], areas[home])
+    load_plan_demo()
     return dict(LOGINS)
 
 

@@ -14,6 +14,9 @@ KIND_LABELS = {
     "units": _l("Đơn vị"),
     "evidence": _l("Minh chứng học tập (học ngoài nền tảng)"),
     "group-scores": _l("Điểm tiêu chí của gia đình, dòng họ, thôn, đơn vị"),
+    "contributions": _l("Sổ đóng góp xã hội hóa"),
+    "kh-branches": _l("Chi hội Khuyến học"),
+    "kh-members": _l("Hội viên, cán bộ chi hội Khuyến học"),
     "areas": _l("Địa bàn (tỉnh, huyện, xã, thôn)"),
 }
 

@@ -18,6 +18,8 @@ from sqlalchemy.sql import Select
 from lms.areas.models import LEVELS as AREA_LEVELS
 from lms.areas.models import Area
 from lms.areas.services import rebuild_paths
+from lms.association.models import Branch, Member
+from lms.contributions.models import Contribution
 from lms.criteria.services import periods_with_framework, published_framework
 from lms.evidence.models import Evidence, GroupEntry
 from lms.evidence.services import LASTING_CATEGORIES
@@ -34,6 +36,7 @@ CODE_TABLES: dict[str, sa.Table] = {
     "clans": Clan.__table__,
     "units": Unit.__table__,
     "persons": Person.__table__,
+    "branches": Branch.__table__,
 }
 CACHE_LIMIT = 100_000  # codes kept between chunks; beyond it the cache starts over
 Counts = dict[str, int]
@@ -217,6 +220,16 @@ class PersonImporter(CodeImporter):
     needs = {"village_code": "areas", "family_code": "families", "clan_code": "clans", "unit_code": "units"}
     subject = "person"
     old_refs = {"family_id": "family", "village_id": "village", "clan_id": "clan", "unit_id": "unit"}
+
+    def write(self) -> None:
+        """Write the people; with a khuyen_hoc_member column, bring the association's roll in step."""
+        super().write()
+        if "khuyen_hoc_member" in self.fields:
+            from lms.association.services import sync_roll
+
+            t = self.target
+            joined = t.join(self.stage.table, self.stage.match(self.spec.key))
+            sync_roll(sa.select(t.c.id).select_from(joined).where(self.stage.written()))
 
 
 def _years(rows: list[Row]) -> set[int]:
@@ -482,6 +495,43 @@ def _cycle(start: str, parent_of: dict[str, str | None]) -> list[str] | None:
     return None
 
 
+class ContributionImporter(Importer):
+    """Contributions (lms.contributions): upserted by area and decision or receipt number."""
+
+    target = Contribution.__table__
+    needs = {"area_code": "areas"}
+
+
+class BranchImporter(Importer):
+    """Khuyến học branches (lms.association): upserted by code."""
+
+    target = Branch.__table__
+    needs = {"area_code": "areas", "unit_code": "units"}
+
+
+class MemberImporter(Importer):
+    """The Khuyến học roll: a person's place (one branch each); the people join I1's population."""
+
+    target = Member.__table__
+    needs = {"branch_code": "branches", "person_code": "persons"}
+
+    def write(self) -> None:
+        """Merge the roll, then mark the people who were not members yet (I1 reads the flag) and recompute them."""
+        person = Person.__table__
+        joining = list(
+            db.session.scalars(
+                sa.select(person.c.id).where(
+                    person.c.id.in_(sa.select(self.stage.c.person_id)), person.c.khuyen_hoc_member.is_(False)
+                )
+            )
+        )
+        super().write()
+        if joining:
+            db.session.execute(sa.update(person).where(person.c.id.in_(joining)).values(khuyen_hoc_member=True))
+            for period in recompute_periods():
+                mark_dirty("person", joining, period)
+
+
 IMPORTERS: dict[str, type[Importer] | type[AreaImporter]] = {
     "areas": AreaImporter,
     "units": UnitImporter,
@@ -490,4 +540,7 @@ IMPORTERS: dict[str, type[Importer] | type[AreaImporter]] = {
     "people": PersonImporter,
     "evidence": EvidenceImporter,
     "group-scores": GroupScoreImporter,
+    "contributions": ContributionImporter,
+    "kh-branches": BranchImporter,
+    "kh-members": MemberImporter,
 }

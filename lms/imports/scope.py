@@ -7,7 +7,9 @@ Rules (admins import without them; areas are admin-only):
 - people: their village, the village of an existing person the file would change, and the village of
   their family (clans and units may be registered above the commune, so any code is accepted);
 - evidence: the person lives in the area;
-- group scores: the family / clan / unit / village lies in the area.
+- group scores: the family / clan / unit / village lies in the area;
+- contributions: the receiving area; Khuyến học branches: their area (and that of the branch the file
+  would change); the roll: the person lives in the area and the branch lies in it.
 """
 
 from typing import Any
@@ -17,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy.sql import Select
 
 from lms.areas.models import Area
+from lms.association.models import Branch
 from lms.imports.specs import RowError
 from lms.people.models import Clan, Family, Person, Unit
 
@@ -25,6 +28,7 @@ family = Family.__table__
 clan = Clan.__table__
 unit = Unit.__table__
 area = Area.__table__
+branch = Branch.__table__
 
 ADMIN_ONLY = ("areas",)
 
@@ -79,6 +83,18 @@ def outside_rows(target: str, stage: Any, under: Select[Any]) -> list[tuple[Sele
                 )
             )
         checks.append((_rows(stage, sa.and_(s.subject == "village", s.subject_id.not_in(under))), "code"))
+    elif target == "contribution":
+        checks.append((_rows(stage, s.area_id.not_in(under)), "area_code"))
+    elif target == "kh_branch":
+        checks.append((_rows(stage, s.area_id.not_in(under)), "area_code"))
+        checks.append((_rows(stage, branch.c.area_id.not_in(under), (branch, branch.c.code == s.code)), "code"))
+    elif target == "kh_member":
+        checks.append(
+            (_rows(stage, person.c.village_id.not_in(under), (person, person.c.id == s.person_id)), "person_code")
+        )
+        checks.append(
+            (_rows(stage, branch.c.area_id.not_in(under), (branch, branch.c.id == s.branch_id)), "branch_code")
+        )
     return checks
 
 

@@ -9,6 +9,9 @@ from typing import Any
 from flask_babel import gettext as _
 
 from lms.areas.models import LEVELS as AREA_LEVELS
+from lms.association.models import POSITIONS
+from lms.contributions.models import CONTRIBUTORS
+from lms.contributions.models import KINDS as CONTRIBUTION_KINDS
 from lms.evidence.models import COURSE_CATEGORIES as CATEGORIES
 from lms.evidence.models import GROUP_SUBJECTS
 from lms.evidence.models import KINDS as EVIDENCE_KINDS
@@ -82,6 +85,7 @@ class Refs:
     clans: dict[str, int] = field(default_factory=dict)
     units: dict[str, int] = field(default_factory=dict)
     persons: dict[str, int] = field(default_factory=dict)
+    branches: dict[str, int] = field(default_factory=dict)  # Khuyến học branches by code
     courses: dict[str, dict[str, Any]] = field(default_factory=dict)  # catalogue courses by code
     items: dict[tuple[int, str], dict[str, Decimal] | None] = field(default_factory=dict)  # (year, subject)
     year: int = field(default_factory=lambda: today_local().year)  # this year, when the import started
@@ -391,6 +395,52 @@ def check_group_score(row: Row, refs: Refs) -> dict[str, Any] | None:
     return _done(row, record)
 
 
+def check_contribution(row: Row, refs: Refs) -> dict[str, Any] | None:
+    """Check a contribution row: an anonymous contributor has no name, anyone else has one."""
+    contributor_kind = row.get("contributor_kind", values.choice, CONTRIBUTORS)
+    contributor = row.get("contributor", values.text, NAME_MAX, required=False)
+    if contributor_kind == "anonymous":
+        row.blank(contributor_kind, "contributor")
+    elif contributor_kind is not None and not contributor:
+        row.fail("contributor", _("Bắt buộc nhập (hoặc chọn anonymous)"))
+    when = row.get("date", values.iso_date)
+    record = {
+        "area_id": _area(row, "area_code", refs),
+        "reference": row.get("reference", values.text, 100),
+        "period": when.year if when is not None else None,
+        "contributor_kind": contributor_kind,
+        "contributor": contributor or "",
+        "kind": row.get("kind", values.choice, CONTRIBUTION_KINDS),
+        "value": row.get("value", values.money),
+        "purpose": row.get("purpose", values.text, 500, required=False) or "",
+        "date": when,
+        "created_by": "import",
+    }
+    return _done(row, record)
+
+
+def check_branch(row: Row, refs: Refs) -> dict[str, Any] | None:
+    """Check a Khuyến học branch row: its village or commune, and its unit when it is a unit's branch."""
+    record = {
+        "code": row.get("code", values.code, max_len=80),
+        "name": _name(row),
+        "area_id": _area(row, "area_code", refs),
+        "unit_id": _ref(row, "unit_code", refs.units, required=False),
+    }
+    return _done(row, record)
+
+
+def check_member(row: Row, refs: Refs) -> dict[str, Any] | None:
+    """Check a roll row: a person of the registry in a branch, as a member or one of its officers."""
+    record = {
+        "person_id": _ref(row, "person_code", refs.persons, required=True),
+        "branch_id": _ref(row, "branch_code", refs.branches, required=True),
+        "position": row.get("position", values.choice, POSITIONS, required=False) or "member",
+        "joined_on": row.get("joined_on", values.iso_date) if row.cells.get("joined_on") else None,
+    }
+    return _done(row, record)
+
+
 def _columns(names: str, examples: str) -> tuple[Column, ...]:
     """Build columns from "name name? …" (? marks an optional column) and "|"-separated examples."""
     samples = examples.split("|")
@@ -462,6 +512,34 @@ SPECS: dict[str, Spec] = {
         {},
         ("subject", "subject_id", "item", "period"),
         "item",
+    ),
+    "contributions": Spec(
+        _columns(
+            "area_code date contributor_kind contributor? kind value purpose? reference",
+            "XT-H-A|2026-03-08|business|Công ty TNHH Minh Phát|scholarship|15000000|Học bổng cho học viên|05/BN-KH",
+        ),
+        check_contribution,
+        ("area_id", "reference", "period", "contributor_kind", "contributor", "kind", "value", "purpose", "date",
+         "created_by"),  # fmt: skip
+        {},
+        ("area_id", "reference"),
+        "reference",
+    ),
+    "kh-branches": Spec(
+        _columns("code name area_code unit_code?", "KH-XT-H-A-T1|Chi hội Khuyến học thôn 1|XT-H-A-T1|"),
+        check_branch,
+        ("code", "name", "area_id", "unit_id"),
+        {"unit_id": "unit_code"},
+        ("code",),
+        "code",
+    ),
+    "kh-members": Spec(
+        _columns("branch_code person_code position? joined_on?", "KH-XT-H-A-T1|P000001|chair|2020-05-01"),
+        check_member,
+        ("person_id", "branch_id", "position", "joined_on"),
+        {},
+        ("person_id",),
+        "person_code",
     ),
 }
 COLUMNS: dict[str, tuple[Column, ...]] = {kind: spec.columns for kind, spec in SPECS.items()}

@@ -15,6 +15,8 @@ FALSE = frozenset({"", "0", "không", "no", "false"})
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 YEAR_RE = re.compile(r"\d{4}")
 AMOUNT_RE = re.compile(r"(\d{1,6})(?:[.,](\d{1,2}))?")
+MONEY_RE = re.compile(r"(\d{1,14})(?:[.,](\d{1,2}))?")
+GROUPED_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")  # 1.500.000: Vietnamese thousands
 PHONE_RE = re.compile(r"\+?[0-9][0-9 .()-]{5,30}")
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SPACE_RE = re.compile(r"\s")
@@ -126,6 +128,21 @@ def amount(value: str, *, required: bool = False, positive: bool = False) -> Dec
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits
         raise BadValue(_("Số “%(value)s” không hợp lệ", value=value)) from None
     if positive and number <= 0:
+        raise BadValue(_("Phải lớn hơn 0"))
+    return number
+
+
+def money(value: str) -> Decimal:
+    """Return a positive value in đồng (or hours): up to 14 digits and 2 decimals; 1.500.000 reads as 1500000."""
+    if not value:
+        raise BadValue(_("Bắt buộc nhập"))
+    if GROUPED_RE.fullmatch(value):
+        value = value.replace(".", "")
+    match = MONEY_RE.fullmatch(value)
+    if match is None:
+        raise BadValue(_("Giá trị “%(value)s” không hợp lệ; dùng số dương, ví dụ 1500000", value=value))
+    number = Decimal(f"{match[1]}.{match[2] or '0'}")
+    if number <= 0:
         raise BadValue(_("Phải lớn hơn 0"))
     return number
 

@@ -195,6 +195,8 @@ def public_area(code: str | None) -> Area:
 @bp.get("/stats")
 def stats() -> ResponseReturnValue:
     """Show the public, aggregated statistics of the district (no personal data)."""
+    from lms.contributions.services import KIND_LABELS, public_totals, register_version, unit_of
+
     area = public_area(text_arg("area", 64))
     period = period_arg()
 
@@ -215,9 +217,12 @@ def stats() -> ResponseReturnValue:
         context["rows"] = list(public["indicators"].values())
         context["counts"] = public["counts"]
         context["trend"] = suppress_trend(context["trend"], k)
+        context["contributions"] = public_totals(area, period, k)  # the register's totals (lms.contributions)
+        context["contribution_labels"] = KIND_LABELS
+        context["unit_of"] = unit_of
         return render_template("indicators/stats.html", min_cell=k, **context)
 
     version = dashboard_version(area.id)
     if version is None:
         return render()
-    return cached_page("stats", (area.id, period, k, *version), render)
+    return cached_page("stats", (area.id, period, k, *version, *register_version(area)), render)

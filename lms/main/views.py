@@ -11,8 +11,13 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Show the home page: the programme, links for each role."""
-    return render_template("main/index.html", user=current_user)
+    """Show the home page: the programme, links for each role; a citizen's newest announcements."""
+    notices, unread = None, 0
+    if current_user.is_authenticated and current_user.role == "citizen" and current_user.person is not None:
+        from lms.communication.views import home_notifications
+
+        notices, unread = home_notifications(current_user.person)
+    return render_template("main/index.html", user=current_user, notices=notices, unread=unread)
 
 
 @bp.get("/lang/<code>")

@@ -81,6 +81,9 @@ ERASURE: list[Target] = [
     Target("failed_batch", ("error",), "scrub", None),
     Target("drift_report", ("details",), "scrub", None),
     Target("recompute_job", ("error",), "scrub", None),
+    Target("decision", ("revoke_reason",), "scrub", None),
+    Target("announcement", ("title", "body"), "scrub", None),
+    Target("contribution", ("contributor", "purpose"), "scrub", None),  # a person may give in their own name
     Target("person", ("code", "full_name", "name_folded", "phone", "email"), "anonymise", "id"),
 ]
 
@@ -94,6 +97,8 @@ KEPT_ANONYMOUS = (
     "person_item_score",
     "session_registration",
     "session_attendance",
+    "announcement_read",  # which announcements the person has seen (the reach figures)
+    "kh_member",  # membership of the Khuyến học roll (I1's denominator of earlier years)
 )
 
 

@@ -112,6 +112,10 @@ def create_person(values: dict[str, Any], code: str, *, actor: str, scope: Area)
     db.session.add(person)
     db.session.flush()
     mark_memberships_dirty(person)
+    if person.khuyen_hoc_member:
+        from lms.association.services import sync_roll
+
+        sync_roll([person.id])
     _audit_change(actor, "person.create", f"person {person.code}", scope, {}, {"code": code, **values})
     return person
 
@@ -126,6 +130,10 @@ def edit_person(person: Person, values: dict[str, Any], *, actor: str, scope: Ar
         check_memberships({**{k: getattr(person, k) for k in PERSON_FIELDS}, **changes}, scope)
     before = {k: getattr(person, k) for k in changes}
     update_person(person, **changes)
+    if "khuyen_hoc_member" in changes:
+        from lms.association.services import sync_roll
+
+        sync_roll([person.id])
     _audit_change(actor, "person.update", f"person {person.code}", scope, before, changes)
     return changes
 
@@ -158,6 +166,10 @@ def set_flags(person_ids: Sequence[int], field: str, value: bool, *, actor: str,
     )
     for period in affected_periods():
         mark_dirty("person", ids, period)
+    if field == "khuyen_hoc_member":  # the association's roll follows (lms.association)
+        from lms.association.services import sync_roll
+
+        sync_roll(ids)
     codes = list(db.session.scalars(sa.select(Person.code).where(Person.id.in_(ids)).order_by(Person.code)))
     audit(actor, "person.flags", f"{len(ids)} people", area_id=scope.id, after={field: value, "people": codes})
     db.session.flush()

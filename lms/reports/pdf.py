@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import qrcode
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+from qrcode.constants import ERROR_CORRECT_M
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVuSans"
@@ -85,3 +87,21 @@ class ReportPDF(FPDF):
     def to_bytes(self) -> bytes:
         """Return the finished document."""
         return bytes(self.output())
+
+
+def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
+    """Draw a QR code of `text` as vector squares (crisp at any zoom, no image library needed)."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    module = size / len(matrix)
+    pdf.set_fill_color(0, 0, 0)
+    for row, cells in enumerate(matrix):
+        start = None
+        for col, dark in enumerate([*cells, False]):
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                pdf.rect(x + start * module, y + row * module, (col - start) * module, module, style="F")
+                start = None

@@ -14,6 +14,7 @@ from lms.recompute.forms import RecomputeForm
 from lms.registry.queries import areas_at, visible_groups
 from lms.reports import services
 from lms.reports.forms import HoldersForm, ReportForm
+from lms.reviews.forms import ReviewForm
 from lms.web import flash_form_errors, period_arg, period_choices, text_arg
 
 bp = Blueprint("reports", __name__, url_prefix="/officer/reports")
@@ -58,6 +59,7 @@ def index() -> ResponseReturnValue:
         units=visible_groups(Unit, scope),
         report_form=ReportForm(formdata=None, period=period),
         holders_form=HoldersForm(formdata=None, period=period),
+        review_form=ReviewForm(formdata=None, period=period),
         recompute_form=RecomputeForm(
             formdata=None, period=period, area=selected.code if selected.id != scope.id else ""
         ),

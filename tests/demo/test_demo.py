@@ -140,3 +140,29 @@ def test_demo_catalogue(app):
         assert course.title_folded == fold(course.title) and course.published
         assert (course.digital_level is not None) == (course.category == "digital_skill")
         assert all(len(lesson.body) > 400 for lesson in course.lessons)
+
+
+def test_the_demo_fills_the_plans_own_tools_for_bac_binh(runner, tmp_path):
+    from docx import Document
+
+    from lms.association.models import Member
+    from lms.communication.models import Announcement, AnnouncementRead
+    from lms.contributions.models import Contribution
+    from lms.training_plans.models import PlannedSession, PlannedSessionLink
+
+    run_demo(runner)
+    members = set(db.session.scalars(sa.select(Member.person_id)))
+    assert members and members == set(db.session.scalars(sa.select(Person.id).where(Person.khuyen_hoc_member)))
+    for model in (Announcement, AnnouncementRead, Contribution, PlannedSession, PlannedSessionLink):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(model)), model.__name__
+    again = {m: db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (Announcement, Contribution)}
+    run_demo(runner)
+    assert again == {
+        m: db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (Announcement, Contribution)
+    }
+    out = tmp_path / "bb.docx"
+    assert (
+        runner.invoke(args=["review-report", "--area", "BT-BB", "--period", "2026", "--out", str(out)]).exit_code == 0
+    )
+    held = next(t for t in Document(str(out)).tables if t.rows[0].cells[1].text == "Lớp kế hoạch")
+    assert held.rows[-1].cells[2].text != "0"  # sessions were held against the plan

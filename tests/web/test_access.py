@@ -14,6 +14,7 @@ from lms.criteria.models import Framework
 from lms.extensions import db
 from tests.course_factories import course_world
 from tests.registry.helpers import officer_world
+from tests.reviews.helpers import plan_world
 from tests.sessions.helpers import learning_world
 from tests.web.conftest import make_eligible, score, sign_in
 
@@ -199,6 +200,25 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
         "/sessions/{session}/unregister",
         {**SESSION_VIEWERS, "trainer": DENY, "officer": DENY, "admin": DENY},
     ),
+    "reviews.review_docx": ("/officer/reports/review.docx", OFFICERS),
+    "contributions.index": ("/officer/contributions?period=2026", OFFICERS),
+    "contributions.show": ("/officer/contributions/{contribution}", OFFICERS_OF_A),
+    "contributions.file": ("/officer/contributions/{contribution}/files/{contribution_file}", OFFICERS_OF_A),
+    "contributions.delete": ("/officer/contributions/{contribution}/delete", OFFICERS_OF_A),
+    "contributions.report_xlsx": ("/officer/contributions/report.xlsx", OFFICERS),
+    "contributions.report_pdf": ("/officer/contributions/report.pdf", OFFICERS),
+    "communication.index": ("/officer/announcements?period=2026", OFFICERS),
+    "communication.show": ("/officer/announcements/{announcement}", OFFICERS_OF_A),
+    "communication.withdraw": ("/officer/announcements/{announcement}/withdraw", OFFICERS_OF_A),
+    "communication.poster": ("/officer/announcements/{announcement}/poster.pdf", OFFICERS_OF_A),
+    "communication.notifications": ("/notifications", CITIZEN_ONLY),
+    "communication.notification": ("/notifications/{announcement}", CITIZEN_ONLY),
+    "association.index": ("/officer/association?period=2026", OFFICERS),
+    "association.branch": ("/officer/association/{branch}", OFFICERS_OF_A),
+    "association.remove": ("/officer/association/{branch}/members/{branch_member}/remove", OFFICERS_OF_A),
+    "training_plans.index": ("/officer/training-plan?period=2026", OFFICERS),
+    "training_plans.link": ("/officer/training-plan/{planned}/link", OFFICERS_OF_A),
+    "training_plans.remove": ("/officer/training-plan/{planned}/remove", OFFICERS_OF_A),
     "trainers.index": ("/officer/trainers", OFFICERS),
     "trainers.remove": ("/officer/trainers/{trainer}/areas/{trainer_area}/remove", OFFICERS_OF_A),
     "plans.plan": ("/plan", CITIZEN_ONLY),
@@ -287,6 +307,7 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
         "unconfirmed": unconfirmed.id,
         "trainer_area": tree["A"].id,
         **officer_world(tree),
+        **plan_world(tree),
         **learning_world(tree),
         **course_world(course),
     }

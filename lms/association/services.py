@@ -1,0 +1,211 @@
+"""The association's roll: branches, members and officers; the roll and person.khuyen_hoc_member agree.
+
+I1's denominator is the association's roll. The engine (lms.indicators.services) reads the person's
+flag, which every change of the roll keeps in step here (and `sync_roll` fills the roll from the flag
+when people are imported or marked in the registry), marking the people for recompute.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.sql import Select
+
+from lms.areas.models import Area
+from lms.association.models import POSITIONS, Branch, Member
+from lms.audit.services import audit
+from lms.criteria.models import PersonResult
+from lms.extensions import db
+from lms.people.models import Person, Unit
+from lms.util import utcnow
+
+POSITION_LABELS = {
+    "member": _l("Hội viên"),
+    "chair": _l("Chi hội trưởng"),
+    "vice_chair": _l("Chi hội phó"),
+    "secretary": _l("Thư ký"),
+    "treasurer": _l("Thủ quỹ"),
+    "committee": _l("Ủy viên ban chấp hành"),
+}
+person = Person.__table__
+member = Member.__table__
+branch = Branch.__table__
+area = Area.__table__
+
+
+class AssociationError(ValueError):
+    """A refused change of the roll; the message (already translated) says why."""
+
+
+def _affected_periods() -> list[int]:
+    from lms.imports.importers import recompute_periods
+
+    return recompute_periods()
+
+
+def _mark(ids: list[int] | Select[Any]) -> None:
+    from lms.recompute.services import mark_dirty
+
+    for period in _affected_periods():
+        mark_dirty("person", ids, period)
+
+
+def branches_in(scope: Area) -> list[Branch]:
+    """Return the branches of the area and every area below it, by place and name."""
+    return list(
+        db.session.scalars(
+            sa.select(Branch)
+            .join(Area, Area.id == Branch.area_id)
+            .where(Area.path.startswith(scope.path))
+            .order_by(Area.path, Branch.name)
+        )
+    )
+
+
+def save_branch(found: Branch | None, code: str, name: str, place: Area, unit: Unit | None, actor: str) -> Branch:
+    """Create or change a branch (code, name, its village or commune, its unit); audited."""
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise AssociationError(_("Nhập mã và tên chi hội."))
+    other = db.session.scalar(sa.select(Branch).where(Branch.code == code))
+    if other is not None and (found is None or other.id != found.id):
+        raise AssociationError(_("Mã chi hội %(code)s đã có.", code=code))
+    before = {"code": found.code, "name": found.name, "area": found.area_id} if found else {}
+    if found is None:
+        found = Branch(code=code, name=name, area_id=place.id, unit_id=unit.id if unit else None)
+        db.session.add(found)
+    else:
+        found.code, found.name, found.area_id = code, name, place.id
+        found.unit_id = unit.id if unit else None
+    db.session.flush()
+    action = "association.branch_update" if before else "association.branch_create"
+    audit(actor, action, code, area_id=place.id, before=before or None, after={"name": name, "area": place.code})
+    return found
+
+
+def roll(found: Branch) -> list[Member]:
+    """Return a branch's roll: its officers first, then the members by name."""
+    order = sa.case({p: i for i, p in enumerate(POSITIONS)}, value=Member.position)
+    return list(
+        db.session.scalars(
+            sa.select(Member)
+            .join(Person, Person.id == Member.person_id)
+            .where(Member.branch_id == found.id)
+            .order_by(sa.case((Member.position == "member", 1), else_=0), order, Person.name_folded)
+        )
+    )
+
+
+def add_member(found: Branch, who: Person, position: str, joined_on: date | None, actor: str) -> Member:
+    """Put a person on a branch's roll (moving them from another branch); the I1 flag follows; audited."""
+    if position not in POSITIONS:
+        raise AssociationError(_("Chức danh không hợp lệ."))
+    current = db.session.scalar(sa.select(Member).where(Member.person_id == who.id))
+    if current is None:
+        current = Member(branch_id=found.id, person_id=who.id, position=position, joined_on=joined_on)
+        db.session.add(current)
+    else:
+        current.branch_id, current.position = found.id, position
+        current.joined_on = joined_on or current.joined_on
+    if not who.khuyen_hoc_member:
+        who.khuyen_hoc_member = True
+        db.session.flush()
+        _mark([who.id])
+    db.session.flush()
+    audit(actor, "association.member_add", f"person {who.code}", area_id=found.area_id,
+          after={"branch": found.code, "position": position})  # fmt: skip
+    return current
+
+
+def remove_member(found: Member, actor: str) -> None:
+    """Take a person off the roll; they leave I1's population; audited."""
+    who = found.person
+    code = found.branch.code
+    area_id = found.branch.area_id
+    db.session.delete(found)
+    who.khuyen_hoc_member = False
+    db.session.flush()
+    _mark([who.id])
+    audit(actor, "association.member_remove", f"person {who.code}", area_id=area_id, before={"branch": code})
+
+
+def sync_roll(ids: list[int] | Select[Any]) -> None:
+    """Bring the roll in step with the people's flags (after an import or a registry change).
+
+    A person marked as a member without a place on the roll joins a branch of their village (one is made,
+    "KH-<village code>", if the village has none); a person unmarked leaves the roll.
+    """
+    chosen = ids if isinstance(ids, Select) else sa.select(person.c.id).where(person.c.id.in_(list(ids)))
+    chosen_ids = chosen
+    db.session.execute(
+        member.delete().where(
+            member.c.person_id.in_(chosen_ids),
+            member.c.person_id.in_(sa.select(person.c.id).where(person.c.khuyen_hoc_member.is_(False))),
+        )
+    )
+    missing = sa.and_(
+        person.c.id.in_(chosen_ids),
+        person.c.khuyen_hoc_member.is_(True),
+        sa.not_(sa.exists().where(member.c.person_id == person.c.id)),
+    )
+    villages = sa.select(person.c.village_id).where(missing).distinct()
+    without = db.session.execute(
+        sa.select(area.c.id, area.c.code, area.c.name).where(
+            area.c.id.in_(villages),
+            sa.not_(sa.exists().where(branch.c.area_id == area.c.id, branch.c.unit_id.is_(None))),
+        )
+    ).all()
+    for village_id, code, name in without:
+        # a name stored as data, in Vietnamese whatever the language of the page that caused it
+        db.session.add(Branch(code=f"KH-{code}", name=f"Chi hội Khuyến học {name}", area_id=village_id))
+    db.session.flush()
+    home = (
+        sa.select(sa.func.min(branch.c.id))
+        .where(branch.c.area_id == person.c.village_id, branch.c.unit_id.is_(None))
+        .scalar_subquery()
+    )
+    db.session.execute(
+        member.insert().from_select(
+            ["branch_id", "person_id", "position", "added_at"],
+            sa.select(home, person.c.id, sa.literal("member"), sa.literal(utcnow(), sa.DateTime(timezone=True))).where(
+                missing
+            ),
+        )
+    )
+    db.session.flush()
+
+
+@dataclass
+class BranchFigures:
+    """A branch with its roll's size and how many studied the title criteria in the year (I1 per branch)."""
+
+    branch: Branch
+    members: int
+    officers: int
+    studied: int
+
+
+def branch_figures(scope: Area, period: int) -> list[BranchFigures]:
+    """Return every branch of the area with its members, officers and those who studied the criteria."""
+    pr = PersonResult.__table__
+    studied = sa.exists().where(
+        pr.c.person_id == member.c.person_id, pr.c.period == period, pr.c.studied_criteria.is_(True)
+    )
+    counts = {
+        bid: (int(n), int(o), int(s))
+        for bid, n, o, s in db.session.execute(
+            sa.select(
+                member.c.branch_id,
+                sa.func.count(),
+                sa.func.count(sa.case((member.c.position != "member", 1))),
+                sa.func.count(sa.case((studied, 1))),
+            )
+            .join(person, person.c.id == member.c.person_id)
+            .where(person.c.confirmed.is_(True))
+            .group_by(member.c.branch_id)
+        )
+    }
+    return [BranchFigures(b, *counts.get(b.id, (0, 0, 0))) for b in branches_in(scope)]

@@ -1,0 +1,1 @@
+"""Communication (tuyên truyền): announcements and campaigns for an area and an audience, their reach."""

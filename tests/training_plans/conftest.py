@@ -1,0 +1,3 @@
+"""Fixtures of the training plan tests (the page tests' officers of communes A and B)."""
+
+from tests.web.conftest import officer_a, officer_b  # noqa: F401
