@@ -255,3 +255,34 @@ def test_the_dashboard_and_the_report_show_both_numbers(client, tree, make_perso
     values = [row[1:4] for row in summary.iter_rows(values_only=True)]
     assert ("Danh hiệu", "Đạt chuẩn", "Đã công nhận") in values
     assert ("Công dân học tập", 3, 1) in values
+
+
+def test_the_cli_award_applies_the_same_rule_and_the_approval_setting(
+    app, runner, tree, make_person, default_framework
+):
+    _people(tree, make_person)
+    args = ["award", "--period", "2026", "--area", "A", "--all-eligible", "--decision", "9/QĐ-UBND"]
+    refused = runner.invoke(args=[*args, "--date", "2027-07-01"])  # outside the window of 2026
+    assert refused.exit_code == 1 and "phải từ 01/01/2026 đến 30/06/2027" in refused.output
+    app.config["DECISION_APPROVAL"] = "two_step"
+    proposed = runner.invoke(args=[*args, "--date", "2026-11-20"])
+    assert proposed.exit_code == 0 and "proposed 3" in proposed.output
+    assert _awards() == []  # a proposal waits for an approver
+    app.config["DECISION_APPROVAL"] = "one_step"
+    done = runner.invoke(args=[*args, "--date", "2026-11-21"])
+    assert done.exit_code == 0 and "awarded 3" in done.output
+    again = runner.invoke(args=[*args, "--date", "2026-11-21"])
+    assert again.exit_code == 1 and "Không còn ai chưa được công nhận" in again.output
+
+
+def test_the_cli_accepts_a_date_after_today_inside_the_window_with_a_warning(
+    app, runner, tree, make_person, default_framework
+):
+    _people(tree, make_person)
+    ahead = today_local() + timedelta(days=3)
+    args = ["award", "--period", str(ahead.year), "--area", "A", "--all-eligible", "--decision", "9/QĐ-UBND"]
+    done = runner.invoke(args=[*args, "--date", ahead.isoformat()])
+    if ahead.year != 2026:  # the scores of this test are for 2026: nobody is eligible in another year
+        assert done.exit_code == 1
+        return
+    assert done.exit_code == 0 and "awarded 3" in done.output and "is after today" in done.output
