@@ -286,3 +286,34 @@ def test_the_cli_accepts_a_date_after_today_inside_the_window_with_a_warning(
         assert done.exit_code == 1
         return
     assert done.exit_code == 0 and "awarded 3" in done.output and "is after today" in done.output
+
+
+def test_a_group_decision_confirm_all_then_correct_and_revoke(client, tree, make_person, officer_a, default_framework):
+    from lms.titles.models import GroupConfirmation
+    from tests.registry.test_review import _attaining_family
+
+    family = _attaining_family(tree, make_person)
+    sign_in(client, "canbo.a@example.vn")
+    page = "/officer/groups?kind=family&period=2026"
+    data = {"decision_no": "20/QĐ-UBND", "decision_date": "2026-12-01", "scope": "all", "kind": "family"}
+    html = submit(client, page, "/officer/groups/confirm", data).get_data(as_text=True)
+    assert "Công nhận 1 đơn vị (Gia đình học tập) theo quyết định số 20/QĐ-UBND ngày 01/12/2026?" in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(GroupConfirmation)) == 0
+    response = submit(client, page, "/officer/groups/confirm", {**data, "confirmed": "1"}, follow_redirects=True)
+    assert "Đã công nhận danh hiệu cho 1 đơn vị" in response.get_data(as_text=True)
+    assert title_counts(tree["A"], 2026)["family"].recognised == 1
+    decision = db.session.scalar(sa.select(Decision).where(Decision.kind == "family"))
+    detail = f"/officer/decisions/{decision.id}"
+    assert family.name in client.get(detail).get_data(as_text=True)
+    submit(client, detail, f"{detail}/correct", {"decision_no": "21/QĐ-UBND", "decision_date": "2026-12-02"})
+    db.session.expire_all()
+    confirmation = db.session.scalar(sa.select(GroupConfirmation))
+    assert (confirmation.decision_no, confirmation.decision_date) == ("21/QĐ-UBND", date(2026, 12, 2))
+    submit(client, detail, f"{detail}/revoke", {"reason": "Sai hồ sơ"})
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(GroupConfirmation)).revoke_reason == "Sai hồ sơ"
+    assert title_counts(tree["A"], 2026)["family"].recognised == 0
+    actions = set(db.session.scalars(sa.select(AuditEntry.action)))
+    assert {"group.confirm", "group.correct", "group.revoke_decision"} <= actions
+    html = client.get("/officer/decisions?status=revoked").get_data(as_text=True)
+    assert "21/QĐ-UBND" in html and "Đã thu hồi" in html
