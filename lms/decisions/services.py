@@ -93,12 +93,6 @@ def _meeting(kind: str, area: Area, period: int) -> Select[Any]:
     return attaining_groups(kind, area, period).with_only_columns(model.id)
 
 
-def count_candidates(kind: str, area: Area, period: int) -> int:
-    """How many a decision on "all who meet the standard and are not yet recognised" would hold."""
-    query = sa.select(sa.func.count()).select_from(candidates(kind, area, period).subquery())
-    return int(db.session.scalar(query) or 0)
-
-
 def _check_kind(kind: str) -> None:
     if kind not in DECISION_KINDS:
         raise TitleError(_("Loại danh hiệu không hợp lệ."))

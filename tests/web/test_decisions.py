@@ -255,3 +255,65 @@ def test_the_dashboard_and_the_report_show_both_numbers(client, tree, make_perso
     values = [row[1:4] for row in summary.iter_rows(values_only=True)]
     assert ("Danh hiệu", "Đạt chuẩn", "Đã công nhận") in values
     assert ("Công dân học tập", 3, 1) in values
+
+
+def test_the_cli_award_applies_the_same_rule_and_the_approval_setting(
+    app, runner, tree, make_person, default_framework
+):
+    _people(tree, make_person)
+    args = ["award", "--period", "2026", "--area", "A", "--all-eligible", "--decision", "9/QĐ-UBND"]
+    refused = runner.invoke(args=[*args, "--date", "2027-07-01"])  # outside the window of 2026
+    assert refused.exit_code == 1 and "phải từ 01/01/2026 đến 30/06/2027" in refused.output
+    app.config["DECISION_APPROVAL"] = "two_step"
+    proposed = runner.invoke(args=[*args, "--date", "2026-11-20"])
+    assert proposed.exit_code == 0 and "proposed 3" in proposed.output
+    assert _awards() == []  # a proposal waits for an approver
+    app.config["DECISION_APPROVAL"] = "one_step"
+    done = runner.invoke(args=[*args, "--date", "2026-11-21"])
+    assert done.exit_code == 0 and "awarded 3" in done.output
+    again = runner.invoke(args=[*args, "--date", "2026-11-21"])
+    assert again.exit_code == 1 and "Không còn ai chưa được công nhận" in again.output
+
+
+def test_the_cli_accepts_a_date_after_today_inside_the_window_with_a_warning(
+    app, runner, tree, make_person, default_framework
+):
+    _people(tree, make_person)
+    ahead = today_local() + timedelta(days=3)
+    args = ["award", "--period", str(ahead.year), "--area", "A", "--all-eligible", "--decision", "9/QĐ-UBND"]
+    done = runner.invoke(args=[*args, "--date", ahead.isoformat()])
+    if ahead.year != 2026:  # the scores of this test are for 2026: nobody is eligible in another year
+        assert done.exit_code == 1
+        return
+    assert done.exit_code == 0 and "awarded 3" in done.output and "is after today" in done.output
+
+
+def test_a_group_decision_confirm_all_then_correct_and_revoke(client, tree, make_person, officer_a, default_framework):
+    from lms.titles.models import GroupConfirmation
+    from tests.registry.test_review import _attaining_family
+
+    family = _attaining_family(tree, make_person)
+    sign_in(client, "canbo.a@example.vn")
+    page = "/officer/groups?kind=family&period=2026"
+    data = {"decision_no": "20/QĐ-UBND", "decision_date": "2026-12-01", "scope": "all", "kind": "family"}
+    html = submit(client, page, "/officer/groups/confirm", data).get_data(as_text=True)
+    assert "Công nhận 1 đơn vị (Gia đình học tập) theo quyết định số 20/QĐ-UBND ngày 01/12/2026?" in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(GroupConfirmation)) == 0
+    response = submit(client, page, "/officer/groups/confirm", {**data, "confirmed": "1"}, follow_redirects=True)
+    assert "Đã công nhận danh hiệu cho 1 đơn vị" in response.get_data(as_text=True)
+    assert title_counts(tree["A"], 2026)["family"].recognised == 1
+    decision = db.session.scalar(sa.select(Decision).where(Decision.kind == "family"))
+    detail = f"/officer/decisions/{decision.id}"
+    assert family.name in client.get(detail).get_data(as_text=True)
+    submit(client, detail, f"{detail}/correct", {"decision_no": "21/QĐ-UBND", "decision_date": "2026-12-02"})
+    db.session.expire_all()
+    confirmation = db.session.scalar(sa.select(GroupConfirmation))
+    assert (confirmation.decision_no, confirmation.decision_date) == ("21/QĐ-UBND", date(2026, 12, 2))
+    submit(client, detail, f"{detail}/revoke", {"reason": "Sai hồ sơ"})
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(GroupConfirmation)).revoke_reason == "Sai hồ sơ"
+    assert title_counts(tree["A"], 2026)["family"].recognised == 0
+    actions = set(db.session.scalars(sa.select(AuditEntry.action)))
+    assert {"group.confirm", "group.correct", "group.revoke_decision"} <= actions
+    html = client.get("/officer/decisions?status=revoked").get_data(as_text=True)
+    assert "21/QĐ-UBND" in html and "Đã thu hồi" in html
