@@ -37,6 +37,7 @@ class AnnouncementForm(Form):
     period = IntegerField(
         _l("Năm xét danh hiệu (cho các đối tượng theo kết quả)"),
         validators=[DataRequired(), NumberRange(FIRST_PERIOD, LAST_PERIOD)],
+        id="announcement-period",  # the page's year picker is id="period"
     )
     submit = SubmitField(_l("Đăng tin"))
 
