@@ -15,6 +15,7 @@ from courses.catalogue.forms import (
     VerifyForm,
     category_label,
     course_description,
+    course_summary,
     course_title,
 )
 from courses.catalogue.markup import render_lesson, video_site
@@ -48,6 +49,7 @@ from lms.web import text_arg
 bp = Blueprint("catalogue", __name__, template_folder="templates")
 bp.add_app_template_global(category_label)
 bp.add_app_template_global(course_title)
+bp.add_app_template_global(course_summary)
 bp.add_app_template_global(course_description)
 bp.add_app_template_global(video_site)
 bp.add_app_template_global(may_author)
@@ -120,7 +122,15 @@ def index():  # type: ignore[no-untyped-def]
                 )
             )
         }
-    return render_template("catalogue/index.html", form=form, page=page, query=query, category=category, mine=mine)
+    return render_template(
+        "catalogue/index.html",
+        form=form,
+        page=page,
+        query=query,
+        category=category,
+        mine=mine,
+        learner=person is not None,
+    )
 
 
 def _course_learner(user: Any) -> Any:

@@ -1,17 +1,35 @@
 """Home page, language switch, liveness and readiness checks."""
 
 from flask import Blueprint, jsonify, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from lms.web import referrer_path
+from lms.web import current_period, referrer_path
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 def index():  # type: ignore[no-untyped-def]
-    """Show the home page: the programme, links for each role."""
-    return render_template("main/index.html", user=current_user)
+    """Show the home page: the programme, links for each role; a citizen's points, next step and course."""
+    summary = None
+    if current_user.is_authenticated and current_user.role == "citizen" and current_user.person_id:
+        from lms.records.services import citizen_summary
+
+        summary = citizen_summary(current_user.person_id, current_period())
+    return render_template("main/index.html", user=current_user, summary=summary)
+
+
+@bp.get("/login")
+def login_alias() -> ResponseReturnValue:
+    """/login, as people type it: the login page."""
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/admin")
+def admin_alias() -> ResponseReturnValue:
+    """/admin, as people type it: the officer accounts page (which asks non-admins to log in or refuses)."""
+    return redirect(url_for("users.index"))
 
 
 @bp.get("/lang/<code>")

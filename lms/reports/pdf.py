@@ -79,9 +79,22 @@ class ReportPDF(FPDF):
             for values in rows:
                 row = table.row()
                 for value in values:
-                    row.cell("" if value is None else str(value))
+                    row.cell(_cell_text(value))
         self.ln(2)
 
     def to_bytes(self) -> bytes:
         """Return the finished document."""
         return bytes(self.output())
+
+
+def _cell_text(value: Any) -> str:
+    """A grid cell: numbers with the language's separators (1.234,5 in Vietnamese, 1,234.5 in English)."""
+    from decimal import Decimal
+
+    from lms.web import number
+
+    if value is None:
+        return ""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return number(value)
+    return str(value)

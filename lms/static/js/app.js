@@ -20,4 +20,19 @@
       if (select.form) { select.form.submit(); }
     });
   });
+
+  // Phones: an officer's long navigation folds behind its "Menu" button (open without script).
+  document.querySelectorAll(".main-nav.collapsible").forEach(function (nav) {
+    var toggle = nav.querySelector(".nav-toggle");
+    if (!toggle) { return; }
+    var narrow = window.matchMedia("(max-width: 39.99rem)");
+    function set(open) {
+      nav.classList.toggle("folded", !open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    nav.classList.add("ready");
+    set(!narrow.matches);
+    toggle.addEventListener("click", function () { set(nav.classList.contains("folded")); });
+    narrow.addEventListener("change", function () { set(!narrow.matches); });
+  });
 })();
