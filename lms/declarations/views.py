@@ -221,6 +221,7 @@ def pending():  # type: ignore[no-untyped-def]
 
 
 def _officer_declaration(declaration_id: int) -> Declaration:
+    officer_area()  # the role first: 403 for roles that never use these pages, whatever the id
     found = _declaration_or_404(declaration_id)
     require_person(found.person)
     return found
