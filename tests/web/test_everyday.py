@@ -73,3 +73,29 @@ def test_catalogue_cards_show_a_description_line_and_the_citizens_status(client,
     submit(client, f"/courses/{course.code}", f"/courses/{course.code}/enrol")
     page = client.get("/courses").get_data(as_text=True)
     assert "Đang học" in page and "Chưa ghi danh" not in page
+
+
+def test_the_audit_log_speaks_to_people(app):
+    from flask_babel import force_locale
+
+    from lms.web import details
+
+    with app.test_request_context():
+        shown = details({"of": "BB-HOAAN", "period": 2026, "contacts": False, "role": "trainer"})
+        assert shown == "Của: BB-HOAAN; Năm: 2026; Kèm số điện thoại, email: Không; Vai trò: Báo cáo viên"
+        assert details({"decision_date": "2026-12-01", "people": [f"P{n}" for n in range(12)]}) == (
+            "Ngày quyết định: 01/12/2026; Người dân: P0, P1, P2, P3, P4, P5, P6, P7, P8, P9 … (+2)"
+        )
+        with force_locale("en"):
+            assert details({"contacts": True, "unknown_key": None}) == "With phone and email: Yes; unknown_key: —"
+
+
+def test_trend_labels_stay_clear_of_the_target_lines():
+    from lms.indicators.charts import LABEL_HEIGHT, label_baseline, y_of
+
+    targets = (y_of(70), y_of(80))
+    for percent in range(0, 101):
+        top = y_of(percent)
+        baseline = label_baseline(top, targets)
+        assert not any(baseline - LABEL_HEIGHT - 1 <= t <= baseline + 1 for t in targets) or baseline > top, percent
+    assert label_baseline(y_of(50), targets) == y_of(50) - 3  # far from the lines: just above the bar
