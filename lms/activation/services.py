@@ -233,12 +233,11 @@ def codes_pdf(issued: Sequence[IssuedCode], *, area_name: str, activate_url: str
         pdf.set_line_width(0.3)
         with pdf.local_context(dash_pattern={"dash": 2, "gap": 1.5}):
             pdf.rect(x, y, CARD_W, CARD_H)
-        inner = CARD_W - 8
 
-        def text(value: str, size: float, style: str = "", gap: float = 0.5) -> None:
+        def text(value: str, size: float, style: str = "", gap: float = 0.5, left: float = x) -> None:
             pdf.set_font(FAMILY, style, size)
-            pdf.set_x(x + 4)
-            pdf.multi_cell(inner, size * 0.45, value, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_x(left + 4)
+            pdf.multi_cell(CARD_W - 8, size * 0.45, value, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(gap)
 
         pdf.set_y(y + 4)
