@@ -163,3 +163,16 @@ def test_admins_find_any_account_by_login(admin_client, tree, make_person, make_
     make_user("citizen", person=make_person(tree["A1"]), login="0912345678")
     assert "0912345678" not in admin_client.get("/admin/users").get_data(as_text=True)  # staff only by default
     assert "0912345678" in admin_client.get("/admin/users?q=0912").get_data(as_text=True)
+
+
+def test_a_new_account_form_shows_every_fault_at_once_and_suggests_area_codes(admin_client):
+    page = admin_client.get("/admin/users").get_data(as_text=True)
+    assert 'list="area-codes"' in page and '<option value="A">Xã Hòa Ân</option>' in page
+    data = {"login": "quantri@example.vn", "display_name": "Trùng", "role": "officer", "area": "KHONG-CO"}
+    response = submit(admin_client, "/admin/users", "/admin/users", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Số điện thoại hoặc email này đã được đăng ký." in html  # the login...
+    assert "Không có địa bàn đang hoạt động với mã KHONG-CO." in html  # ...and the area, in one answer
+    assert html.count('aria-invalid="true"') == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
