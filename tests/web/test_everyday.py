@@ -99,3 +99,19 @@ def test_trend_labels_stay_clear_of_the_target_lines():
         baseline = label_baseline(top, targets)
         assert not any(baseline - LABEL_HEIGHT - 1 <= t <= baseline + 1 for t in targets) or baseline > top, percent
     assert label_baseline(y_of(50), targets) == y_of(50) - 3  # far from the lines: just above the bar
+
+
+def test_the_citizen_next_step_follows_their_year(app, citizen):
+    from lms.criteria.models import PersonResult
+    from lms.records.services import citizen_summary
+
+    result = PersonResult(
+        person_id=citizen.person_id, period=2026, audience="general", total=Decimal("90"), threshold=Decimal("80"),
+        eligible=False, has_plan=True,
+    )  # fmt: skip
+    db.session.add(result)
+    db.session.flush()
+    assert citizen_summary(citizen.person_id, 2026)["step"] == "record"  # a plan, no course under way
+    result.eligible = True
+    assert citizen_summary(citizen.person_id, 2026)["step"] == "wait"  # eligible: the officers decide
+    assert citizen_summary(citizen.person_id, 2025)["step"] == "plan"  # nothing that year
