@@ -8,6 +8,18 @@ from tests.web.conftest import make_eligible, score
 OFFICER = "canbo.huyen@example.vn"
 
 
+def _contrast(one: str, other: str) -> float:
+    """The WCAG contrast ratio of two CSS rgb() colours."""
+
+    def luminance(css: str) -> float:
+        channels = [int(c) / 255 for c in css[css.index("(") + 1 : css.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def test_an_officer_folds_the_navigation_on_a_phone_and_sorts_the_communes(
     page, screenshot, tree, make_person, make_user, default_framework
 ):
@@ -24,6 +36,13 @@ def test_an_officer_folds_the_navigation_on_a_phone_and_sorts_the_communes(
     page.goto("/dashboard?period=2026")
     menu = page.get_by_role("button", name="Menu")
     assert menu.get_attribute("aria-expanded") == "false"
+    # the keyboard focus ring on the green header stands out (at least 3:1, WCAG 2.4.13 / 1.4.11)
+    menu.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    header = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+    assert _contrast(ring, header) >= 3, (ring, header)
     assert not page.get_by_role("link", name="Xét công nhận").is_visible()  # folded: the page starts higher up
     header = page.locator(".site-header").bounding_box()
     assert header is not None and header["height"] < 200  # it took 280 px of a 740 px screen
