@@ -115,6 +115,8 @@ def test_every_page_of_every_role_passes_axe(app, browser, live_server, world, m
             except PlaywrightError as exc:  # a PDF or a workbook: the browser downloads it
                 assert "Download is starting" in str(exc), exc
                 continue
+            if response is not None and response.status >= 500:
+                failures.append(f"{role} {url}: {response.status}")
             if response is None or "text/html" not in response.headers.get("content-type", "") or page.url in seen:
                 continue
             seen.add(page.url)
