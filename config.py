@@ -64,6 +64,10 @@ class Config:
     # e.g. https://hoctap.example.vn: every absolute link (certificates, activation sheets, QR codes);
     # required in production, where links never follow the request's Host header
     PUBLIC_BASE_URL: str | None = None
+    # the body that issues course certificates and who signs for it (printed on every certificate)
+    CERTIFICATE_ISSUER = "Trung tâm Học tập cộng đồng"
+    CERTIFICATE_SIGNER_TITLE = "Giám đốc"
+    CERTIFICATE_SIGNER = ""  # a name under the signature line; empty: the line stays for a hand signature
     # ---- accounts (lms.auth): rate limits, passwords, sessions, two-factor sign-in ----
     # Flask-Limiter's storage: memory here (per process); production uses REDIS_URL unless this is set
     RATELIMIT_STORAGE_URI = "memory://"

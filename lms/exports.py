@@ -6,6 +6,7 @@ its rows through `xlsx_row` or `csv_row`; no export puts a formula in a cell.
 """
 
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 # what spreadsheets read as the start of a formula (or of a DDE payload through a formula)
@@ -17,11 +18,22 @@ def risky(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
+# dates as everywhere else in the platform: dd/mm/yyyy, whatever the spreadsheet's language
+XLSX_DATE = "DD/MM/YYYY"
+XLSX_DATETIME = "DD/MM/YYYY HH:MM"
+
+
 def xlsx_cell(sheet: Any, value: Any) -> Any:
-    """Return the value to append to an openpyxl sheet: risky text as a string cell with a quote prefix."""
+    """Return the value to append to an openpyxl sheet: risky text as a string cell with a quote prefix,
+    a date (a real date cell) shown as dd/mm/yyyy."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # openpyxl writes dates; its stubs omit them
+        cell.number_format = XLSX_DATETIME if isinstance(value, datetime) else XLSX_DATE
+        return cell
     if not risky(value):
         return value
-    from openpyxl.cell import WriteOnlyCell
 
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"  # openpyxl made it a formula ("f") because it starts with "="

@@ -23,6 +23,14 @@ def select_locale() -> str:
     return session.get("lang", "vi") if request else "vi"
 
 
+DATE_FORMATS = {
+    "date.short": "dd/MM/yyyy",
+    "date.medium": "dd/MM/yyyy",
+    "datetime.short": "HH:mm dd/MM/yyyy",
+    "datetime.medium": "HH:mm:ss dd/MM/yyyy",
+}
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to the app."""
     from lms import models  # noqa: F401  (every table on the metadata)
@@ -33,6 +41,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    # one date format in every language: dd/mm/yyyy, four-digit years (the short and medium forms the
+    # pages, PDFs and workbooks use; "long" stays the locale's words, e.g. on certificates)
+    babel.date_formats.update(DATE_FORMATS)
     login_manager.init_app(app)
     limiter.init_app(app)
     from lms.sessioncookie import RememberingSessionInterface

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 from flask import current_app, flash, request, url_for
 from flask.blueprints import BlueprintSetupState
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -339,11 +339,78 @@ def label(mapping: dict[str, Any], code: str | None) -> str:
     return str(found) if found is not None else code
 
 
+AUDIT_FIELD_LABELS = {
+    "of": _l("Của"),
+    "period": _l("Năm"),
+    "contacts": _l("Kèm số điện thoại, email"),
+    "rows": _l("Số dòng"),
+    "format": _l("Định dạng"),
+    "role": _l("Vai trò"),
+    "area": _l("Địa bàn"),
+    "name": _l("Tên"),
+    "disabled": _l("Bị khóa"),
+    "people": _l("Người dân"),
+    "person": _l("Người dân"),
+    "decision_no": _l("Số quyết định"),
+    "decision_date": _l("Ngày quyết định"),
+    "reason": _l("Lý do"),
+    "status": _l("Trạng thái"),
+    "version": _l("Phiên bản"),
+    "two_factor": _l("Xác thực hai bước"),
+    "scope": _l("Quyền"),
+    "revoked": _l("Đã thu hồi"),
+    "item": _l("Tiêu chí"),
+    "points": _l("Điểm"),
+    "count": _l("Số lượng"),
+    "code": _l("Mã"),
+    "login": _l("Tên đăng nhập"),
+    "into": _l("Vào"),
+    "moved": _l("Đã chuyển"),
+    "present": _l("Có mặt"),
+    "absent": _l("Vắng"),
+    "found": _l("Tìm thấy"),
+    "skipped": _l("Bỏ qua"),
+    "activated": _l("Đã kích hoạt"),
+    "error": _l("Lỗi"),
+    "token": _l("Mã truy cập"),
+    "q": _l("Tìm"),
+    "job_id": _l("Việc số"),
+    "award_id": _l("Quyết định công nhận số"),
+    "confirmation_id": _l("Công nhận tập thể số"),
+    "queued_at": _l("Xếp hàng lúc"),
+}
+
+
+def _detail_value(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_l("Có") if value else _l("Không"))
+    if key == "role":
+        return label(ROLE_LABELS, str(value))
+    if isinstance(value, list | tuple):
+        shown = ", ".join(_detail_value(key, v) for v in value[:10])
+        return shown + (f" … (+{len(value) - 10})" if len(value) > 10 else "")
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_detail_value(k, v)}" for k, v in value.items())
+    if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:  # an ISO date (decision dates): the platform's dd/mm/yyyy
+            from datetime import date as _date
+
+            return format_date(_date.fromisoformat(value[:10]), "short") + value[10:16].replace("T", " ")
+        except ValueError:
+            return value
+    if isinstance(value, float):
+        return number(value)
+    return str(value)  # years, ids and counts as they are (2026, never 2.026)
+
+
 def details(data: dict[str, Any] | None) -> str:
-    """Render an audit entry's before/after dict as `key: value; …` (readable, non-ASCII kept)."""
+    """Render an audit entry's before/after dict for people: Vietnamese (or English) labels, yes/no,
+    dates as dd/mm/yyyy, long lists shortened (`Của: BB-HOAAN; Kèm số điện thoại, email: Không`)."""
     if not data:
         return ""
-    return "; ".join(f"{k}: {v}" for k, v in data.items())
+    return "; ".join(f"{label(AUDIT_FIELD_LABELS, str(k))}: {_detail_value(str(k), v)}" for k, v in data.items())
 
 
 def page_url(page: int) -> str:

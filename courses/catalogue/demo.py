@@ -536,7 +536,7 @@ Người đạt **từ 80 điểm** trở lên và **không có chỉ số nào 
 các minh chứng đã được ghi nhận và chỉ số nào còn thiếu.
 
 - Hoàn thành một khóa học trực tuyến: minh chứng được ghi nhận ngay, điểm được tính lại sau vài giây.
-- Tham gia lớp tập huấn: giảng viên điểm danh hoặc bạn quét mã QR tại lớp.
+- Tham gia lớp tập huấn: báo cáo viên điểm danh hoặc bạn quét mã QR tại lớp.
 - Những việc như hòa giải ở thôn, tham gia hoạt động khuyến học: kê khai kèm minh chứng để cán bộ xã xác nhận.
 
 Khi đủ điều kiện, Ủy ban nhân dân xã xem xét và **ra quyết định công nhận**; hệ thống không tự công nhận.
@@ -592,7 +592,7 @@ Dạy trẻ đi bộ sát lề, qua đường ở nơi có vạch kẻ đường
 ]
 
 
-TRAINER_NAME = "Giảng viên Trung tâm GDNN-GDTX Bắc Bình"
+TRAINER_NAME = "Báo cáo viên Trung tâm GDNN-GDTX Bắc Bình"
 
 
 def demo_trainer() -> User:

@@ -43,6 +43,19 @@ def course_description(course: Course) -> str:
     return course.description
 
 
+def course_summary(course: Course, limit: int = 140) -> str:
+    """Return the first sentence-ish line of the description as plain text (for catalogue cards)."""
+    import re
+
+    for line in course_description(course).splitlines():
+        if line.lstrip().startswith("#"):
+            continue  # a heading repeats the title
+        text = re.sub(r"[*_`>#\[\]]+|\(https?://[^)]*\)", "", line).strip(" -\t")
+        if text:
+            return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
 class VerifyForm(Form):
     """Type the verification code printed on a certificate (a GET form: no CSRF token needed)."""
 

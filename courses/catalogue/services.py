@@ -130,7 +130,10 @@ def percent_done(done: int, total: int, quiz: bool, quiz_passed: bool, completed
 
 
 def progress(enrolment: Enrolment) -> dict[str, Any]:
-    """Return {done, total, percent, quiz, quiz_passed, completed} for an enrolment."""
+    """Return {done, total, percent, quiz, quiz_passed, completed, steps, steps_done} for an enrolment.
+
+    `steps` counts the lessons and the quiz, when the course has one, as one more step: the learner sees
+    "3/4 bước" rather than "3/3 bài học" with 75 %."""
     lesson_ids = {lesson.id for lesson in enrolment.course.lessons}
     done = len(done_lessons(enrolment) & lesson_ids)
     quiz = requires_quiz(enrolment.course)
@@ -143,6 +146,8 @@ def progress(enrolment: Enrolment) -> dict[str, Any]:
         "quiz": quiz,
         "quiz_passed": passed,
         "completed": completed,
+        "steps": len(lesson_ids) + (1 if quiz else 0),
+        "steps_done": done + (1 if quiz and (passed or completed) else 0),
     }
 
 

@@ -16,6 +16,7 @@ from courses.catalogue.forms import (
     VerifyForm,
     category_label,
     course_description,
+    course_summary,
     course_title,
 )
 from courses.catalogue.markup import render_lesson, video_site
@@ -49,6 +50,7 @@ from lms.web import text_arg
 bp = Blueprint("catalogue", __name__, template_folder="templates")
 bp.add_app_template_global(category_label)
 bp.add_app_template_global(course_title)
+bp.add_app_template_global(course_summary)
 bp.add_app_template_global(course_description)
 bp.add_app_template_global(video_site)
 bp.add_app_template_global(may_author)
@@ -121,7 +123,15 @@ def index() -> ResponseReturnValue:
                 )
             )
         }
-    return render_template("catalogue/index.html", form=form, page=page, query=query, category=category, mine=mine)
+    return render_template(
+        "catalogue/index.html",
+        form=form,
+        page=page,
+        query=query,
+        category=category,
+        mine=mine,
+        learner=person is not None,
+    )
 
 
 def _course_learner(user: Any) -> Any:

@@ -43,6 +43,15 @@ class QuizSettingsForm(Form):
         default=0,
         validators=[InputRequired(), NumberRange(0, 200)],
     )
+    reveal_answers = RadioField(
+        _l("Học viên xem đáp án đúng"),
+        choices=[
+            SelectChoice("done", _l("Khi đã đạt hoặc đã hết lượt làm bài (khuyên dùng)")),
+            SelectChoice("each", _l("Sau mỗi lần nộp bài")),
+            SelectChoice("never", _l("Không bao giờ (chỉ biết câu nào đúng, câu nào sai)")),
+        ],
+        default="done",
+    )
     submit = SubmitField(_l("Lưu cài đặt"))
 
 

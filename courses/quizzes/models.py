@@ -11,6 +11,9 @@ from lms.extensions import Model
 from lms.util import utcnow
 
 QUESTION_KINDS = ("single", "multiple")
+# when a learner sees the right answers of a submitted attempt: once the quiz is passed or no attempt is
+# left ("done", the default), after every attempt ("each"), or never (only right or wrong per question)
+REVEAL_CHOICES = ("done", "each", "never")
 
 
 class Quiz(Model):
@@ -23,6 +26,7 @@ class Quiz(Model):
     pass_mark: Mapped[int] = mapped_column(default=70)  # percent of the questions answered right
     max_attempts: Mapped[int] = mapped_column(default=3)  # 0: unlimited
     questions_per_attempt: Mapped[int] = mapped_column(default=0)  # 0: the whole bank
+    reveal_answers: Mapped[str] = mapped_column(sa.String(8), default="done", server_default="done")
 
     course: Mapped[Course] = relationship()
     questions: Mapped[list["Question"]] = relationship(

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from courses.catalogue.models import Course, Enrolment
 from courses.catalogue.services import complete_if_ready, lock
-from courses.quizzes.models import Attempt, Choice, Question, Quiz
+from courses.quizzes.models import REVEAL_CHOICES, Attempt, Choice, Question, Quiz
 from lms.extensions import db
 from lms.util import utcnow
 
@@ -45,11 +45,20 @@ def ensure_quiz(course: Course) -> Quiz:
     return quiz
 
 
-def update_settings(quiz: Quiz, pass_mark: int, max_attempts: int, questions_per_attempt: int) -> None:
-    """Set the pass mark (%), the attempts limit (0: none) and how many bank questions an attempt draws."""
-    if not 1 <= pass_mark <= 100 or max_attempts < 0 or questions_per_attempt < 0:
+def update_settings(
+    quiz: Quiz, pass_mark: int, max_attempts: int, questions_per_attempt: int, reveal_answers: str = "done"
+) -> None:
+    """Set the pass mark (%), the attempts limit (0: none), how many bank questions an attempt draws and
+    when the learner sees the right answers (REVEAL_CHOICES)."""
+    if (
+        not 1 <= pass_mark <= 100
+        or max_attempts < 0
+        or questions_per_attempt < 0
+        or reveal_answers not in REVEAL_CHOICES
+    ):
         raise QuizError(_("Giá trị không hợp lệ."))
     quiz.pass_mark, quiz.max_attempts, quiz.questions_per_attempt = pass_mark, max_attempts, questions_per_attempt
+    quiz.reveal_answers = reveal_answers
     db.session.flush()
 
 
@@ -189,8 +198,25 @@ def submit_attempt(attempt: Attempt, answers: dict[int, set[int]]) -> bool:
     return complete_if_ready(enrolment)
 
 
-def review(attempt: Attempt) -> list[dict[str, Any]]:
-    """Return the submitted attempt question by question: the choices, which were chosen, which are right."""
+def answers_revealed(quiz: Quiz | None, enrolment: Enrolment) -> bool:
+    """Whether the learner may see the right answers (and explanations) of their submitted attempts.
+
+    "each": always; "never": never; "done" (the default): once the quiz is passed or no attempt is left,
+    so a failed attempt with a retake to come shows only which questions were right.
+    """
+    setting = quiz.reveal_answers if quiz is not None else "done"
+    if setting == "each":
+        return True
+    if setting == "never":
+        return False
+    if enrolment.quiz_passed_at is not None or quiz is None:
+        return True
+    return attempts_left(quiz, enrolment) == 0 and open_attempt(enrolment) is None
+
+
+def review(attempt: Attempt, reveal: bool = True) -> list[dict[str, Any]]:
+    """Return the submitted attempt question by question: the choices, which were chosen, and, when
+    `reveal`, which are right and the explanation (else only whether each question was answered right)."""
     chosen = {int(qid): set(ids) for qid, ids in (attempt.answers or {}).items()}
     out = []
     for n, question in enumerate(attempt.layout, start=1):
@@ -201,9 +227,17 @@ def review(attempt: Attempt) -> list[dict[str, Any]]:
                 "number": n,
                 "text": question["text"],
                 "kind": question["kind"],
-                "explanation": question.get("explanation") or "",
+                "explanation": (question.get("explanation") or "") if reveal else "",
                 "right": picked == right,
-                "choices": [{**c, "chosen": c["id"] in picked} for c in question["choices"]],
+                "choices": [
+                    {
+                        "id": c["id"],
+                        "text": c["text"],
+                        "correct": bool(c["correct"]) and reveal,
+                        "chosen": c["id"] in picked,
+                    }
+                    for c in question["choices"]
+                ],
             }
         )
     return out

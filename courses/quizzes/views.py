@@ -15,6 +15,7 @@ from courses.quizzes.models import Attempt, Question
 from courses.quizzes.services import (
     ChoiceInput,
     QuizError,
+    answers_revealed,
     delete_question,
     ensure_quiz,
     quiz_of,
@@ -40,7 +41,11 @@ def settings(code: str) -> ResponseReturnValue:
     form = QuizSettingsForm(obj=quiz)
     if form.validate_on_submit():
         update_settings(
-            ensure_quiz(course), form.pass_mark.data, form.max_attempts.data, form.questions_per_attempt.data
+            ensure_quiz(course),
+            form.pass_mark.data,
+            form.max_attempts.data,
+            form.questions_per_attempt.data,
+            form.reveal_answers.data or "done",
         )
         db.session.commit()
         flash(_("Đã lưu cài đặt bài kiểm tra."), "success")
@@ -161,12 +166,14 @@ def attempt(code: str, number: int) -> ResponseReturnValue:
     if found.submitted_at is not None:
         if request.method == "POST":  # submitted twice (a double click): show the one result
             return redirect(url_for(".attempt", code=course.code, number=number))
+        reveal = answers_revealed(quiz_of(course), enrolment)
         return render_template(
             "quizzes/result.html",
             course=course,
             enrolment=enrolment,
             attempt=found,
-            questions=review(found),
+            reveal=reveal,
+            questions=review(found, reveal),
             status=quiz_status(course, enrolment),
             form=StartForm(),
         )

@@ -305,6 +305,11 @@ def update_session(
 
 
 # ---- materials ----------------------------------------------------------------------------------
+def material_with(ts: TrainingSession, sha256: str) -> Material | None:
+    """Return the session's material with this content, if it has one already."""
+    return db.session.scalar(sa.select(Material).where(Material.session_id == ts.id, Material.sha256 == sha256))
+
+
 def add_material(ts: TrainingSession, stored: StoredUpload) -> Material:
     """Attach a stored file to the session (the same content twice is kept once)."""
     existing = db.session.scalar(

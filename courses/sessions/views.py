@@ -39,6 +39,7 @@ from courses.sessions.services import (
     expected_people,
     find_in_audience,
     in_audience,
+    material_with,
     present_among,
     qr_svg,
     register,
@@ -269,12 +270,24 @@ def upload(session_id: int) -> ResponseReturnValue:
     form = MaterialForm()
     if form.validate_on_submit():
         try:
-            material = add_material(ts, store_upload(form.file.data))
+            stored = store_upload(form.file.data)
+            duplicate = material_with(ts, stored.sha256)
+            material = add_material(ts, stored)
         except UploadError as exc:
             add_upload_error(form, "file", exc)
         else:
             db.session.commit()
-            flash(_("Đã tải lên tài liệu: %(name)s", name=material.name), "success")
+            if duplicate is not None:
+                flash(
+                    _(
+                        "Tệp %(new)s trùng nội dung với tài liệu đã có của lớp (%(name)s): không thêm lần nữa.",
+                        new=stored.name,
+                        name=duplicate.name,
+                    ),
+                    "info",
+                )
+            else:
+                flash(_("Đã tải lên tài liệu: %(name)s", name=material.name), "success")
             return upload_done(url_for(".show", session_id=ts.id))
     return upload_failed(form, lambda: _render_show(user, ts, form))
 

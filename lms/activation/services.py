@@ -200,28 +200,56 @@ def activate(person_code: str, code: str, login: str, password: str) -> User:
     return user
 
 
+CARD_W, CARD_H, CARD_GAP = 93.0, 62.0, 4.0  # two cards across an A4 page, four down: eight a page
+
+
 def codes_pdf(issued: Sequence[IssuedCode], *, area_name: str, activate_url: str) -> bytes:
-    """Return the printable sheet of codes: one line per person (name, village, person code, code)."""
+    """Return the printable codes as cut-out cards, one per person (dashed edges to cut along): name,
+    village, person code, activation code and how to use it; the officer hands each person their own."""
     from flask_babel import format_date
 
-    from lms.reports.pdf import ReportPDF
+    from lms.reports.pdf import FAMILY, ReportPDF
 
     pdf = ReportPDF(
         _("Mã kích hoạt tài khoản"), page_label=_("Trang %(page)s/%(pages)s", page="{page}", pages="{pages}")
     )
-    pdf.heading(_("Mã kích hoạt tài khoản Học Tập Suốt Đời"))
-    pdf.paragraph(_("Địa bàn: %(area)s · Ngày in: %(date)s", area=area_name, date=format_date(today_local(), "short")))
-    pdf.paragraph(
-        _(
-            "Cách kích hoạt: mở %(url)s, nhập mã người dân và mã kích hoạt, số điện thoại hoặc email "
-            "của bạn, rồi đặt mật khẩu. Mỗi mã chỉ dùng một lần; giữ kín mã như mật khẩu.",
-            url=activate_url,
-        )
+    pdf.set_auto_page_break(False)
+    printed = _("%(area)s · in ngày %(date)s", area=area_name, date=format_date(today_local(), "short"))
+    how = _(
+        "Mở %(url)s, nhập mã người dân, mã kích hoạt và số điện thoại hoặc email của bạn, rồi đặt mật khẩu. "
+        "Mã chỉ dùng một lần; giữ kín như mật khẩu.",
+        url=activate_url,
     )
-    header = [_("STT"), _("Họ và tên"), _("Thôn, khu phố"), _("Mã người dân"), _("Mã kích hoạt")]
-    rows = [
-        [n, item.person.full_name, item.person.village.name, item.person.code, item.code]
-        for n, item in enumerate(issued, start=1)
-    ]
-    pdf.grid(header, rows, [11, 58, 40, 33, 44], numeric=[True, False, False, False, False], size=10)
+    pdf.set_font(FAMILY, size=8)
+    pdf.set_y(6)
+    pdf.cell(0, 4, _("Cắt theo đường nét đứt, trao mỗi người đúng thẻ của mình."), align="C")
+    for n, item in enumerate(issued):
+        slot = n % 8
+        if n and slot == 0:
+            pdf.add_page()
+        x = 12 + (slot % 2) * (CARD_W + CARD_GAP)
+        y = 12 + (slot // 2) * (CARD_H + CARD_GAP)
+        pdf.set_draw_color(120, 120, 120)
+        pdf.set_line_width(0.3)
+        with pdf.local_context(dash_pattern={"dash": 2, "gap": 1.5}):
+            pdf.rect(x, y, CARD_W, CARD_H)
+
+        def text(value: str, size: float, style: str = "", gap: float = 0.5, left: float = x) -> None:
+            pdf.set_font(FAMILY, style, size)
+            pdf.set_x(left + 4)
+            pdf.multi_cell(CARD_W - 8, size * 0.45, value, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(gap)
+
+        pdf.set_y(y + 4)
+        pdf.set_text_color(11, 107, 79)
+        text(_("Học Tập Suốt Đời — mã kích hoạt tài khoản"), 8, "B", 1.5)
+        pdf.set_text_color(28, 39, 35)
+        text(item.person.full_name, 12, "B")
+        text(item.person.village.name, 9, "", 2)
+        text(_("Mã người dân: %(code)s", code=item.person.code), 10)
+        text(_("Mã kích hoạt: %(code)s", code=item.code), 13, "B", 2)
+        pdf.set_text_color(86, 98, 93)
+        text(how, 7)
+        text(printed, 7)
+        pdf.set_text_color(0, 0, 0)
     return pdf.to_bytes()

@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField, SubmitField
@@ -122,7 +123,7 @@ def reorganise(kind: str) -> ResponseReturnValue:
     flash(
         _(
             "Đã ghi nhận việc sắp xếp địa bàn (hiệu lực từ %(date)s). Số liệu các năm từ %(year)d đang được tính lại.",
-            date=change.effective.isoformat(),
+            date=format_date(change.effective, "short"),
             year=change.effective.year,
         ),
         "success",

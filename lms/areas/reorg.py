@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from lms.areas.models import LEVELS, Area, AreaChange, AreaMemberHistory, AreaParentHistory, AreaSuccession
@@ -96,7 +97,7 @@ def _check_order(effective: date) -> None:
         raise ReorgError(
             _(
                 "Ngày có hiệu lực không được trước %(date)s, ngày của lần sắp xếp đã ghi gần nhất.",
-                date=latest.isoformat(),
+                date=format_date(latest, "short"),
             ),
             "effective",
         )
@@ -114,13 +115,17 @@ def _area(code: str | None, field_name: str, effective: date | None = None) -> A
             _(
                 "Địa bàn %(code)s đã thôi tồn tại từ sau ngày %(date)s.",
                 code=found.code,
-                date=found.valid_to.isoformat(),
+                date=format_date(found.valid_to, "short"),
             ),
             field_name,
         )
     if effective is not None and found.valid_from is not None and effective < found.valid_from:
         raise ReorgError(
-            _("Địa bàn %(code)s mới có từ ngày %(date)s.", code=found.code, date=found.valid_from.isoformat()),
+            _(
+                "Địa bàn %(code)s mới có từ ngày %(date)s.",
+                code=found.code,
+                date=format_date(found.valid_from, "short"),
+            ),
             field_name,
         )
     return found

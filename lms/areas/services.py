@@ -66,3 +66,14 @@ def breadcrumbs(area: Area) -> list[Area]:
     ids = [int(x) for x in area.path.strip("/").split("/") if x]
     found = {a.id: a for a in db.session.scalars(sa.select(Area).where(Area.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
+
+
+def area_code_options(limit: int = 5000) -> list[tuple[str, str]]:
+    """The codes and names of the areas in force above village level, for the code inputs' suggestions."""
+    rows = db.session.execute(
+        sa.select(Area.code, Area.name)
+        .where(Area.level != "village", Area.valid_to.is_(None))
+        .order_by(Area.path)
+        .limit(limit)
+    ).all()
+    return [(code, name) for code, name in rows]

@@ -43,3 +43,21 @@ class RejectForm(Form):
         render_kw={"rows": 3},
     )
     submit = SubmitField(_l("Từ chối"))
+
+
+class AmendForm(Form):
+    """Change a pending declaration: its item and text (the file stays as it was sent)."""
+
+    item = SelectField(_l("Tiêu chí"), validators=[DataRequired(message=_l("Hãy chọn tiêu chí."))])
+    text = TextAreaField(
+        _l("Minh chứng"),
+        validators=[DataRequired(message=_l("Hãy mô tả minh chứng.")), Length(max=2000)],
+        render_kw={"rows": 4},
+    )
+    submit = SubmitField(_l("Lưu thay đổi"))
+
+
+class WithdrawForm(Form):
+    """Withdraw a pending declaration (the button asks for confirmation first)."""
+
+    submit = SubmitField(_l("Rút lại kê khai"))

@@ -78,6 +78,37 @@ def declare(person: Person, period: int, item: str, text: str, stored: StoredUpl
     return declaration
 
 
+def amend(declaration: Declaration, item: str, text: str) -> None:
+    """Change the item and text of a declaration still waiting for an officer (refused once decided)."""
+    if item_of(declaration.period, item) is None:
+        raise DeclarationError(_("Hãy chọn một tiêu chí của bộ tiêu chí năm %(year)d.", year=declaration.period))
+    text = text.strip()
+    if not text:
+        raise DeclarationError(_("Hãy mô tả minh chứng."))
+    changed = db.session.execute(
+        sa.update(Declaration)
+        .where(Declaration.id == declaration.id, Declaration.status == "pending")
+        .values(item=item, text=text)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise AlreadyDecided(_("Minh chứng này đã được xử lý, không sửa được nữa."))
+    db.session.refresh(declaration)
+
+
+def withdraw(declaration: Declaration) -> None:
+    """Withdraw (delete) a declaration still waiting for an officer; its file goes with the uploads that
+    nothing refers to (lms.retention). Refused once an officer has decided."""
+    gone = db.session.execute(
+        sa.delete(Declaration)
+        .where(Declaration.id == declaration.id, Declaration.status == "pending")
+        .execution_options(synchronize_session=False)
+    )
+    if gone.rowcount != 1:  # type: ignore[attr-defined]
+        raise AlreadyDecided(_("Minh chứng này đã được xử lý, không rút lại được nữa."))
+    db.session.expunge(declaration)
+
+
 def upload_room(person: Person) -> int:
     """Return the bytes a person may still upload: the quota (small until the residence is confirmed)
     less the files of their declarations."""
@@ -112,6 +143,14 @@ def declarations_in(scope: Area, status: str | None) -> Select[Declaration]:
     if status == "pending":
         return query.order_by(Declaration.created_at, Declaration.id)
     return query.order_by(Declaration.created_at.desc(), Declaration.id.desc())
+
+
+def pending_in(scope: Area, period: int | None = None) -> int:
+    """Return how many declarations of people living in an area wait for an officer (of one year)."""
+    query = declarations_in(scope, "pending").order_by(None)
+    if period is not None:
+        query = query.where(Declaration.period == period)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
 
 
 def _decide(declaration: Declaration, values: dict[str, Any]) -> None:

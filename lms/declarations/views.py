@@ -10,19 +10,22 @@ from lms.auth.models import User
 from lms.auth.services import officer_area, require_person, require_role
 from lms.cli import poke_worker
 from lms.criteria.services import periods_with_framework
-from lms.declarations.forms import DeclarationForm, RejectForm, VerifyForm
+from lms.declarations.forms import AmendForm, DeclarationForm, RejectForm, VerifyForm, WithdrawForm
 from lms.declarations.models import STATUSES, Declaration
 from lms.declarations.services import (
     AlreadyDecided,
     DeclarationError,
+    amend,
     declarable_items,
     declarations_in,
     declarations_of,
     declare,
     item_of,
+    pending_in,
     reject,
     upload_room,
     verify,
+    withdraw,
 )
 from lms.extensions import db
 from lms.people.models import Person
@@ -33,6 +36,7 @@ from lms.web import current_period, localized, number, text_arg
 
 bp = Blueprint("declarations", __name__)
 bp.add_app_template_global(file_size)
+bp.add_app_template_global(pending_in, "pending_declarations_in")
 
 PER_PAGE = 30
 STATUS_LABELS = {"pending": _l("Chờ xác nhận"), "verified": _l("Đã xác nhận"), "rejected": _l("Bị từ chối")}
@@ -150,6 +154,60 @@ def file(declaration_id: int) -> ResponseReturnValue:
     return send_upload(found.file_sha256, found.file_kind or "", found.file_name or "")
 
 
+def _own_pending(person: Person, declaration_id: int) -> Declaration:
+    """The citizen's own declaration (someone else's: 404, as if it did not exist)."""
+    found = _declaration_or_404(declaration_id)
+    if found.person_id != person.id:
+        abort(404)
+    return found
+
+
+@bp.route("/declarations/<int:declaration_id>/edit", methods=["GET", "POST"])
+def edit(declaration_id: int) -> ResponseReturnValue:
+    """Change a declaration (its item and text) while it waits for an officer."""
+    _user, person = _citizen()
+    found = _own_pending(person, declaration_id)
+    if found.status != "pending":
+        flash(_("Minh chứng này đã được xử lý, không sửa được nữa."), "error")
+        return redirect(url_for(".mine"))
+    form = AmendForm(obj=found) if request.method == "GET" else AmendForm()
+    items = declarable_items(found.period)
+    form.item.choices = [
+        (i["code"], _("%(code)s — %(name)s", code=i["code"], name=localized(i["name"]))) for i in items
+    ]
+    if form.validate_on_submit():
+        try:
+            amend(found, form.item.data or "", form.text.data or "")
+        except DeclarationError as exc:
+            db.session.rollback()
+            if isinstance(exc, AlreadyDecided):
+                flash(str(exc), "error")
+                return redirect(url_for(".mine"))
+            form.item.errors = [*form.item.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash(_("Đã sửa kê khai."), "success")
+            return redirect(url_for(".mine"))
+    return render_template("declarations/edit.html", d=found, form=form, withdraw_form=WithdrawForm())
+
+
+@bp.post("/declarations/<int:declaration_id>/withdraw")
+def withdraw_one(declaration_id: int) -> ResponseReturnValue:
+    """Withdraw a declaration that waits for an officer."""
+    _user, person = _citizen()
+    found = _own_pending(person, declaration_id)
+    if WithdrawForm().validate_on_submit():
+        try:
+            withdraw(found)
+        except AlreadyDecided as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Đã rút lại kê khai."), "success")
+    return redirect(url_for(".mine"))
+
+
 # ---- officers -----------------------------------------------------------------------------------
 @bp.get("/officer/declarations")
 def pending() -> ResponseReturnValue:
@@ -163,6 +221,7 @@ def pending() -> ResponseReturnValue:
 
 
 def _officer_declaration(declaration_id: int) -> Declaration:
+    officer_area()  # the role first: 403 for roles that never use these pages, whatever the id
     found = _declaration_or_404(declaration_id)
     require_person(found.person)
     return found

@@ -215,7 +215,7 @@ def create_demo_users(district: Area, commune: Area) -> None:
     citizen = db.session.scalar(sa.select(Person).where(Person.code == CITIZEN_CODE))
     specs: list[tuple[str, str, str, Area | None, Person | None]] = [
         ("citizen", "citizen", "", None, citizen),
-        ("trainer", "trainer", "Giảng viên Trung tâm GDNN-GDTX Bắc Bình", district, None),
+        ("trainer", "trainer", "Báo cáo viên Trung tâm GDNN-GDTX Bắc Bình", district, None),
         ("officer (commune)", "officer", f"Cán bộ UBND {commune.name[:1].lower()}{commune.name[1:]}", commune, None),
         ("officer (district)", "officer", "Cán bộ Phòng GD&ĐT huyện Bắc Bình", district, None),
         (

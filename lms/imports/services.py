@@ -24,7 +24,7 @@ from lms.audit.services import audit
 from lms.extensions import db
 from lms.imports.importers import IMPORTERS, AreaImporter, Importer
 from lms.imports.parsers import FileProblem, read_table
-from lms.imports.specs import COLUMNS, SPECS, Row, RowError, Spec
+from lms.imports.specs import COLUMN_TITLES, COLUMNS, SPECS, Row, RowError, Spec
 from lms.imports.staging import CHANGED, NEW, SAME
 
 __all__ = ["COLUMNS", "KINDS", "ImportReport", "RowError", "run_import", "run_rows", "template_xlsx"]
@@ -149,7 +149,7 @@ def _conclude(report: ImportReport, actor: str, scope: Area | None) -> ImportRep
 
 def check_header(spec: Spec, header: list[str], report: ImportReport) -> list[str]:
     """Return the column names; report missing required, unknown, unnamed and duplicated columns (row 1)."""
-    names = list(header)
+    names = machine_names(header)
     while names and not names[-1]:
         names.pop()  # spreadsheets often carry empty trailing header cells
     if len(names) == 1 and ";" in names[0]:
@@ -243,16 +243,70 @@ def _check_rows(
     return True
 
 
-def template_xlsx(kind: str) -> bytes:
-    """Return an XLSX with the header row of `kind` and one sample line."""
+_TITLE_LOOKUP: dict[str, str] | None = None
+
+
+def machine_names(header: list[str]) -> list[str]:
+    """Map the column titles of the templates (Vietnamese or English, any case, with or without
+    diacritics, "Title (name)" too) to the machine names; a machine name or an unknown cell stays."""
+    global _TITLE_LOOKUP  # noqa: PLW0603 (built once: the titles in both languages)
+    from flask_babel import force_locale
+
+    from lms.util import fold
+
+    if _TITLE_LOOKUP is None:
+        lookup: dict[str, str] = {}
+        for locale in ("vi", "en"):
+            with force_locale(locale):
+                lookup.update({fold(str(title)).strip(): name for name, title in COLUMN_TITLES.items()})
+        _TITLE_LOOKUP = lookup
+    out = []
+    for cell in header:
+        text = (cell or "").strip()
+        if text.endswith(")") and "(" in text:  # "Mã người dân (person_code)"
+            inner = text[text.rindex("(") + 1 : -1].strip()
+            if inner in COLUMN_TITLES:
+                out.append(inner)
+                continue
+        out.append(text if text in COLUMN_TITLES else _TITLE_LOOKUP.get(fold(text), text))
+    return out
+
+
+def _examples_in(kind: str, area: Area | None) -> dict[str, str]:
+    """Sample codes that exist in the officer's area (a commune and a village of it) for the template."""
+    if area is None:
+        return {}
+    import sqlalchemy as sa
+
+    from lms.areas.services import areas_under
+
+    under = areas_under(area)
+
+    def first(level: str) -> str | None:
+        return db.session.scalar(
+            sa.select(Area.code).where(Area.id.in_(under), Area.level == level).order_by(Area.code).limit(1)
+        )
+
+    commune = area.code if area.level == "commune" else first("commune")
+    village = first("village")
+    found = {"area_code": commune, "parent_code": commune, "village_code": village}
+    if kind == "areas" and village:
+        found["code"] = f"{village}-MOI"
+    return {name: code for name, code in found.items() if code}
+
+
+def template_xlsx(kind: str, area: Area | None = None) -> bytes:
+    """Return an XLSX with the column titles of `kind` (the machine name in brackets, so either is
+    understood) and one sample line, with codes of the officer's area where there are some."""
     import openpyxl
 
     from lms.exports import xlsx_row
 
+    examples = _examples_in(kind, area)
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(kind)
-    sheet.append(xlsx_row(sheet, [c.name for c in COLUMNS[kind]]))
-    sheet.append(xlsx_row(sheet, [c.example for c in COLUMNS[kind]]))
+    sheet.append(xlsx_row(sheet, [f"{COLUMN_TITLES.get(c.name, c.name)} ({c.name})" for c in COLUMNS[kind]]))
+    sheet.append(xlsx_row(sheet, [examples.get(c.name, c.example) for c in COLUMNS[kind]]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

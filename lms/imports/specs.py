@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from lms.areas.models import LEVELS as AREA_LEVELS
 from lms.association.models import POSITIONS
@@ -543,3 +544,35 @@ SPECS: dict[str, Spec] = {
     ),
 }
 COLUMNS: dict[str, tuple[Column, ...]] = {kind: spec.columns for kind, spec in SPECS.items()}
+
+# the column titles of the templates (in the officer's language); files may use them or the machine names
+COLUMN_TITLES: dict[str, Any] = {
+    "code": _l("Mã"),
+    "name": _l("Tên"),
+    "level": _l("Cấp"),
+    "parent_code": _l("Mã địa bàn cấp trên"),
+    "disadvantaged": _l("Vùng khó khăn"),
+    "admin_code": _l("Mã ĐVHC"),
+    "area_code": _l("Mã địa bàn"),
+    "village_code": _l("Mã thôn, khu phố"),
+    "person_code": _l("Mã người dân"),
+    "full_name": _l("Họ và tên"),
+    "birth_year": _l("Năm sinh"),
+    "gender": _l("Giới tính"),
+    "family_code": _l("Mã hộ gia đình"),
+    "clan_code": _l("Mã dòng họ"),
+    "unit_code": _l("Mã đơn vị"),
+    "is_official": _l("Là cán bộ, công chức"),
+    "khuyen_hoc_member": _l("Hội viên Khuyến học"),
+    "group": _l("Nhóm đối tượng"),
+    "phone": _l("Số điện thoại"),
+    "email": _l("Email"),
+    "kind": _l("Loại minh chứng"),
+    "ref": _l("Mã khóa học hoặc hoạt động"),
+    "category": _l("Lĩnh vực"),
+    "date": _l("Ngày"),
+    "hours": _l("Số giờ"),
+    "points": _l("Điểm"),
+    "item": _l("Tiêu chí"),
+    "subject": _l("Đối tượng được chấm"),
+}

@@ -194,9 +194,9 @@ def cancel(job_id: int) -> ResponseReturnValue:
 @bp.get("/templates/<kind>.xlsx")
 def template(kind: str) -> ResponseReturnValue:
     """Download the XLSX template of a kind: the header row and a sample line."""
-    require_role("officer", "admin")
+    user = require_role("officer", "admin")
     if kind not in KINDS:
         abort(404)
-    response = Response(template_xlsx(kind), mimetype=XLSX)
+    response = Response(template_xlsx(kind, user.area if user.role == "officer" else None), mimetype=XLSX)
     response.headers["Content-Disposition"] = f'attachment; filename="mau-{kind}.xlsx"'
     return response

@@ -20,6 +20,27 @@ YEAR_BASELINE = 128
 MAX_BAR = 30
 
 
+LABEL_HEIGHT = 9  # a 10 px label's glyphs span about 9 px above the baseline
+
+
+def label_baseline(bar_top: float, targets: tuple[float, ...]) -> float:
+    """Return where the label of a bar whose top is `bar_top` sits: just above the bar unless a target
+    line crosses the text; then above that line, or inside the bar when there is no room above."""
+    baseline = bar_top - 3
+
+    def crossed(y: float) -> bool:
+        return any(y - LABEL_HEIGHT - 1 <= t <= y + 1 for t in targets)
+
+    for _ in range(len(targets) + 1):
+        if not crossed(baseline):
+            return round(baseline, 1)
+        line = max(t for t in targets if baseline - LABEL_HEIGHT - 1 <= t <= baseline + 1)
+        baseline = line - 3
+    if baseline - LABEL_HEIGHT >= 0:
+        return round(baseline, 1)
+    return round(min(bar_top + LABEL_HEIGHT + 2, PLOT_BOTTOM - 1), 1)
+
+
 def y_of(percent: float) -> float:
     """Return the SVG y of a percentage (0 at the bottom of the plot, 100 at its top)."""
     clamped = max(0.0, min(100.0, float(percent)))
@@ -40,6 +61,7 @@ class TrendPoint:
     bar_width: float
     bar_y: float
     bar_height: float
+    label_y: float = 0.0  # the baseline of the figure's label, clear of the target lines
 
 
 @dataclass
@@ -92,6 +114,7 @@ def trend_charts(definitions: list[dict[str, Any]], rows: list[Any], period: int
                     bar_width=bar_width,
                     bar_y=top,
                     bar_height=round(PLOT_BOTTOM - top, 1),
+                    label_y=label_baseline(top, (chart.y_2025, chart.y_2030)),
                 )
             )
         charts.append(chart)

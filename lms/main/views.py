@@ -4,20 +4,35 @@ from flask import Blueprint, jsonify, redirect, render_template, session, url_fo
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from lms.web import referrer_path
+from lms.web import current_period, referrer_path
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Show the home page: the programme, links for each role; a citizen's newest announcements."""
-    notices, unread = None, 0
+    """Show the home page: the programme, links for each role; a citizen's points, next step and course
+    in progress, and their newest announcements."""
+    summary, notices, unread = None, None, 0
     if current_user.is_authenticated and current_user.role == "citizen" and current_user.person is not None:
         from lms.communication.views import home_notifications
+        from lms.records.services import citizen_summary
 
+        summary = citizen_summary(current_user.person.id, current_period())
         notices, unread = home_notifications(current_user.person)
-    return render_template("main/index.html", user=current_user, notices=notices, unread=unread)
+    return render_template("main/index.html", user=current_user, summary=summary, notices=notices, unread=unread)
+
+
+@bp.get("/login")
+def login_alias() -> ResponseReturnValue:
+    """/login, as people type it: the login page."""
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/admin")
+def admin_alias() -> ResponseReturnValue:
+    """/admin, as people type it: the officer accounts page (which asks non-admins to log in or refuses)."""
+    return redirect(url_for("users.index"))
 
 
 @bp.get("/lang/<code>")

@@ -51,3 +51,22 @@ def recommended(explanation: Any, suggestion_map: dict[str, list[Any]], limit: i
             if course not in chosen:
                 chosen.append(course)
     return chosen[:limit]
+
+
+def citizen_summary(person_id: int, period: int) -> dict[str, Any]:
+    """What a citizen's home page shows: this year's points against the threshold, the course in progress
+    and the one next step ("plan", "course", "record" or "wait": eligible, the officers decide)."""
+    from lms.criteria.models import PersonResult
+    from lms.extensions import db
+
+    result = db.session.get(PersonResult, (person_id, period))
+    in_progress = next((row for row in learning()["enrolments_of"](person_id) if row["completed_at"] is None), None)
+    if result is not None and result.eligible:
+        step = "wait"
+    elif result is None or not result.has_plan:
+        step = "plan"
+    elif in_progress is not None:
+        step = "course"
+    else:
+        step = "record"
+    return {"period": period, "result": result, "course": in_progress, "step": step}

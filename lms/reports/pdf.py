@@ -81,7 +81,7 @@ class ReportPDF(FPDF):
             for values in rows:
                 row = table.row()
                 for value in values:
-                    row.cell("" if value is None else str(value))
+                    row.cell(_cell_text(value))
         self.ln(2)
 
     def to_bytes(self) -> bytes:
@@ -105,3 +105,14 @@ def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
             elif not dark and start is not None:
                 pdf.rect(x + start * module, y + row * module, (col - start) * module, module, style="F")
                 start = None
+def _cell_text(value: Any) -> str:
+    """A grid cell: numbers with the language's separators (1.234,5 in Vietnamese, 1,234.5 in English)."""
+    from decimal import Decimal
+
+    from lms.web import number
+
+    if value is None:
+        return ""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return number(value)
+    return str(value)

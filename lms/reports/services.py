@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import format_datetime, pgettext
+from flask_babel import format_datetime, format_decimal, pgettext
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -472,8 +472,8 @@ def report_pdf(root: Area, period: int) -> bytes:
         )
     )
 
-    def pct(value: Any) -> str:
-        return "—" if value is None else f"{value:.1f}"
+    def pct(value: Any) -> str:  # one decimal, the language's decimal separator (72,5 / 72.5)
+        return "—" if value is None else format_decimal(value, "#,##0.0")
 
     rows = []
     for d in definitions():

@@ -22,9 +22,11 @@ def upload_done(target: str) -> Response:
 
 
 def upload_failed(form: FlaskForm, page: Callable[[], str]) -> tuple[Response | str, int]:
-    """Answer a refused upload: JSON errors for the script, else the page with the form's errors (400)."""
+    """Answer a refused upload: JSON errors for the script (all of them, and per field so the failing
+    field can be marked), else the page with the form's errors (400)."""
     if wants_json():
-        return jsonify({"ok": False, "errors": form_errors(form)}), 400
+        fields = {name: [str(m) for m in messages] for name, messages in form.errors.items() if messages}
+        return jsonify({"ok": False, "errors": form_errors(form), "fields": fields}), 400
     return page(), 400
 
 

@@ -46,6 +46,14 @@ def accounts(q: str = "", role: str = "") -> Select[User]:
     return query
 
 
+class AccountFaults(AuthError):
+    """Every fault of an account form at once, by field name (login, role, area)."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__(" ".join(fields.values()))
+        self.fields = fields
+
+
 def _area_for(role: str, code: str) -> Area | None:
     """The area an account of this role is given: required for officers and approvers, optional for
     trainers, none for admins."""
@@ -64,11 +72,18 @@ def _area_for(role: str, code: str) -> Area | None:
 
 def create_account(login: str, display_name: str, role: str, area_code: str, *, actor: str) -> tuple[User, str]:
     """Create an officer, trainer or admin account with a temporary password; return both. Audited."""
+    faults: dict[str, str] = {}
     if role not in STAFF_ROLES:
-        raise AuthError(_("Vai trò không hợp lệ."))
+        faults["role"] = _("Vai trò không hợp lệ.")
     if find_login(login) is not None:
-        raise AuthError(_("Số điện thoại hoặc email này đã được đăng ký."))
-    area = _area_for(role, area_code)
+        faults["login"] = _("Số điện thoại hoặc email này đã được đăng ký.")
+    area = None
+    try:
+        area = _area_for(role, area_code)
+    except AuthError as exc:
+        faults["area"] = str(exc)
+    if faults:
+        raise AccountFaults(faults)
     password = temporary_password()
     user = create_user(login, password, role, display_name=display_name.strip(), area=area, actor=actor)
     user.must_change_password = True

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from lms.areas.services import area_code_options
 from lms.auth.errors import AuthError
 from lms.auth.models import STAFF_ROLES, User
 from lms.auth.services import require_role
@@ -16,6 +17,7 @@ from lms.users.forms import AccountForm, ActionForm, NewAccountForm
 from lms.web import flash_form_errors, text_arg
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
+bp.add_app_template_global(area_code_options)
 
 
 def _admin() -> User:
@@ -49,7 +51,9 @@ def create() -> ResponseReturnValue:
             )
         except AuthError as exc:
             db.session.rollback()
-            form.login.errors = [*form.login.errors, str(exc)]
+            for name, message in getattr(exc, "fields", {"login": str(exc)}).items():
+                field = getattr(form, name)
+                field.errors = [*field.errors, message]
         else:
             db.session.commit()
             return render_template("users/temporary.html", user=user, password=password, created=True)

@@ -174,3 +174,16 @@ def test_an_approver_account_has_an_area_and_a_second_factor(app, admin_client):
     assert (user.role, user.area.code) == ("approver", "A")
     assert "approver" in app.config["TWO_FACTOR_ROLES"] and app.config["SESSION_IDLE_MINUTES"]["approver"] == 30
     assert "Lãnh đạo phê duyệt" in admin_client.get("/admin/users?role=approver").get_data(as_text=True)
+
+
+def test_a_new_account_form_shows_every_fault_at_once_and_suggests_area_codes(admin_client):
+    page = admin_client.get("/admin/users").get_data(as_text=True)
+    assert 'list="area-codes"' in page and '<option value="A">Xã Hòa Ân</option>' in page
+    data = {"login": "quantri@example.vn", "display_name": "Trùng", "role": "officer", "area": "KHONG-CO"}
+    response = submit(admin_client, "/admin/users", "/admin/users", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Số điện thoại hoặc email này đã được đăng ký." in html  # the login...
+    assert "Không có địa bàn đang hoạt động với mã KHONG-CO." in html  # ...and the area, in one answer
+    assert html.count('aria-invalid="true"') == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1

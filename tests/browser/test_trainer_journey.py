@@ -64,8 +64,23 @@ def test_trainer_schedules_uploads_a_pdf_and_a_citizen_checks_in_by_qr(
         {"name": "logo.svg", "mimeType": "image/svg+xml", "buffer": files.SVG}
     )
     page.get_by_role("button", name="Tải lên").click()
-    page.get_by_text("Không nhận tệp HTML, SVG hay XML").wait_for()
+    page.get_by_text("Không nhận tệp HTML, SVG hay XML").first.wait_for()
+    file_input = page.get_by_label("Tệp tài liệu")
+    assert file_input.get_attribute("aria-invalid") == "true"  # the failing field is marked...
+    assert page.locator("[data-upload-field-error]").inner_text().startswith("Không nhận tệp HTML, SVG hay XML")
+    assert page.locator("[data-upload-progress] progress").evaluate("bar => bar.value") == 0  # ...the bar reset
     screenshot("svg-refused")
+
+    # the same PDF again under another name: said so, not added twice
+    file_input.set_input_files({"name": "copy.pdf", "mimeType": "application/pdf", "buffer": files.PDF})
+    page.get_by_role("button", name="Tải lên").click()
+    page.get_by_text("trùng nội dung với tài liệu đã có của lớp (Bài giảng VNeID.pdf)").wait_for()
+    assert page.get_by_role("link", name="copy.pdf").count() == 0
+    # deleting a material asks first
+    page.locator(".confirm-inline summary").first.click()
+    assert page.get_by_text('Xóa tài liệu "Bài giảng VNeID.pdf"?').is_visible()
+    screenshot("delete-material-asks-first")
+    page.locator(".confirm-inline summary").first.click()
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Bài giảng VNeID.pdf").click()

@@ -49,6 +49,60 @@ def test_citizen_declares_with_a_file_and_sees_it_pending(client, declared, app)
     assert download.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_a_pending_declaration_can_be_edited_then_withdrawn(client, declared):
+    page = client.get("/declarations").get_data(as_text=True)
+    assert f"/declarations/{declared.id}/edit" in page
+    edit = f"/declarations/{declared.id}/edit"
+    assert 'value="T3.2" selected' in client.get(edit).get_data(as_text=True)
+    response = submit(client, edit, edit, {"item": "T3.1", "text": "  Hòa giải mâu thuẫn hàng xóm  "})
+    assert response.status_code == 302
+    db.session.refresh(declared)
+    assert (declared.item, declared.text, declared.status) == ("T3.1", "Hòa giải mâu thuẫn hàng xóm", "pending")
+    assert submit(client, edit, edit, {"item": "T1.2", "text": "x"}).status_code == 200  # not declarable
+    assert submit(client, edit, edit, {"item": "T3.1", "text": ""}).status_code == 200
+    db.session.refresh(declared)
+    assert declared.item == "T3.1"  # nothing written
+    response = submit(client, edit, f"/declarations/{declared.id}/withdraw", follow_redirects=True)
+    assert "Đã rút lại kê khai." in response.get_data(as_text=True) and _declarations() == []
+
+
+def test_a_decided_declaration_can_no_longer_change(client, declared, tree, make_user, make_person):
+    from lms.declarations.services import AlreadyDecided, amend, reject, withdraw
+
+    edit = f"/declarations/{declared.id}/edit"
+    token_page = client.get(edit).get_data(as_text=True)
+    reject(declared, "Không rõ", "canbo")
+    db.session.commit()
+    assert "Sửa hoặc rút lại" not in client.get("/declarations").get_data(as_text=True)
+    response = client.get(edit, follow_redirects=True)
+    assert "không sửa được nữa" in response.get_data(as_text=True)
+    from tests.web.conftest import token_of
+
+    response = client.post(f"/declarations/{declared.id}/withdraw", data={"csrf_token": token_of(token_page)})
+    assert response.status_code == 302 and len(_declarations()) == 1
+    with pytest.raises(AlreadyDecided):
+        amend(declared, "T3.2", "khác")
+    with pytest.raises(AlreadyDecided):
+        withdraw(declared)
+    # someone else's declaration: as if it did not exist
+    other = make_person(tree["A1"], full_name="Người Khác")
+    make_user("citizen", person=other, login="0900000009")
+    other_client = client.application.test_client()
+    sign_in(other_client, "0900000009")
+    assert other_client.get(edit).status_code == 404
+
+
+def test_the_award_page_mentions_pending_declarations_only_when_there_are_some(client, declared, officer_a):
+    officer = client.application.test_client()
+    sign_in(officer, "canbo.a@example.vn")
+    assert "1 kê khai đang chờ xác nhận" in officer.get("/officer/eligible?period=2026").get_data(as_text=True)
+    from lms.declarations.services import reject
+
+    reject(declared, "Không rõ", "canbo")
+    db.session.commit()
+    assert "kê khai đang chờ xác nhận" not in officer.get("/officer/eligible?period=2026").get_data(as_text=True)
+
+
 def test_only_items_with_a_declaration_rule_are_offered(client, citizen, default_framework):
     sign_in(client, "0912345678")
     page = client.get("/declarations").get_data(as_text=True)

@@ -87,11 +87,12 @@ def test_xlsx_errors_name_rows_as_the_spreadsheet_shows_them(tree, run_import):
 
 @pytest.mark.parametrize("kind", ["areas", "units", "families", "clans", "people", "evidence", "group-scores"])
 def test_template_has_the_header_and_a_sample_line(app, kind):
-    from lms.imports.services import COLUMNS, template_xlsx
+    from lms.imports.services import COLUMNS, machine_names, template_xlsx
 
     workbook = openpyxl.load_workbook(io.BytesIO(template_xlsx(kind)), read_only=True)
     header, sample = list(workbook.worksheets[0].iter_rows(values_only=True))
-    assert list(header) == [c.name for c in COLUMNS[kind]]
+    assert all(" (" in title for title in header)  # "Mã người dân (person_code)": a title, and the machine name
+    assert machine_names(list(header)) == [c.name for c in COLUMNS[kind]]
     assert any(sample)
 
 
@@ -100,3 +101,20 @@ def test_area_template_is_checked_like_any_file(tree, run_import):
 
     report = run_import("areas", template_xlsx("areas"), filename="areas.xlsx")
     assert not report.ok and report.errors[0].column == "parent_code"  # XT-H-A is not in this tree
+
+
+def test_the_template_has_titles_in_the_officers_language_and_codes_of_their_area(tree, client, make_user, run_import):
+    from tests.web.conftest import sign_in
+
+    make_user("officer", area=tree["A"], login="canbo.xa@example.vn")
+    sign_in(client, "canbo.xa@example.vn")
+    response = client.get("/officer/imports/templates/people.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    header, sample = [[c.value for c in row] for row in sheet.iter_rows(max_row=2)]
+    assert header[:2] == ["Mã người dân (person_code)", "Họ và tên (full_name)"]
+    assert sample[header.index("Mã thôn, khu phố (village_code)")] == "A1"  # a village of commune A, not a made-up code
+    # the titles alone, without diacritics or in English, and the machine names are all understood
+    titled = 'Mã người dân,Ho va ten,Year of birth,gender,"Mã thôn, khu phố"\nP9,Nguyễn Thị Ánh,1990,Nữ,A1\n'
+    report = run_import("people", titled.encode())
+    assert report.ok, report.errors
+    assert [p.code for p in people()] == ["P9"]

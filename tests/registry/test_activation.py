@@ -51,6 +51,13 @@ def test_officer_prints_a_sheet_for_a_village_and_the_citizen_activates(client, 
     response = _print(client, village="A1")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF") and len(codes) == 2
+    import io
+
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert "Cắt theo đường nét đứt" in text  # cut-out cards, one per person
+    assert text.count("mã kích hoạt tài khoản") == 2 and "Mã người dân: P-ANH" in text
     users = {u.person.code: u for u in db.session.scalars(sa.select(User).where(User.person_id.is_not(None)))}
     assert set(users) == {"P-ANH", "P-BAO"}
     assert users["P-ANH"].login == "0911222333" and users["P-BAO"].login == "P-BAO"

@@ -58,7 +58,7 @@ def test_templates_download_with_header_and_sample(client, tree, officer_a):
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:5] == ("person_code", "full_name", "birth_year", "gender", "village_code") and len(rows) == 2
+    assert rows[0][:2] == ("Mã người dân (person_code)", "Họ và tên (full_name)") and len(rows) == 2
     assert client.get("/officer/imports/templates/nope.xlsx").status_code == 404
 
 

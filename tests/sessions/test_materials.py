@@ -52,6 +52,16 @@ def test_same_content_is_stored_once(app, trainer_client, training, make_session
     assert len(_materials()) == 2  # one per session: the copy in the same session is the same material
 
 
+def test_a_duplicate_upload_says_so_and_asks_before_deleting(trainer_client, training):
+    upload(trainer_client, training, "slides.pdf", files.PDF)
+    response = upload(trainer_client, training, "slides-copy.pdf", files.PDF)
+    page = trainer_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Tệp slides-copy.pdf trùng nội dung với tài liệu đã có của lớp (slides.pdf)" in page
+    assert "Đã tải lên tài liệu: slides" not in page
+    # deleting sits behind a disclosure that names the file and what happens
+    assert '<details class="confirm-inline">' in page and 'Xóa tài liệu "slides.pdf"?' in page
+
+
 def test_download_is_an_attachment_with_nosniff(trainer_client, training):
     upload(trainer_client, training, "Bài giảng VNeID.pdf", files.PDF)
     (material,) = _materials()

@@ -64,6 +64,8 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "main.set_language": ("/lang/en", PUBLIC),
     "main.healthz": ("/healthz", PUBLIC),
     "main.readyz": ("/readyz", PUBLIC),
+    "main.login_alias": ("/login", dict.fromkeys(ROLES, LOGIN)),  # a redirect to /auth/login, for anyone
+    "main.admin_alias": ("/admin", PUBLIC),  # a redirect to /admin/users, which then decides
     "auth.login": ("/auth/login", PUBLIC),
     "auth.logout": ("/auth/logout", PUBLIC),
     "auth.register": ("/auth/register", PUBLIC),
@@ -225,6 +227,8 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
     "declarations.mine": ("/declarations", CITIZEN_ONLY),
     "declarations.create": ("/declarations", CITIZEN_ONLY),
     "declarations.file": ("/declarations/{declaration}/file", DECLARATION_FILE),
+    "declarations.edit": ("/declarations/{declaration}/edit", CITIZEN_ONLY),  # the citizen's own, while pending
+    "declarations.withdraw_one": ("/declarations/{declaration}/withdraw", CITIZEN_ONLY),
     "declarations.pending": ("/officer/declarations", OFFICERS),
     "declarations.review": ("/officer/declarations/{declaration}", OFFICERS_OF_A),
     "declarations.verify_one": ("/officer/declarations/{declaration}/verify", OFFICERS_OF_A),

@@ -38,6 +38,12 @@ def test_owner_downloads_a_pdf_whose_text_keeps_the_diacritics(client, tree, mak
         assert expected in text, (expected, text)
     address = f"http://localhost/verify/{enrolment.certificate_code}"
     assert address in text
+    # who issues it, and a signature block (CERTIFICATE_ISSUER, CERTIFICATE_SIGNER_TITLE); the date dd/mm/yyyy
+    assert "TRUNG TÂM HỌC TẬP CỘNG ĐỒNG" in text and "GIÁM ĐỐC" in text and "(ký, ghi rõ họ tên)" in text
+    from datetime import timedelta
+
+    local_day = (enrolment.completed_at + timedelta(hours=7)).strftime("%d/%m/%Y")  # Vietnam's date
+    assert local_day in text
     links = [a.get_object()["/A"]["/URI"] for a in reader.pages[0].get("/Annots", [])]
     assert address in links
 

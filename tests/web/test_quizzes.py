@@ -50,10 +50,10 @@ def test_lessons_alone_do_not_complete_a_course_with_a_quiz(client, citizen):
     enrolment = db.session.scalar(sa.select(Enrolment))
     assert enrolment.completed_at is None
     page = client.get(f"/courses/{course.code}").get_data(as_text=True)
-    assert "Làm bài kiểm tra" in page and "66%" in page  # two lessons of three steps
+    assert "Làm bài kiểm tra" in page and "2/3 bước (66%)" in page  # the quiz is the third step, and says so
 
 
-def test_fail_then_pass_completes_and_shows_the_right_answers(client, citizen):
+def test_fail_then_pass_completes_and_shows_the_right_answers_once_passed(client, citizen):
     course = make_course(questions=QUESTIONS, max_attempts=3)
     sign_in(client, CITIZEN)
     _enrol_and_study(client, course)
@@ -65,7 +65,10 @@ def test_fail_then_pass_completes_and_shows_the_right_answers(client, citizen):
     response = _answer(client, course.code, first, wrong_answers(first.layout), follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "Chưa đạt" in html and "0/2" in html
-    assert "đáp án đúng" in html and "Ngân hàng không bao giờ hỏi mã OTP." in html
+    # a retake is left: only right or wrong per question, neither the right choices nor the explanations
+    assert "✗ Sai" in html and "bạn chọn" in html
+    assert "đáp án đúng</span>" not in html and "Ngân hàng không bao giờ hỏi mã OTP." not in html
+    assert "Đáp án đúng được hiện khi bạn đạt bài kiểm tra" in html
     assert db.session.scalar(sa.select(Enrolment)).completed_at is None
 
     second = _start(client, course.code)
@@ -75,6 +78,9 @@ def test_fail_then_pass_completes_and_shows_the_right_answers(client, citizen):
     assert "Đạt" in html and "2/2" in html and "Hoàn thành khóa học" in html
     enrolment = db.session.scalar(sa.select(Enrolment))
     assert enrolment.completed_at is not None and enrolment.quiz_passed_at is not None
+    # passed: every attempt now shows the answers, the failed one included
+    html = client.get(f"/courses/{course.code}/quiz/attempts/{first.number}").get_data(as_text=True)
+    assert "đáp án đúng</span>" in html and "Ngân hàng không bao giờ hỏi mã OTP." in html
     evidence = db.session.scalars(sa.select(Evidence)).all()
     assert [(e.kind, e.ref) for e in evidence] == [("course", course.code)]
     # the quiz is closed once passed
@@ -118,6 +124,54 @@ def test_attempts_limit(client, citizen):
         client, f"/courses/{course.code}/quiz", f"/courses/{course.code}/quiz/start", follow_redirects=True
     )
     assert "Bạn đã dùng hết số lần làm bài kiểm tra." in response.get_data(as_text=True)
+
+
+def _failed_result(client, max_attempts: int, reveal: str) -> str:  # type: ignore[no-untyped-def]
+    """Fail the first attempt of a quiz with this many attempts and reveal setting: the result page."""
+    course = make_course(questions=QUESTIONS, max_attempts=max_attempts)
+    from courses.quizzes.models import Quiz
+
+    db.session.scalar(sa.select(Quiz)).reveal_answers = reveal
+    db.session.commit()
+    sign_in(client, CITIZEN)
+    _enrol_and_study(client, course)
+    attempt = _start(client, course.code)
+    return _answer(client, course.code, attempt, wrong_answers(attempt.layout), follow_redirects=True).get_data(
+        as_text=True
+    )
+
+
+def test_the_answers_show_once_no_attempt_is_left(client, citizen):
+    html = _failed_result(client, max_attempts=1, reveal="done")
+    assert "Chưa đạt" in html and "đáp án đúng</span>" in html and "Ngân hàng không bao giờ hỏi mã OTP." in html
+
+
+def test_a_trainer_may_show_the_answers_after_each_attempt(client, citizen):
+    html = _failed_result(client, max_attempts=3, reveal="each")
+    assert "đáp án đúng</span>" in html and "Ngân hàng không bao giờ hỏi mã OTP." in html
+
+
+def test_a_trainer_may_never_show_the_answers(client, citizen):
+    html = _failed_result(client, max_attempts=1, reveal="never")
+    assert "✗ Sai" in html and "đáp án đúng</span>" not in html and "Ngân hàng không bao giờ hỏi mã OTP." not in html
+    assert "không cho hiện đáp án đúng" in html
+
+
+def test_an_attempt_draws_its_questions_from_a_larger_bank(client, citizen):
+    bank = [
+        {"text": f"Câu số {n}?", "kind": "single", "choices": [("Đúng", True), ("Sai", False)]} for n in range(1, 9)
+    ]
+    course = make_course(questions=bank, max_attempts=0, per_attempt=3)
+    sign_in(client, CITIZEN)
+    _enrol_and_study(client, course)
+    assert "3 câu hỏi" in client.get(f"/courses/{course.code}/quiz").get_data(as_text=True)
+    drawn = set()
+    for _ in range(6):
+        attempt = _start(client, course.code)
+        assert attempt.total == 3 and len({q["id"] for q in attempt.layout}) == 3
+        drawn |= {q["text"] for q in attempt.layout}
+        _answer(client, course.code, attempt, wrong_answers(attempt.layout))
+    assert len(drawn) > 3  # six draws of 3 from 8 all alike: (1/56)^5
 
 
 def test_order_is_shuffled_per_attempt_and_grading_follows_the_stored_order(client, citizen):
@@ -190,7 +244,8 @@ def test_trainer_builds_the_question_bank(client, make_user):
     course = make_course(owner=trainer, published=False)
     sign_in(client, "gv@example.vn")
     base = f"/trainer/courses/{course.code}/quiz"
-    response = submit(client, base, base, {"pass_mark": "80", "max_attempts": "2", "questions_per_attempt": "0"})
+    settings = {"pass_mark": "80", "max_attempts": "2", "questions_per_attempt": "0", "reveal_answers": "never"}
+    response = submit(client, base, base, settings)
     assert response.status_code == 302
     new = f"{base}/questions/new"
     bad = {"text": "Hai đáp án đúng?", "kind": "single", "choices-0-text": "A", "choices-0-correct": "y",
@@ -206,7 +261,9 @@ def test_trainer_builds_the_question_bank(client, make_user):
     from courses.quizzes.models import Question, Quiz
 
     quiz = db.session.scalar(sa.select(Quiz))
-    assert (quiz.pass_mark, quiz.max_attempts) == (80, 2)
+    assert (quiz.pass_mark, quiz.max_attempts, quiz.reveal_answers) == (80, 2, "never")
+    response = submit(client, base, base, {**settings, "reveal_answers": "always"})
+    assert response.status_code == 200 and db.session.scalar(sa.select(Quiz)).reveal_answers == "never"
     question = db.session.scalar(sa.select(Question))
     assert [(c.text, c.correct) for c in question.choices] == [("Hà Nội", True), ("Huế", False)]
     edit = f"{base}/questions/{question.id}/edit"

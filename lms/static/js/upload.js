@@ -12,6 +12,32 @@
     }
   }
 
+  // Mark the fields the server refused (aria-invalid, the message under the field); clear old marks.
+  function markFields(form, fields) {
+    form.querySelectorAll("[data-upload-field-error]").forEach(function (old) { old.remove(); });
+    form.querySelectorAll('[aria-invalid="true"]').forEach(function (input) {
+      input.removeAttribute("aria-invalid");
+      var holder = input.closest(".field");
+      if (holder) { holder.classList.remove("has-error"); }
+    });
+    var first = null;
+    Object.keys(fields || {}).forEach(function (name) {
+      var input = form.querySelector('[name="' + name + '"]');
+      if (!input || input.type === "hidden") { return; }
+      var note = document.createElement("p");
+      note.className = "error";
+      note.id = input.id ? input.id + "-upload-error" : "";
+      note.setAttribute("data-upload-field-error", "");
+      note.textContent = fields[name].join(" ");
+      var holder = input.closest(".field");
+      if (holder) { holder.classList.add("has-error"); holder.appendChild(note); } else { input.after(note); }
+      input.setAttribute("aria-invalid", "true");
+      if (note.id) { input.setAttribute("aria-describedby", note.id); }
+      if (!first) { first = input; }
+    });
+    if (first) { first.focus(); }
+  }
+
   document.querySelectorAll("form[data-upload]").forEach(function (form) {
     if (!window.FormData || !window.XMLHttpRequest) { return; }
     var box = form.querySelector("[data-upload-progress]");
@@ -25,6 +51,10 @@
       var file = input && input.files && input.files[0];
       if (file && maxBytes && file.size > maxBytes) {
         event.preventDefault();
+        var refused = {};
+        refused[input.name] = [form.getAttribute("data-too-large") || ""];
+        bar.value = 0;
+        markFields(form, refused);
         show(box, form.getAttribute("data-too-large") || "", true);
         return;
       }
@@ -47,6 +77,8 @@
           return;
         }
         if (button) { button.disabled = false; }
+        bar.value = 0;  // the bar starts again from nothing on the next try
+        markFields(form, reply && reply.fields);
         var text = form.getAttribute("data-failed") || "";
         if (reply && reply.errors && reply.errors.length) { text = reply.errors.join(" "); }
         else if (reply && reply.error && reply.error.message) { text = reply.error.message; }
@@ -54,6 +86,7 @@
       });
       xhr.addEventListener("error", function () {
         if (button) { button.disabled = false; }
+        bar.value = 0;
         show(box, form.getAttribute("data-failed") || "", true);
       });
       if (button) { button.disabled = true; }
