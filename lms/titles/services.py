@@ -10,11 +10,13 @@ from sqlalchemy.sql import Select
 
 from lms.areas.models import Area
 from lms.areas.services import areas_under
+from lms.audit.models import AuditEntry
 from lms.audit.services import audit
+from lms.bulk import id_values
 from lms.criteria.models import PersonResult
 from lms.extensions import db
 from lms.people.models import Person, counted
-from lms.recompute.services import mark_dirty
+from lms.recompute.services import Scope, mark_dirty
 from lms.titles.models import GROUP_KINDS, Award, GroupConfirmation
 from lms.util import utcnow
 
@@ -39,8 +41,9 @@ def eligible_people(area: Area, period: int, *, only_unawarded: bool = True) -> 
         .order_by(Person.name_folded, Person.id)
     )
     if only_unawarded:
-        held = sa.select(Award.person_id).where(Award.period == period, Award.revoked_at.is_(None))
-        query = query.where(Person.id.not_in(held))
+        # NOT EXISTS (an anti-join), not NOT IN: a province's awards do not fit a hashed subplan
+        held = sa.exists().where(Award.person_id == Person.id, Award.period == period, Award.revoked_at.is_(None))
+        query = query.where(~held)
     return query
 
 
@@ -65,45 +68,93 @@ def filter_eligible(
     return query
 
 
+def _json_object(*pairs: Any) -> Any:
+    """A JSON object built by the database (audit rows written set-based)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.json_build_object(*pairs)
+    return sa.func.json_object(*pairs)
+
+
+def _wanted(ids: Sequence[int] | Select[Any]) -> Any:
+    """The ids an officer asked for, as a subquery: a SELECT as is, a list as one parameter."""
+    return (ids if isinstance(ids, Select) else id_values(ids)).subquery("wanted")
+
+
 def award_titles(
-    person_ids: Sequence[int], period: int, decision_no: str, decision_date: date, actor: str, area: Area
-) -> list[Award]:
-    """Award the title to eligible people of the area; refuse anyone outside it or not eligible."""
+    person_ids: Sequence[int] | Select[Any],
+    period: int,
+    decision_no: str,
+    decision_date: date,
+    actor: str,
+    area: Area,
+) -> int:
+    """Award the title to eligible people of the area; refuse anyone outside it or not eligible.
+
+    `person_ids` is the officer's ticked list or a SELECT of ids (`award --all-eligible`: the whole
+    area in one decision). Set-based whatever the size: the refusal check, the awards, their audit
+    rows and the recompute marks are each one statement (no ORM object per award). Return how many
+    people were awarded (those already holding the title are skipped)."""
     decision_no = decision_no.strip()
     if not decision_no:
         raise TitleError(_("Cần số quyết định."))
-    wanted = set(person_ids)
-    allowed = set(
-        db.session.scalars(
-            eligible_people(area, period, only_unawarded=False)
-            .with_only_columns(Person.id)
-            .where(Person.id.in_(wanted))
+    wanted = _wanted(person_ids)
+    elig = eligible_people(area, period, only_unawarded=False).with_only_columns(Person.id).order_by(None).subquery()
+    refused = db.session.scalar(
+        sa.select(sa.func.count()).select_from(wanted).where(~sa.exists().where(elig.c.id == wanted.c[0]))
+    )
+    if refused:
+        raise TitleError(_("Có %(n)d người không đủ điều kiện hoặc ngoài địa bàn.", n=refused))
+    award = Award.__table__
+    held = sa.exists().where(award.c.person_id == wanted.c[0], award.c.period == period, award.c.revoked_at.is_(None))
+    todo = Scope()
+    todo.add("award", sa.select(wanted.c[0]).where(~held))
+    new = todo.ids("award")
+    if new is None:
+        return 0
+    new_ids = new.subquery("new_awards")
+    now = utcnow()
+    # every staged id is written (a concurrent award of the same person fails the unique index)
+    written = db.session.scalar(sa.select(sa.func.count()).select_from(new_ids)) or 0
+    db.session.execute(
+        sa.insert(award).from_select(
+            ["person_id", "period", "decision_no", "decision_date", "awarded_by", "awarded_at"],
+            sa.select(
+                new_ids.c.subject_id,
+                sa.literal(period),
+                sa.literal(decision_no),
+                sa.literal(decision_date, sa.Date),
+                sa.literal(actor),
+                sa.literal(now, sa.DateTime(timezone=True)),
+            ).order_by(new_ids.c.subject_id),
         )
     )
-    refused = wanted - allowed
-    if refused:
-        raise TitleError(_("Có %(n)d người không đủ điều kiện hoặc ngoài địa bàn.", n=len(refused)))
-    awards = []
-    for person_id in sorted(allowed):
-        if active_award(person_id, period) is not None:
-            continue
-        award = Award(
-            person_id=person_id, period=period, decision_no=decision_no, decision_date=decision_date, awarded_by=actor
+    entry = AuditEntry.__table__
+    db.session.execute(
+        sa.insert(entry).from_select(
+            ["at", "actor", "action", "subject", "area_id", "after"],
+            sa.select(
+                sa.literal(now, sa.DateTime(timezone=True)),
+                sa.literal(actor),
+                sa.literal("title.award"),
+                sa.literal("person ") + sa.cast(award.c.person_id, sa.String) + sa.literal(f" {period}"),
+                sa.literal(area.id),
+                _json_object(
+                    "award_id",
+                    award.c.id,
+                    "decision_no",
+                    sa.literal(decision_no),
+                    "decision_date",
+                    sa.literal(decision_date.isoformat()),
+                ),
+            )
+            .select_from(award.join(new_ids, award.c.person_id == new_ids.c.subject_id))
+            .where(award.c.period == period, award.c.revoked_at.is_(None))
+            .order_by(award.c.id),
         )
-        db.session.add(award)
-        awards.append(award)
-    db.session.flush()
-    for award in awards:
-        audit(
-            actor,
-            "title.award",
-            f"person {award.person_id} {period}",
-            area_id=area.id,
-            before=None,
-            after={"award_id": award.id, "decision_no": decision_no, "decision_date": decision_date.isoformat()},
-        )
-    mark_dirty("person", [a.person_id for a in awards], period)
-    return awards
+    )
+    mark_dirty("person", sa.select(new_ids.c.subject_id), period)
+    todo.clear()
+    return written
 
 
 def revoke_title(award: Award, reason: str, actor: str, area: Area) -> Award:
@@ -173,7 +224,7 @@ def active_confirmations(kind: str, ids: Sequence[int], period: int) -> dict[int
     rows = db.session.scalars(
         sa.select(GroupConfirmation).where(
             GroupConfirmation.kind == kind,
-            GroupConfirmation.subject_id.in_(list(ids)),
+            GroupConfirmation.subject_id.in_(id_values(ids)),
             GroupConfirmation.period == period,
             GroupConfirmation.revoked_at.is_(None),
         )
@@ -182,55 +233,86 @@ def active_confirmations(kind: str, ids: Sequence[int], period: int) -> dict[int
 
 
 def confirm_groups(
-    kind: str, ids: Sequence[int], period: int, decision_no: str, decision_date: date, actor: str, area: Area
-) -> list[GroupConfirmation]:
-    """Recognise groups of the area that attain their title (one decision); refuse any other. Audited."""
+    kind: str,
+    ids: Sequence[int] | Select[Any],
+    period: int,
+    decision_no: str,
+    decision_date: date,
+    actor: str,
+    area: Area,
+) -> int:
+    """Recognise groups of the area that attain their title (one decision); refuse any other. Audited.
+
+    Set-based like award_titles; return how many groups were recognised (already recognised skipped)."""
     decision_no = decision_no.strip()
     if not decision_no:
         raise TitleError(_("Cần số quyết định."))
     if kind not in GROUP_KINDS:
         raise TitleError(_("Loại danh hiệu không hợp lệ."))
     model, _column = group_model(kind)
-    wanted = set(ids)
-    allowed = {
-        g.id: g
-        for g in db.session.scalars(
-            attaining_groups(kind, area, period).with_only_columns(model).where(model.id.in_(wanted))
-        )
-    }
-    refused = wanted - allowed.keys()
+    wanted = _wanted(ids)
+    attaining = attaining_groups(kind, area, period).with_only_columns(model.id).subquery()
+    refused = db.session.scalar(
+        sa.select(sa.func.count()).select_from(wanted).where(~sa.exists().where(attaining.c.id == wanted.c[0]))
+    )
     if refused:
-        raise TitleError(_("Có %(n)d đơn vị không đạt danh hiệu hoặc ngoài địa bàn.", n=len(refused)))
-    held = active_confirmations(kind, list(allowed), period)
-    made = []
-    for group_id in sorted(allowed):
-        if group_id in held:
-            continue
-        confirmation = GroupConfirmation(
-            kind=kind,
-            subject_id=group_id,
-            period=period,
-            decision_no=decision_no,
-            decision_date=decision_date,
-            confirmed_by=actor,
+        raise TitleError(_("Có %(n)d đơn vị không đạt danh hiệu hoặc ngoài địa bàn.", n=refused))
+    gc = GroupConfirmation.__table__
+    held = sa.exists().where(
+        gc.c.kind == kind, gc.c.subject_id == wanted.c[0], gc.c.period == period, gc.c.revoked_at.is_(None)
+    )
+    todo = Scope()
+    todo.add("confirm", sa.select(wanted.c[0]).where(~held))
+    new = todo.ids("confirm")
+    if new is None:
+        return 0
+    new_ids = new.subquery("new_confirmations")
+    now = utcnow()
+    # every staged id is written (a concurrent award of the same person fails the unique index)
+    written = db.session.scalar(sa.select(sa.func.count()).select_from(new_ids)) or 0
+    db.session.execute(
+        sa.insert(gc).from_select(
+            ["kind", "subject_id", "period", "decision_no", "decision_date", "confirmed_by", "confirmed_at"],
+            sa.select(
+                sa.literal(kind),
+                new_ids.c.subject_id,
+                sa.literal(period),
+                sa.literal(decision_no),
+                sa.literal(decision_date, sa.Date),
+                sa.literal(actor),
+                sa.literal(now, sa.DateTime(timezone=True)),
+            ).order_by(new_ids.c.subject_id),
         )
-        db.session.add(confirmation)
-        made.append(confirmation)
-    db.session.flush()
-    for confirmation in made:
-        group = allowed[confirmation.subject_id]
-        audit(
-            actor,
-            "group.confirm",
-            f"{kind} {group.code} {period}",
-            area_id=area.id,
-            after={
-                "confirmation_id": confirmation.id,
-                "decision_no": decision_no,
-                "decision_date": decision_date.isoformat(),
-            },
+    )
+    group = model.__table__
+    entry = AuditEntry.__table__
+    db.session.execute(
+        sa.insert(entry).from_select(
+            ["at", "actor", "action", "subject", "area_id", "after"],
+            sa.select(
+                sa.literal(now, sa.DateTime(timezone=True)),
+                sa.literal(actor),
+                sa.literal("group.confirm"),
+                sa.literal(f"{kind} ") + group.c.code + sa.literal(f" {period}"),
+                sa.literal(area.id),
+                _json_object(
+                    "confirmation_id",
+                    gc.c.id,
+                    "decision_no",
+                    sa.literal(decision_no),
+                    "decision_date",
+                    sa.literal(decision_date.isoformat()),
+                ),
+            )
+            .select_from(
+                gc.join(new_ids, gc.c.subject_id == new_ids.c.subject_id).join(group, group.c.id == gc.c.subject_id)
+            )
+            .where(gc.c.kind == kind, gc.c.period == period, gc.c.revoked_at.is_(None))
+            .order_by(gc.c.id),
         )
-    return made
+    )
+    todo.clear()
+    return written
 
 
 def revoke_group(confirmation: GroupConfirmation, reason: str, actor: str, area: Area) -> GroupConfirmation:

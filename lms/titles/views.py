@@ -188,7 +188,7 @@ def award():  # type: ignore[no-untyped-def]
             ),
             lambda awarded: _(
                 "Đã công nhận danh hiệu Công dân học tập cho %(n)d người (quyết định số %(no)s).",
-                n=len(awarded),
+                n=awarded,
                 no=form.decision_no.data.strip(),
             ),
             poke=True,
@@ -340,7 +340,7 @@ def confirm_groups_view():  # type: ignore[no-untyped-def]
             ),
             lambda made: _(
                 "Đã công nhận danh hiệu cho %(n)d đơn vị (quyết định số %(no)s).",
-                n=len(made),
+                n=made,
                 no=form.decision_no.data.strip(),
             ),
         )
