@@ -51,6 +51,14 @@ FIGURES = (
     "people, eligible, holders, families_attained, clans_attained, villages_attained, units_attained, "
     "i1_num, i1_den, i2_num, i2_den, i3_num, i3_den, i4_num, i4_den, i5_num, i5_den"
 )
+# the engine keeps a person's item points in person_result.items (one jsonb per person and year);
+# the baseline writes them as ten keyed rows, the engine's former storage: compared as rows
+ENGINE_SOURCE = {
+    "person_item_score": (
+        "(SELECT r.person_id, r.period, e.key AS item_code, (e.value #>> '{}')::numeric(8, 2) AS points"
+        " FROM person_result r CROSS JOIN LATERAL jsonb_each(r.items) e) engine_items"
+    ),
+}
 COMPARED = {
     "person_item_score": "person_id, item_code, points",
     "person_result": (
@@ -186,7 +194,7 @@ def compare(url: str, sample: int = 5, scope: str | None = None) -> dict[str, tu
                     where += f" AND kind = 'family' AND subject_id IN ({families})"
                 else:
                     continue
-            eng = f"SELECT {cols} FROM {table} WHERE {where}"
+            eng = f"SELECT {cols} FROM {ENGINE_SOURCE.get(table, table)} WHERE {where}"
             bl = f"SELECT {cols} FROM bl_{table} WHERE {where}"
             only_e = conn.execute(f"SELECT count(*) FROM ({eng} EXCEPT ALL {bl}) x").fetchone()[0]
             only_b = conn.execute(f"SELECT count(*) FROM ({bl} EXCEPT ALL {eng}) x").fetchone()[0]
@@ -258,7 +266,7 @@ def reset_results(url: str) -> None:
     """Start both sides from empty result tables (the engine's and bl_*), analysed, checkpointed."""
     with psycopg.connect(conninfo(url), autocommit=True) as conn:
         conn.execute(
-            "TRUNCATE person_item_score, person_result, group_item_score, group_result, area_contribution, "
+            "TRUNCATE person_result, group_item_score, group_result, area_contribution, "
             "area_indicator, recompute_scope, dirty_subject, drift_snapshot"
         )
         for table in RESULT_TABLES:

@@ -49,7 +49,6 @@ BIG_TABLES = (
     "evidence",
     "person",
     "person_result",
-    "person_item_score",
     "family",
     "award",
     "group_entry",

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from lms.criteria.models import GroupItemScore, GroupResult, PersonItemScore, PersonResult
+from lms.criteria.models import GroupItemScore, GroupResult, PersonResult
+from lms.criteria.services import item_scores
 from lms.evidence.models import Evidence, GroupEntry
 from lms.extensions import db
 from lms.people.models import Family, Unit
@@ -27,12 +28,8 @@ def recompute(*people):
 
 
 def items(person):
-    rows = db.session.execute(
-        sa.select(PersonItemScore.item_code, PersonItemScore.points).where(
-            PersonItemScore.person_id == person.id, PersonItemScore.period == 2026
-        )
-    )
-    return {code: Decimal(str(points)) for code, points in rows}
+    db.session.expire_all()
+    return item_scores(person.id, 2026)
 
 
 def result(person):

@@ -55,16 +55,12 @@ def test_next_years_plan_is_dated_in_that_year(citizen):
 
 
 def test_plan_counts_for_the_learning_plan_criterion(client, citizen, default_framework):
-    from lms.criteria.models import PersonItemScore
+    from lms.criteria.services import item_scores
 
     sign_in(client, "0912345678")
     submit(client, "/plan", "/plan?period=2026", {"goals": "Học ngoại ngữ"})
     score()
-    points = db.session.scalar(
-        sa.select(PersonItemScore.points).where(
-            PersonItemScore.person_id == citizen.person.id, PersonItemScore.item_code == "T1.2"
-        )
-    )
+    points = item_scores(citizen.person.id, 2026)["T1.2"]
     assert points == Decimal("10")
 
 
