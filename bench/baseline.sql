@@ -9,7 +9,10 @@
 -- starting with "-- step:".
 
 -- setup: bl_person_item_score
-CREATE TABLE IF NOT EXISTS bl_person_item_score (LIKE person_item_score INCLUDING ALL,
+-- the engine's storage until issue #10 (ten keyed rows per person and year; it now keeps them in
+-- person_result.items): kept here as the second reference, the cost of writing the items as rows
+CREATE TABLE IF NOT EXISTS bl_person_item_score (person_id int NOT NULL, period int NOT NULL,
+    item_code varchar(32) NOT NULL, points numeric(8, 2) NOT NULL, PRIMARY KEY (person_id, period, item_code),
     FOREIGN KEY (person_id) REFERENCES person (id) ON DELETE CASCADE);
 -- setup: bl_person_result
 CREATE TABLE IF NOT EXISTS bl_person_result (LIKE person_result INCLUDING ALL,
