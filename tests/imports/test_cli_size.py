@@ -59,3 +59,27 @@ def test_a_stream_that_cannot_seek_is_read_whole_without_a_limit(app, tree, tmp_
     with read_table(Pipe(path.read_bytes()), "people.csv", max_bytes=None, max_unzipped=None) as table:
         assert table.header[0] == "person_code"
         assert sum(1 for _ in table.rows) == ROWS
+
+
+def test_the_course_lookup_cache_starts_over_and_stays_right(app, tree, make_person, run_import, monkeypatch):
+    """Memory flat in the file size: the catalogue cache is bounded like the code caches; starting over
+    changes no result."""
+    from lms.evidence.models import Evidence
+    from lms.imports import importers, services
+
+    monkeypatch.setattr(importers, "CACHE_LIMIT", 4)
+    monkeypatch.setattr(services, "CHUNK_ROWS", 3)
+    asked: list[set[str]] = []
+
+    def lookup(codes: set[str]) -> dict[str, dict[str, object]]:
+        asked.append(set(codes))
+        return {c: {"category": "law", "hours": 2, "level": None} for c in codes}
+
+    app.extensions["course_lookup"] = lookup
+    make_person(tree["A1"], code="P1")
+    rows = "".join(f"P1,course,KH-{i:02d},2026-03-{1 + i:02d}\n" for i in range(12))
+    report = run_import("evidence", "person_code,kind,ref,date\n" + rows)
+    assert report.ok, report.errors
+    assert sum(len(a) for a in asked) == 12 and len(asked) >= 3  # looked up chunk by chunk
+    categories = db.session.scalars(sa.select(Evidence.category).where(Evidence.person_id.is_not(None))).all()
+    assert categories == ["law"] * 12
