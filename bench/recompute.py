@@ -58,6 +58,10 @@ ENGINE_SOURCE = {
         "(SELECT r.person_id, r.period, e.key AS item_code, (e.value #>> '{}')::numeric(8, 2) AS points"
         " FROM person_result r CROSS JOIN LATERAL jsonb_each(r.items) e) engine_items"
     ),
+    "group_item_score": (
+        "(SELECT g.kind, g.subject_id, g.period, e.key AS item_code, (e.value #>> '{}')::numeric(8, 2) AS points"
+        " FROM group_result g CROSS JOIN LATERAL jsonb_each(g.items) e) engine_group_items"
+    ),
 }
 COMPARED = {
     "person_item_score": "person_id, item_code, points",
@@ -266,7 +270,7 @@ def reset_results(url: str) -> None:
     """Start both sides from empty result tables (the engine's and bl_*), analysed, checkpointed."""
     with psycopg.connect(conninfo(url), autocommit=True) as conn:
         conn.execute(
-            "TRUNCATE person_result, group_item_score, group_result, area_contribution, "
+            "TRUNCATE person_result, group_result, area_contribution, "
             "area_indicator, recompute_scope, dirty_subject, drift_snapshot"
         )
         for table in RESULT_TABLES:

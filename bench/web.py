@@ -53,7 +53,6 @@ BIG_TABLES = (
     "award",
     "group_entry",
     "group_result",
-    "group_item_score",
 )  # enrolment and lesson_progress are left out: the generator loads none (a seq scan of 32 rows is right)
 
 

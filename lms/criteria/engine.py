@@ -16,7 +16,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.functions import FunctionElement
 
 from lms.areas.models import Area
-from lms.criteria.models import GroupItemScore, GroupResult, PersonResult
+from lms.criteria.models import GroupResult, PersonResult
 from lms.evidence.models import Evidence, GroupEntry
 from lms.people.models import Clan, Family, Person, Unit, counted
 from lms.titles.models import Award
@@ -413,7 +413,7 @@ PERSON_RESULT_COLUMNS = [
 
 
 def item_points(conn: sa.Connection, scored: Any, codes: list[str]) -> Any:
-    """SQL: the person's points per item as one JSON object {code: points} (2 decimals, as stored)."""
+    """SQL: a person's or group's points per item as one JSON object {code: points} (2 decimals)."""
     build = sa.func.jsonb_build_object if conn.dialect.name == "postgresql" else sa.func.json_object
     pairs: list[Any] = []
     for n, code in enumerate(codes):
@@ -564,29 +564,21 @@ def score_groups(
     )
     total = sum((per_item.c[f"i{i}"] for i in range(len(codes))), start=_num(0))
     scored = sa.select(per_item, total.label("total")).cte("gscored")
-    gis = GroupItemScore.__table__
     upsert = upserts(conn, fresh)
-    for t in (gis, group_result):
-        where = sa.and_(t.c.kind == kind, t.c.period == period)
-        clear_rows(conn, t, where, t.c.subject_id, groups, codes, upsert=upsert)
-    rows = sa.union_all(
-        *(
-            sa.select(sa.literal(kind), scored.c.gid, sa.literal(period), sa.literal(code), scored.c[f"i{i}"])
-            for i, code in enumerate(codes)
-        )
-    )
-    conn.execute(write_rows(conn, gis, ["kind", "subject_id", "period", "item_code", "points"], rows, upsert=upsert))
+    where = sa.and_(group_result.c.kind == kind, group_result.c.period == period)
+    clear_rows(conn, group_result, where, group_result.c.subject_id, groups, codes, upsert=upsert)
     conn.execute(
         write_rows(
             conn,
             group_result,
-            ["kind", "subject_id", "period", "total", "attained"],
+            ["kind", "subject_id", "period", "total", "attained", "items"],
             sa.select(
                 sa.literal(kind),
                 scored.c.gid,
                 sa.literal(period),
                 scored.c.total,
                 scored.c.total >= _num(title["threshold"]["total"]),
+                item_points(conn, scored, codes),
             ),
             upsert=upsert,
         )

@@ -188,7 +188,7 @@ class GroupExplanation:
 def explain_group(kind: str, subject_id: int, period: int) -> GroupExplanation | None:
     """Return the explanation of a group's title for the year, or None without a framework or title."""
     from lms.criteria.engine import CompiledFramework, members_of
-    from lms.criteria.models import GroupItemScore, GroupResult
+    from lms.criteria.models import GroupResult
 
     fw = published_framework(period)
     if fw is None:
@@ -198,14 +198,8 @@ def explain_group(kind: str, subject_id: int, period: int) -> GroupExplanation |
     if title is None:
         return None
     rows = db.session.execute(members_of(compiled, kind, period, sa.select(sa.literal(subject_id)))).mappings().all()
-    scores = dict(
-        db.session.execute(
-            sa.select(GroupItemScore.item_code, GroupItemScore.points).where(
-                GroupItemScore.kind == kind, GroupItemScore.subject_id == subject_id, GroupItemScore.period == period
-            )
-        ).all()
-    )
     result = db.session.get(GroupResult, (kind, subject_id, period))
+    scores = points_by_item(result.items if result else None)  # as the engine stored them
     items = []
     for item in title["items"]:
         rule = item["rules"][0]

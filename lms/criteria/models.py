@@ -57,18 +57,6 @@ class PersonResult(db.Model):
     )
 
 
-class GroupItemScore(db.Model):
-    """The points a family, clan, village or unit has for one item of its title in a year."""
-
-    __tablename__ = "group_item_score"
-
-    kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
-    subject_id: Mapped[int] = mapped_column(primary_key=True)
-    period: Mapped[int] = mapped_column(primary_key=True)
-    item_code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
-    points: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2))
-
-
 class GroupResult(db.Model):
     """A group's total and whether it attains its title in a year."""
 
@@ -79,3 +67,5 @@ class GroupResult(db.Model):
     period: Mapped[int] = mapped_column(primary_key=True)
     total: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2))
     attained: Mapped[bool]
+    # the points of each item of the group's title, {"F1": 40.00, …} (read by its explanation)
+    items: Mapped[dict[str, Any] | None] = mapped_column(ITEMS_TYPE)

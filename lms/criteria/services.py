@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from lms.audit.services import audit
 from lms.criteria.engine import CompiledFramework
-from lms.criteria.models import Framework, PersonResult
+from lms.criteria.models import Framework, GroupResult, PersonResult
 from lms.criteria.schema import validate
 from lms.extensions import db
 
@@ -102,6 +102,16 @@ def item_scores(person_id: int, period: int) -> dict[str, Decimal]:
     """Return the points of each criterion item of a person for the year, as the engine stored them."""
     items = db.session.scalar(
         sa.select(PersonResult.items).where(PersonResult.person_id == person_id, PersonResult.period == period)
+    )
+    return points_by_item(items)
+
+
+def group_item_scores(kind: str, subject_id: int, period: int) -> dict[str, Decimal]:
+    """Return the points of each item of a group's title for the year, as the engine stored them."""
+    items = db.session.scalar(
+        sa.select(GroupResult.items).where(
+            GroupResult.kind == kind, GroupResult.subject_id == subject_id, GroupResult.period == period
+        )
     )
     return points_by_item(items)
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from lms.criteria.models import GroupItemScore, GroupResult, PersonResult
+from lms.criteria.models import GroupResult, PersonResult
 from lms.extensions import db
 from lms.indicators.models import FIGURE_COLUMNS, AreaIndicator
 from lms.recompute.models import DriftReport, DriftSnapshot
@@ -31,8 +31,7 @@ COMPARED: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
             "items",
         ),
     ),
-    "group_result": (GroupResult, ("kind", "subject_id"), ("total", "attained")),
-    "group_item_score": (GroupItemScore, ("kind", "subject_id", "item_code"), ("points",)),
+    "group_result": (GroupResult, ("kind", "subject_id"), ("total", "attained", "items")),
     "area_indicator": (AreaIndicator, ("area_id",), FIGURE_COLUMNS),
 }
 

@@ -320,7 +320,7 @@ def _under(root: Area | None) -> Select[Any]:
     return query.where(area.c.path.startswith(root.path)) if root is not None else query
 
 
-RESULT_TABLES = ("person_result", "group_item_score", "group_result")
+RESULT_TABLES = ("person_result", "group_result")
 
 
 def _commune_groups(communes: list[tuple[int, str]], step_people: int) -> list[list[str]]:

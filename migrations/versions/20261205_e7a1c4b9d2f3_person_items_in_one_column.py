@@ -1,8 +1,9 @@
-"""a person's item points in one column of person_result
+"""item points in one column of person_result and group_result
 
-person_item_score held ten keyed rows per person and year; writing them (and their primary key) was
-most of a full recompute (bench/RESULTS.md, issue #10). The points now live in person_result.items,
-{item code: points} (jsonb on PostgreSQL, JSON text on SQLite). The rows are carried over both ways.
+person_item_score held ten keyed rows per person and year (group_item_score two to seven per group);
+writing them (and their primary keys) was most of a full recompute (bench/RESULTS.md, issue #10). The
+points now live in person_result.items and group_result.items, {item code: points} (jsonb on
+PostgreSQL, JSON text on SQLite). The rows are carried over both ways.
 
 Revision ID: e7a1c4b9d2f3
 Revises: d4e8b2c6a9f1
@@ -24,27 +25,34 @@ ITEMS = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 def upgrade():
-    with op.batch_alter_table('person_result', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('items', ITEMS, nullable=True))
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "UPDATE person_result r SET items = s.items FROM ("
-            " SELECT person_id, period, jsonb_object_agg(item_code, points) AS items"
-            " FROM person_item_score GROUP BY person_id, period) s"
-            " WHERE s.person_id = r.person_id AND s.period = r.period"
-        )
-    else:
-        op.execute(
-            "UPDATE person_result SET items = (SELECT json_group_object(s.item_code, s.points)"
-            " FROM person_item_score s WHERE s.person_id = person_result.person_id"
-            " AND s.period = person_result.period)"
-            " WHERE EXISTS (SELECT 1 FROM person_item_score s WHERE s.person_id = person_result.person_id"
-            " AND s.period = person_result.period)"
-        )
-    op.drop_table('person_item_score')
+    for table, keys in (("person_result", ("person_id", "period")), ("group_result", ("kind", "subject_id", "period"))):
+        items = table.replace("result", "item_score")
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('items', ITEMS, nullable=True))
+        match = " AND ".join(f"s.{k} = {table}.{k}" for k in keys)
+        if op.get_bind().dialect.name == "postgresql":
+            op.execute(
+                f"UPDATE {table} SET items = s.items FROM ("
+                f" SELECT {', '.join(keys)}, jsonb_object_agg(item_code, points) AS items"
+                f" FROM {items} GROUP BY {', '.join(keys)}) s WHERE {match}"
+            )
+        else:
+            op.execute(
+                f"UPDATE {table} SET items = (SELECT json_group_object(s.item_code, s.points)"
+                f" FROM {items} s WHERE {match}) WHERE EXISTS (SELECT 1 FROM {items} s WHERE {match})"
+            )
+        op.drop_table(items)
 
 
 def downgrade():
+    op.create_table('group_item_score',
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.Integer(), nullable=False),
+    sa.Column('item_code', sa.String(length=32), nullable=False),
+    sa.Column('points', sa.Numeric(precision=8, scale=2), nullable=False),
+    sa.PrimaryKeyConstraint('kind', 'subject_id', 'period', 'item_code', name=op.f('pk_group_item_score'))
+    )
     op.create_table('person_item_score',
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('period', sa.Integer(), nullable=False),
@@ -52,17 +60,19 @@ def downgrade():
     sa.Column('points', sa.Numeric(precision=8, scale=2), nullable=False),
     sa.PrimaryKeyConstraint('person_id', 'period', 'item_code', name=op.f('pk_person_item_score'))
     )
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "INSERT INTO person_item_score (person_id, period, item_code, points)"
-            " SELECT r.person_id, r.period, e.key, (e.value #>> '{}')::numeric"
-            " FROM person_result r CROSS JOIN LATERAL jsonb_each(r.items) e WHERE r.items IS NOT NULL"
-        )
-    else:
-        op.execute(
-            "INSERT INTO person_item_score (person_id, period, item_code, points)"
-            " SELECT r.person_id, r.period, e.key, e.value"
-            " FROM person_result r, json_each(r.items) e WHERE r.items IS NOT NULL"
-        )
-    with op.batch_alter_table('person_result', schema=None) as batch_op:
-        batch_op.drop_column('items')
+    for table, keys in (("person_result", ("person_id", "period")), ("group_result", ("kind", "subject_id", "period"))):
+        items = table.replace("result", "item_score")
+        columns = ", ".join(f"r.{k}" for k in keys)
+        if op.get_bind().dialect.name == "postgresql":
+            op.execute(
+                f"INSERT INTO {items} ({', '.join(keys)}, item_code, points)"
+                f" SELECT {columns}, e.key, (e.value #>> '{{}}')::numeric"
+                f" FROM {table} r CROSS JOIN LATERAL jsonb_each(r.items) e WHERE r.items IS NOT NULL"
+            )
+        else:
+            op.execute(
+                f"INSERT INTO {items} ({', '.join(keys)}, item_code, points)"
+                f" SELECT {columns}, e.key, e.value FROM {table} r, json_each(r.items) e WHERE r.items IS NOT NULL"
+            )
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('items')

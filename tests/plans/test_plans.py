@@ -66,7 +66,7 @@ def test_plan_counts_for_the_learning_plan_criterion(client, citizen, default_fr
 
 def test_plans_feed_the_units_has_learning_plan_share(app, tree, make_person, default_framework):
     from courses.plans.services import save_plan
-    from lms.criteria.models import GroupItemScore
+    from lms.criteria.services import group_item_scores
     from lms.people.models import Unit
 
     unit = Unit(code="TRUONG-A", name="Trường tiểu học xã A", level="commune", area_id=tree["A"].id)
@@ -76,11 +76,7 @@ def test_plans_feed_the_units_has_learning_plan_share(app, tree, make_person, de
     save_plan(staff[0], 2026, [], "Kế hoạch", today=date(2026, 3, 1))
     db.session.commit()
     score()
-    u21 = db.session.scalar(
-        sa.select(GroupItemScore.points).where(
-            GroupItemScore.kind == "unit", GroupItemScore.subject_id == unit.id, GroupItemScore.item_code == "U2.1"
-        )
-    )
+    u21 = group_item_scores("unit", unit.id, 2026)["U2.1"]
     assert u21 == Decimal("2.5")  # 10 points × 1 of 4 officials
 
 
