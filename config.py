@@ -281,6 +281,7 @@ def check_settings(config: Any) -> None:
         "RETENTION_UNCONFIRMED_ACCOUNTS_DAYS",
     )
     _positive(config, "RECOMPUTE_BATCH_SIZE", "RECOMPUTE_STEP_PEOPLE", "CELERY_VISIBILITY_TIMEOUT")
+    _positive(config, "IMPORT_MAX_BYTES", "IMPORT_MAX_UNZIPPED_BYTES")
     if not 0 < config.CELERY_TASK_SOFT_TIME_LIMIT < config.CELERY_TASK_TIME_LIMIT:
         raise ConfigError("CELERY_TASK_SOFT_TIME_LIMIT must be above 0 and below CELERY_TASK_TIME_LIMIT")
     _check_routes(config.CELERY_TASK_ROUTES)

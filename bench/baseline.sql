@@ -9,15 +9,25 @@
 -- starting with "-- step:".
 
 -- setup: bl_person_item_score
-CREATE TABLE IF NOT EXISTS bl_person_item_score (LIKE person_item_score INCLUDING ALL,
+-- the engine's storage until issue #10 (ten keyed rows per person and year; it now keeps them in
+-- person_result.items): kept here as the second reference, the cost of writing the items as rows
+CREATE TABLE IF NOT EXISTS bl_person_item_score (person_id int NOT NULL, period int NOT NULL,
+    item_code varchar(32) NOT NULL, points numeric(8, 2) NOT NULL, PRIMARY KEY (person_id, period, item_code),
     FOREIGN KEY (person_id) REFERENCES person (id) ON DELETE CASCADE);
 -- setup: bl_person_result
 CREATE TABLE IF NOT EXISTS bl_person_result (LIKE person_result INCLUDING ALL,
     FOREIGN KEY (person_id) REFERENCES person (id) ON DELETE CASCADE);
+-- setup: bl_person_result without the items column (the items are rows here)
+ALTER TABLE bl_person_result DROP COLUMN IF EXISTS items;
 -- setup: bl_group_item_score
-CREATE TABLE IF NOT EXISTS bl_group_item_score (LIKE group_item_score INCLUDING ALL);
+-- likewise the engine's former storage of group item points (now group_result.items)
+CREATE TABLE IF NOT EXISTS bl_group_item_score (kind varchar(16) NOT NULL, subject_id int NOT NULL,
+    period int NOT NULL, item_code varchar(32) NOT NULL, points numeric(8, 2) NOT NULL,
+    PRIMARY KEY (kind, subject_id, period, item_code));
 -- setup: bl_group_result
 CREATE TABLE IF NOT EXISTS bl_group_result (LIKE group_result INCLUDING ALL);
+-- setup: bl_group_result without the items column (the items are rows here)
+ALTER TABLE bl_group_result DROP COLUMN IF EXISTS items;
 -- setup: bl_area_indicator
 CREATE TABLE IF NOT EXISTS bl_area_indicator (LIKE area_indicator INCLUDING ALL,
     FOREIGN KEY (area_id) REFERENCES area (id) ON DELETE CASCADE);

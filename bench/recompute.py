@@ -51,6 +51,18 @@ FIGURES = (
     "people, eligible, holders, families_attained, clans_attained, villages_attained, units_attained, "
     "i1_num, i1_den, i2_num, i2_den, i3_num, i3_den, i4_num, i4_den, i5_num, i5_den"
 )
+# the engine keeps a person's item points in person_result.items (one jsonb per person and year);
+# the baseline writes them as ten keyed rows, the engine's former storage: compared as rows
+ENGINE_SOURCE = {
+    "person_item_score": (
+        "(SELECT r.person_id, r.period, e.key AS item_code, (e.value #>> '{}')::numeric(8, 2) AS points"
+        " FROM person_result r CROSS JOIN LATERAL jsonb_each(r.items) e) engine_items"
+    ),
+    "group_item_score": (
+        "(SELECT g.kind, g.subject_id, g.period, e.key AS item_code, (e.value #>> '{}')::numeric(8, 2) AS points"
+        " FROM group_result g CROSS JOIN LATERAL jsonb_each(g.items) e) engine_group_items"
+    ),
+}
 COMPARED = {
     "person_item_score": "person_id, item_code, points",
     "person_result": (
@@ -93,9 +105,9 @@ def label(citizens: int) -> str:
 
 
 # ---- the hand-written baseline ------------------------------------------------------------------
-def baseline_sections() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Return the (name, sql) pairs of baseline.sql's setup and step sections."""
-    text = (BENCH / "baseline.sql").read_text(encoding="utf-8")
+def baseline_sections(file: str = "baseline.sql") -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Return the (name, sql) pairs of baseline.sql's (or floor.sql's) setup and step sections."""
+    text = (BENCH / file).read_text(encoding="utf-8")
     setup, steps = [], []
     for chunk in re.split(r"^-- (?=setup:|step:)", text, flags=re.M)[1:]:
         head, _, body = chunk.partition("\n")
@@ -105,9 +117,9 @@ def baseline_sections() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return setup, steps
 
 
-def run_baseline(url: str) -> tuple[float, list[tuple[str, float]]]:
-    """Run the baseline steps in one transaction; return the total and per-step seconds."""
-    setup, steps = baseline_sections()
+def run_baseline(url: str, file: str = "baseline.sql") -> tuple[float, list[tuple[str, float]]]:
+    """Run the baseline's (or the floor's) steps in one transaction; return the total and per-step seconds."""
+    setup, steps = baseline_sections(file)
     with psycopg.connect(conninfo(url), autocommit=True) as conn:
         for _name, sql in setup:
             conn.execute(sql)
@@ -186,13 +198,34 @@ def compare(url: str, sample: int = 5, scope: str | None = None) -> dict[str, tu
                     where += f" AND kind = 'family' AND subject_id IN ({families})"
                 else:
                     continue
-            eng = f"SELECT {cols} FROM {table} WHERE {where}"
+            eng = f"SELECT {cols} FROM {ENGINE_SOURCE.get(table, table)} WHERE {where}"
             bl = f"SELECT {cols} FROM bl_{table} WHERE {where}"
             only_e = conn.execute(f"SELECT count(*) FROM ({eng} EXCEPT ALL {bl}) x").fetchone()[0]
             only_b = conn.execute(f"SELECT count(*) FROM ({bl} EXCEPT ALL {eng}) x").fetchone()[0]
             se = conn.execute(f"({eng} EXCEPT ALL {bl}) ORDER BY 1, 2 LIMIT {sample}").fetchall() if only_e else []
             sb = conn.execute(f"({bl} EXCEPT ALL {eng}) ORDER BY 1, 2 LIMIT {sample}").fetchall() if only_b else []
             out[table] = (only_e, only_b, se, sb)
+    return out
+
+
+FLOOR_COMPARED = {  # engine table: (its columns, the floor's query of the same columns)
+    "person_result": ("person_id, total, eligible", "SELECT person_id, total, eligible FROM fl_person"),
+    "group_result": ("kind, subject_id, total, attained", "SELECT kind, subject_id, total, attained FROM fl_group"),
+    "area_indicator": (f"area_id, {FIGURES}", f"SELECT area_id, {FIGURES} FROM fl_area"),
+}
+
+
+def compare_floor(url: str, sample: int = 3) -> dict[str, tuple[int, int, list, list]]:
+    """The engine's totals, eligibility, group attainment and area figures against bench/floor.sql's."""
+    out = {}
+    with psycopg.connect(conninfo(url)) as conn:
+        for table, (cols, fl) in FLOOR_COMPARED.items():
+            eng = f"SELECT {cols} FROM {table} WHERE period = {PERIOD}"
+            only_e = conn.execute(f"SELECT count(*) FROM ({eng} EXCEPT ALL {fl}) x").fetchone()[0]
+            only_f = conn.execute(f"SELECT count(*) FROM ({fl} EXCEPT ALL {eng}) x").fetchone()[0]
+            se = conn.execute(f"({eng} EXCEPT ALL {fl}) ORDER BY 1, 2 LIMIT {sample}").fetchall() if only_e else []
+            sf = conn.execute(f"({fl} EXCEPT ALL {eng}) ORDER BY 1, 2 LIMIT {sample}").fetchall() if only_f else []
+            out[table] = (only_e, only_f, se, sf)
     return out
 
 
@@ -237,12 +270,16 @@ def reset_results(url: str) -> None:
     """Start both sides from empty result tables (the engine's and bl_*), analysed, checkpointed."""
     with psycopg.connect(conninfo(url), autocommit=True) as conn:
         conn.execute(
-            "TRUNCATE person_item_score, person_result, group_item_score, group_result, area_contribution, "
+            "TRUNCATE person_result, group_result, area_contribution, "
             "area_indicator, recompute_scope, dirty_subject, drift_snapshot"
         )
         for table in RESULT_TABLES:
             conn.execute(f"DROP TABLE IF EXISTS bl_{table}")
         for _name, sql in baseline_sections()[0]:
+            conn.execute(sql)
+        for table in ("fl_person", "fl_group", "fl_area"):
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+        for _name, sql in baseline_sections("floor.sql")[0]:
             conn.execute(sql)
         conn.execute("VACUUM ANALYZE")
         conn.execute("CHECKPOINT")
@@ -320,6 +357,9 @@ class Round:
     identical: bool
     mismatches: dict = field(default_factory=dict)
     share: float = 1.0  # of the citizens the engine ran on (--engine-area)
+    floor: float | None = None  # bench/floor.sql, seconds
+    floor_identical: bool | None = None
+    floor_mismatches: dict = field(default_factory=dict)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -341,6 +381,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--pgoptions", help='server settings for both sides, e.g. "-c jit=off" (sets PGOPTIONS)')
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
+    parser.add_argument("--no-floor", action="store_true", help="skip bench/floor.sql (the minimal floor)")
     args = parser.parse_args(argv)
     url = args.database_url or f"{DEFAULT_BASE}/bench_{label(args.citizens)}_s{args.seed}"
     if not database_name(url).startswith("bench_"):
@@ -385,6 +426,15 @@ def main(argv: list[str] | None = None) -> None:
             + ")"
         )
         settle(url)
+        fl_total: float | None = None
+        if not args.no_floor:
+            fl_total, fl_steps = run_baseline(url, "floor.sql")
+            log(
+                f"  floor SQL: {fl_total:.2f}s  ("
+                + ", ".join(f"{n.split(' (')[0]} {s:.2f}" for n, s in fl_steps if s >= 0.05)
+                + ")"
+            )
+            settle(url)
         area_args = ["--area", args.engine_area] if args.engine_area else []
         child = flask_child(url, "recompute", "--period", str(PERIOD), *area_args, "--inline")
         if child.returncode:
@@ -409,7 +459,13 @@ def main(argv: list[str] | None = None) -> None:
             mismatch = compare(url)
             rounds_share = 1.0
         identical = report_compare(mismatch, log)
-        rounds.append(Round(bl_total, steps, child, in_process, identical, mismatch, rounds_share))
+        current = Round(bl_total, steps, child, in_process, identical, mismatch, rounds_share)
+        if fl_total is not None and not args.engine_area:
+            log(f"  ratio engine/floor: {child.seconds / fl_total:.2f} (in-process {in_process / fl_total:.2f})")
+            log("  engine against the floor (totals, eligibility, attainment, area figures):")
+            current.floor, current.floor_mismatches = fl_total, compare_floor(url)
+            current.floor_identical = report_compare(current.floor_mismatches, log)
+        rounds.append(current)
 
     p2: dict[str, object] = {}
     if args.burst:
@@ -488,8 +544,9 @@ def record(
         "Data: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + "\n",
         f"Engine: {version}; server settings: {os.environ.get('PGOPTIONS') or 'defaults'}\n",
         "| round | state | baseline SQL s | engine s (wall / in-process) | ratio wall (in-process) | bar "
-        "| peak RSS MB (P5 < 500) | results |",
-        "|---|---|---|---|---|---|---|---|",
+        "| peak RSS MB (P5 < 500) | results | floor SQL s | engine / floor wall (in-process), bar ≤ 2 "
+        "| results vs floor |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n, r in enumerate(rounds, 1):
         state = "empty" if n == 1 else "steady"
@@ -506,9 +563,21 @@ def record(
                 f"compared): extrapolated {r.engine_job / r.share:.0f}s, "
                 f"ratio ~{r.engine_job / r.share / r.baseline:.1f}"
             )
+        if r.floor is None:
+            floor_cells = "— | — | —"
+        else:
+            floor_ip = f"{r.engine_job / r.floor:.2f}" if r.engine_job is not None else "?"
+            floor_verdict = (
+                "identical"
+                if r.floor_identical
+                else "MISMATCH: "
+                + "; ".join(f"{t} {e}/{b}" for t, (e, b, _s1, _s2) in r.floor_mismatches.items() if e or b)
+            )
+            floor_cells = f"{r.floor:.2f} | **{r.engine.seconds / r.floor:.2f}** ({floor_ip}) | {floor_verdict}"
         out.append(
             f"| {n} | {state} | {r.baseline:.2f} | {r.engine.seconds:.2f} / {ip} | "
-            f"{r.engine.seconds / r.baseline:.2f} ({ratio_ip}) | ≤ 1.5 | {r.engine.max_rss_mb:.0f} | {verdict} |"
+            f"{r.engine.seconds / r.baseline:.2f} ({ratio_ip}) | ≤ 1.5 | {r.engine.max_rss_mb:.0f} | {verdict} | "
+            f"{floor_cells} |"
         )
     if p2:
         drain, commune = p2["drain"], p2["commune"]

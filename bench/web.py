@@ -49,12 +49,10 @@ BIG_TABLES = (
     "evidence",
     "person",
     "person_result",
-    "person_item_score",
     "family",
     "award",
     "group_entry",
     "group_result",
-    "group_item_score",
 )  # enrolment and lesson_progress are left out: the generator loads none (a seq scan of 32 rows is right)
 
 

@@ -73,6 +73,7 @@ def test_tests_ignore_the_shell_environment(clean_env):
         ("CELERY_TASK_SOFT_TIME_LIMIT", "9999"),
         ("LOG_FORMAT", "xml"),
         ("LOG_LEVEL", "LOUD"),
+        ("IMPORT_MAX_BYTES", "-1"),
         ("TRUSTED_PROXIES", "-1"),
         ("PUBLIC_BASE_URL", "hoctap.example.vn"),
         ("REVIEW_TEMPLATE", "/nowhere/review-report.docx"),

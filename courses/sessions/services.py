@@ -20,6 +20,7 @@ from courses.sessions.models import Attendance, Material, Registration, Training
 from lms.areas.models import Area
 from lms.areas.services import within
 from lms.auth.models import User
+from lms.bulk import id_values
 from lms.evidence.models import Evidence
 from lms.evidence.services import add_evidence
 from lms.extensions import db
@@ -159,7 +160,9 @@ def present_among(ts: TrainingSession, person_ids: list[int]) -> set[int]:
         return set()
     return set(
         db.session.scalars(
-            sa.select(Attendance.person_id).where(Attendance.session_id == ts.id, Attendance.person_id.in_(person_ids))
+            sa.select(Attendance.person_id).where(
+                Attendance.session_id == ts.id, Attendance.person_id.in_(id_values(person_ids))
+            )
         )
     )
 
@@ -399,7 +402,7 @@ def registered_among(ts: TrainingSession, person_ids: list[int]) -> set[int]:
     return set(
         db.session.scalars(
             sa.select(Registration.person_id).where(
-                Registration.session_id == ts.id, Registration.person_id.in_(person_ids)
+                Registration.session_id == ts.id, Registration.person_id.in_(id_values(person_ids))
             )
         )
     )
@@ -454,7 +457,7 @@ def take_attendance(
     if not trainer_works_here(ts, trainer):
         raise SessionError(_("Lớp này không còn nằm trong địa bàn được giao cho bạn."))
     shown = set(shown_ids)
-    people = list(db.session.scalars(audience(ts).where(Person.id.in_(shown)))) if shown else []
+    people = list(db.session.scalars(audience(ts).where(Person.id.in_(id_values(shown))))) if shown else []
     ticked = set(present_ids) & shown
     already = present_among(ts, [p.id for p in people])
     added: list[str] = []

@@ -24,6 +24,7 @@ from lms.areas.services import areas_under
 from lms.audit.services import audit
 from lms.auth.models import User
 from lms.auth.services import AuthError, check_password_for, end_sessions, find_login, hash_password, normalise_login
+from lms.bulk import id_values
 from lms.extensions import db
 from lms.people.models import Person
 from lms.util import today_local
@@ -70,7 +71,7 @@ def people_for_codes(scope: Area, *, person_ids: Sequence[int] = (), village: Ar
     """Return the people of the scope to issue codes to (ticked ids, or a whole village), by name."""
     query = sa.select(Person).where(Person.village_id.in_(areas_under(scope)))
     if person_ids:
-        query = query.where(Person.id.in_(list(person_ids)))
+        query = query.where(Person.id.in_(id_values(person_ids)))
     elif village is not None:
         query = query.where(Person.village_id == village.id)
     else:
@@ -96,7 +97,7 @@ def issue_codes(people: Sequence[Person], *, actor: str, scope: Area) -> tuple[l
     if len(people) > MAX_PER_SHEET:
         raise AuthError(_("Mỗi lần in tối đa %(n)d người; hãy chọn từng thôn, khu phố.", n=MAX_PER_SHEET))
     ids = [p.id for p in people]
-    accounts = {u.person_id: u for u in db.session.scalars(sa.select(User).where(User.person_id.in_(ids)))}
+    accounts = {u.person_id: u for u in db.session.scalars(sa.select(User).where(User.person_id.in_(id_values(ids))))}
     issued: list[IssuedCode] = []
     skipped = 0
     for person in people:

@@ -373,14 +373,16 @@ def _move_members(closed_ids: list[int], target: Area, change: AreaChange) -> No
     end = change.effective - timedelta(days=1)
     for kind, model in (("clan", Clan), ("unit", Unit)):
         table = model.__table__
-        rows = db.session.execute(sa.select(table.c.id, table.c.area_id).where(table.c.area_id.in_(closed_ids))).all()
-        if not rows:
-            continue
-        db.session.execute(
-            sa.insert(AreaMemberHistory.__table__),
-            [{"kind": kind, "subject_id": i, "area_id": a, "valid_to": end, "change_id": change.id} for i, a in rows],
+        members = table.c.area_id.in_(closed_ids)
+        db.session.execute(  # set-based: one statement whatever the number of clans or units
+            sa.insert(AreaMemberHistory.__table__).from_select(
+                ["kind", "subject_id", "area_id", "valid_to", "change_id"],
+                sa.select(
+                    sa.literal(kind), table.c.id, table.c.area_id, sa.literal(end, sa.Date), sa.literal(change.id)
+                ).where(members),
+            )
         )
-        db.session.execute(table.update().where(table.c.area_id.in_(closed_ids)).values(area_id=target.id))
+        db.session.execute(table.update().where(members).values(area_id=target.id))
 
 
 def _close(areas: list[Area], change: AreaChange, successors: list[Area]) -> None:

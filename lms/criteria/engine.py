@@ -16,7 +16,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.functions import FunctionElement
 
 from lms.areas.models import Area
-from lms.criteria.models import GroupItemScore, GroupResult, PersonItemScore, PersonResult
+from lms.criteria.models import GroupResult, PersonResult
 from lms.evidence.models import Evidence, GroupEntry
 from lms.people.models import Clan, Family, Person, Unit, counted
 from lms.titles.models import Award
@@ -408,50 +408,57 @@ PERSON_RESULT_COLUMNS = [
     "has_plan",
     "digital_level",
     "studied_criteria",
+    "items",
 ]
 
 
+def item_points(conn: sa.Connection, scored: Any, codes: list[str]) -> Any:
+    """SQL: a person's or group's points per item as one JSON object {code: points} (2 decimals)."""
+    build = sa.func.jsonb_build_object if conn.dialect.name == "postgresql" else sa.func.json_object
+    pairs: list[Any] = []
+    for n, code in enumerate(codes):
+        pairs += [sa.literal(code), sa.cast(scored.c[f"i{n}"], sa.Numeric(8, 2))]
+    return build(*pairs)
+
+
 def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any], *, fresh: bool = False) -> None:
-    """Recompute item scores and results of the persons (closed over families) for the year.
+    """Recompute the results of the persons (closed over families) for the year: total, eligibility,
+    predicates and the points of each item (person_result.items), one row per person.
 
     `fresh`: the year held no results when this full recompute began (see `upserts`).
     """
     scored, codes = scored_people(fw, persons)
-    pis = PersonItemScore.__table__
     upsert = upserts(conn, fresh)
-    for t in (pis, person_result):
-        clear_rows(conn, t, t.c.period == fw.period, t.c.person_id, persons, codes, upsert=upsert)
-    rows = sa.union_all(
-        *(
-            sa.select(scored.c.person_id, sa.literal(fw.period), sa.literal(code), scored.c[f"i{n}"])
-            for n, code in enumerate(codes)
-        )
-    )
-    items_insert = write_rows(conn, pis, ["person_id", "period", "item_code", "points"], rows, upsert=upsert)
-    results_insert = write_rows(
+    clear_rows(
         conn,
         person_result,
-        PERSON_RESULT_COLUMNS,
-        sa.select(
-            scored.c.person_id,
-            sa.literal(fw.period),
-            scored.c.audience,
-            scored.c.total,
-            scored.c.threshold,
-            scored.c.eligible == 1,
-            scored.c.learned == 1,
-            scored.c.has_plan == 1,
-            scored.c.digital_level,
-            scored.c.studied_criteria == 1,
-        ),
+        person_result.c.period == fw.period,
+        person_result.c.person_id,
+        persons,
+        codes,
         upsert=upsert,
     )
-    if conn.dialect.name == "postgresql":
-        # one statement: the scores are computed once and feed both writes (a data-modifying CTE)
-        conn.execute(items_insert.add_cte(results_insert.cte("written_results")))
-    else:
-        conn.execute(items_insert)
-        conn.execute(results_insert)
+    conn.execute(
+        write_rows(
+            conn,
+            person_result,
+            PERSON_RESULT_COLUMNS,
+            sa.select(
+                scored.c.person_id,
+                sa.literal(fw.period),
+                scored.c.audience,
+                scored.c.total,
+                scored.c.threshold,
+                scored.c.eligible == 1,
+                scored.c.learned == 1,
+                scored.c.has_plan == 1,
+                scored.c.digital_level,
+                scored.c.studied_criteria == 1,
+                item_points(conn, scored, codes),
+            ),
+            upsert=upsert,
+        )
+    )
 
 
 # ---- groups -------------------------------------------------------------------------------------
@@ -557,29 +564,21 @@ def score_groups(
     )
     total = sum((per_item.c[f"i{i}"] for i in range(len(codes))), start=_num(0))
     scored = sa.select(per_item, total.label("total")).cte("gscored")
-    gis = GroupItemScore.__table__
     upsert = upserts(conn, fresh)
-    for t in (gis, group_result):
-        where = sa.and_(t.c.kind == kind, t.c.period == period)
-        clear_rows(conn, t, where, t.c.subject_id, groups, codes, upsert=upsert)
-    rows = sa.union_all(
-        *(
-            sa.select(sa.literal(kind), scored.c.gid, sa.literal(period), sa.literal(code), scored.c[f"i{i}"])
-            for i, code in enumerate(codes)
-        )
-    )
-    conn.execute(write_rows(conn, gis, ["kind", "subject_id", "period", "item_code", "points"], rows, upsert=upsert))
+    where = sa.and_(group_result.c.kind == kind, group_result.c.period == period)
+    clear_rows(conn, group_result, where, group_result.c.subject_id, groups, codes, upsert=upsert)
     conn.execute(
         write_rows(
             conn,
             group_result,
-            ["kind", "subject_id", "period", "total", "attained"],
+            ["kind", "subject_id", "period", "total", "attained", "items"],
             sa.select(
                 sa.literal(kind),
                 scored.c.gid,
                 sa.literal(period),
                 scored.c.total,
                 scored.c.total >= _num(title["threshold"]["total"]),
+                item_points(conn, scored, codes),
             ),
             upsert=upsert,
         )

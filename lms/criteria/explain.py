@@ -8,8 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from lms.criteria.engine import Window, ev, rule_condition
-from lms.criteria.models import PersonItemScore, PersonResult
-from lms.criteria.services import published_framework
+from lms.criteria.models import PersonResult
+from lms.criteria.services import points_by_item, published_framework
 from lms.evidence.models import Evidence
 from lms.extensions import db
 from lms.people.models import Person
@@ -101,13 +101,8 @@ def explain_person(person_id: int, period: int) -> PersonExplanation | None:
         return None
     title = next(t for t in fw.document["titles"].values() if t["subject"] == "person")
     result = db.session.get(PersonResult, (person_id, period))
-    scores = dict(
-        db.session.execute(
-            sa.select(PersonItemScore.item_code, PersonItemScore.points).where(
-                PersonItemScore.person_id == person_id, PersonItemScore.period == period
-            )
-        ).all()
-    )
+    # the points per item as the engine stored them (person_result.items, {code: points})
+    scores = points_by_item(result.items if result else None)
     threshold = title["threshold"]
     disadvantaged = _disadvantaged(person)
     applies = Decimal(
@@ -193,7 +188,7 @@ class GroupExplanation:
 def explain_group(kind: str, subject_id: int, period: int) -> GroupExplanation | None:
     """Return the explanation of a group's title for the year, or None without a framework or title."""
     from lms.criteria.engine import CompiledFramework, members_of
-    from lms.criteria.models import GroupItemScore, GroupResult
+    from lms.criteria.models import GroupResult
 
     fw = published_framework(period)
     if fw is None:
@@ -203,14 +198,8 @@ def explain_group(kind: str, subject_id: int, period: int) -> GroupExplanation |
     if title is None:
         return None
     rows = db.session.execute(members_of(compiled, kind, period, sa.select(sa.literal(subject_id)))).mappings().all()
-    scores = dict(
-        db.session.execute(
-            sa.select(GroupItemScore.item_code, GroupItemScore.points).where(
-                GroupItemScore.kind == kind, GroupItemScore.subject_id == subject_id, GroupItemScore.period == period
-            )
-        ).all()
-    )
     result = db.session.get(GroupResult, (kind, subject_id, period))
+    scores = points_by_item(result.items if result else None)  # as the engine stored them
     items = []
     for item in title["items"]:
         rule = item["rules"][0]

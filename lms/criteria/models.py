@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.extensions import Model
@@ -26,19 +27,10 @@ class Framework(Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class PersonItemScore(Model):
-    """The points a person has for one criterion item in a year.
-
-    No foreign key on purpose: ten rows per person are rewritten on every recompute, and the check
-    per row cost a quarter of the write. Rows are only written for existing people by the engine.
-    """
-
-    __tablename__ = "person_item_score"
-
-    person_id: Mapped[int] = mapped_column(primary_key=True)
-    period: Mapped[int] = mapped_column(primary_key=True)
-    item_code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
-    points: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2))
+# a person's points per criterion item, {item code: points}: one compact column of person_result
+# instead of ten keyed rows per person and year (bench/RESULTS.md, issue #10: writing the ten rows
+# and their primary key was most of a full recompute); jsonb on PostgreSQL, JSON text on SQLite
+ITEMS_TYPE = sa.JSON().with_variant(JSONB(), "postgresql")
 
 
 class PersonResult(Model):
@@ -56,23 +48,13 @@ class PersonResult(Model):
     has_plan: Mapped[bool] = mapped_column(default=False)
     digital_level: Mapped[int] = mapped_column(default=0)  # 0 none, 1 basic, 2 proficient
     studied_criteria: Mapped[bool] = mapped_column(default=False)
+    # the points of each criterion item, {"T1.1": 10.00, …} (read by the explanation and the record)
+    items: Mapped[dict[str, Any] | None] = mapped_column(ITEMS_TYPE)
     # when the row was last written with different values (the engine's upsert leaves equal rows
     # alone): what the API's results?updated_since= reads
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, server_default=sa.text("CURRENT_TIMESTAMP")
     )
-
-
-class GroupItemScore(Model):
-    """The points a family, clan, village or unit has for one item of its title in a year."""
-
-    __tablename__ = "group_item_score"
-
-    kind: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
-    subject_id: Mapped[int] = mapped_column(primary_key=True)
-    period: Mapped[int] = mapped_column(primary_key=True)
-    item_code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
-    points: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2))
 
 
 class GroupResult(Model):
@@ -85,3 +67,5 @@ class GroupResult(Model):
     period: Mapped[int] = mapped_column(primary_key=True)
     total: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2))
     attained: Mapped[bool]
+    # the points of each item of the group's title, {"F1": 40.00, …} (read by its explanation)
+    items: Mapped[dict[str, Any] | None] = mapped_column(ITEMS_TYPE)

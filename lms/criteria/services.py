@@ -1,5 +1,6 @@
 """Store, publish and look up criteria frameworks."""
 
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -8,7 +9,7 @@ import sqlalchemy as sa
 from lms.audit.models import AuditEntry
 from lms.audit.services import audit
 from lms.criteria.engine import CompiledFramework
-from lms.criteria.models import Framework
+from lms.criteria.models import Framework, GroupResult, PersonResult
 from lms.criteria.schema import validate
 from lms.extensions import db
 
@@ -111,3 +112,33 @@ def delete_draft(fw: Framework, actor: str) -> None:
     audit(actor, "framework.delete", f"framework {fw.code} {fw.period} v{fw.version}", before={"version": fw.version})
     db.session.delete(fw)
     db.session.flush()
+def points_by_item(items: dict[str, Any] | None) -> dict[str, Decimal]:
+    """Return a stored person_result.items ({item code: points}) as Decimals."""
+    return {code: Decimal(str(points)) for code, points in (items or {}).items()}
+
+
+def item_scores(person_id: int, period: int) -> dict[str, Decimal]:
+    """Return the points of each criterion item of a person for the year, as the engine stored them."""
+    items = db.session.scalar(
+        sa.select(PersonResult.items).where(PersonResult.person_id == person_id, PersonResult.period == period)
+    )
+    return points_by_item(items)
+
+
+def group_item_scores(kind: str, subject_id: int, period: int) -> dict[str, Decimal]:
+    """Return the points of each item of a group's title for the year, as the engine stored them."""
+    items = db.session.scalar(
+        sa.select(GroupResult.items).where(
+            GroupResult.kind == kind, GroupResult.subject_id == subject_id, GroupResult.period == period
+        )
+    )
+    return points_by_item(items)
+
+
+def item_rows(period: int) -> list[tuple[int, str, Decimal]]:
+    """Return (person id, item code, points) of every person of the year (checks and tests; a province
+    holds millions of these: read person_result.items in SQL for bulk work)."""
+    rows = db.session.execute(
+        sa.select(PersonResult.person_id, PersonResult.items).where(PersonResult.period == period)
+    )
+    return sorted((pid, code, points) for pid, items in rows for code, points in points_by_item(items).items())

@@ -20,6 +20,7 @@ from sqlalchemy.sql import Select
 from lms.areas.models import Area
 from lms.areas.services import areas_under
 from lms.audit.services import audit
+from lms.bulk import id_values
 from lms.decisions.models import APPROVED, DECISION_KINDS, PROPOSED, REVOKED, Decision, DecisionItem
 from lms.extensions import db
 from lms.people.models import Person
@@ -133,14 +134,14 @@ def _selection(kind: str, area: Area, period: int, subject_ids: Sequence[int] | 
         return source
     wanted = set(subject_ids)
     meeting = _meeting(kind, area, period).subquery()
-    allowed = set(db.session.scalars(sa.select(meeting.c[0]).where(meeting.c[0].in_(sorted(wanted)))))
+    allowed = set(db.session.scalars(sa.select(meeting.c[0]).where(meeting.c[0].in_(id_values(wanted)))))
     refused = wanted - allowed
     if refused:
         if kind == "person":
             raise TitleError(_("Có %(n)d người không đủ điều kiện hoặc ngoài địa bàn.", n=len(refused)))
         raise TitleError(_("Có %(n)d đơn vị không đạt danh hiệu hoặc ngoài địa bàn.", n=len(refused)))
     inner = source.subquery()
-    return sa.select(inner.c[0]).where(inner.c[0].in_(sorted(wanted)))
+    return sa.select(inner.c[0]).where(inner.c[0].in_(id_values(wanted)))
 
 
 class NothingToDecide(TitleError):
@@ -462,10 +463,10 @@ def title_counts(area: Area, period: int, stored: Any = None) -> dict[str, Title
 def members_preview(kind: str, ids: Sequence[int], limit: int = 50) -> list[str]:
     """The names of the chosen people or groups (at most `limit`, by name), for the confirmation step."""
     if kind == "person":
-        query = sa.select(Person.full_name).where(Person.id.in_(list(ids))).order_by(Person.name_folded)
+        query = sa.select(Person.full_name).where(Person.id.in_(id_values(ids))).order_by(Person.name_folded)
     else:
         model, _column = group_model(kind)
-        query = sa.select(model.name).where(model.id.in_(list(ids))).order_by(model.name)
+        query = sa.select(model.name).where(model.id.in_(id_values(ids))).order_by(model.name)
     return [str(name) for name in db.session.scalars(query.limit(limit))]
 
 

@@ -206,7 +206,7 @@ def award_demo_titles(communes: list[Area]) -> int:
     for n, commune in enumerate(sorted(communes, key=lambda a: a.code), start=1):
         ids = list(db.session.scalars(eligible_people(commune, PERIOD).with_only_columns(Person.id)))
         if ids:
-            awarded += len(award_titles(ids, PERIOD, f"{100 + 3 * n}/QĐ-UBND", DECISION_DATE, ACTOR, commune))
+            awarded += award_titles(ids, PERIOD, f"{100 + 3 * n}/QĐ-UBND", DECISION_DATE, ACTOR, commune)
     return awarded
 
 

@@ -256,7 +256,11 @@ class EvidenceImporter(Importer):
     def prepare(self, rows: list[Row]) -> None:
         """Look up people, catalogue courses and the framework items of the rows' years."""
         super().prepare(rows)
-        courses = {r.cells.get("ref", "") for r in rows if r.cells.get("kind", "").lower() == "course"} - self.looked_up
+        wanted = {r.cells.get("ref", "") for r in rows if r.cells.get("kind", "").lower() == "course"}
+        if len(self.looked_up) + len(wanted) > CACHE_LIMIT:  # memory flat in the file size: start over
+            self.looked_up.clear()
+            self.refs.courses.clear()
+        courses = wanted - self.looked_up
         courses.discard("")
         if courses and self.lookup is not None:
             self.refs.courses.update(self.lookup(courses))

@@ -42,15 +42,17 @@ class Table:
 
 
 @contextmanager
-def read_table(stream: IO[bytes], filename: str, *, max_bytes: int, max_unzipped: int) -> Iterator[Table]:
-    """Open a binary stream as a table (XLSX when it is a zip or named .xlsx, else CSV); close it after."""
+def read_table(stream: IO[bytes], filename: str, *, max_bytes: int | None, max_unzipped: int | None) -> Iterator[Table]:
+    """Open a binary stream as a table (XLSX when it is a zip or named .xlsx, else CSV); close it after.
+
+    Rows are streamed, so memory stays flat whatever the size; `max_bytes` / `max_unzipped` None:
+    no size limit (the operator's command line), a zip bomb's inflation ratio is refused anyway."""
     with _seekable(stream, max_bytes) as data:
         size = data.seek(0, os.SEEK_END)
         data.seek(0)
-        if size > max_bytes:
-            raise FileProblem(
-                _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB", size=_mb(size), limit=_mb(max_bytes))
-            )
+        if max_bytes is not None and size > max_bytes:
+            limit = _mb(max_bytes)
+            raise FileProblem(_("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB", size=_mb(size), limit=limit))
         if size == 0:
             raise FileProblem(_("Tệp trống"))
         head = data.read(4)
@@ -69,14 +71,15 @@ def read_table(stream: IO[bytes], filename: str, *, max_bytes: int, max_unzipped
 
 
 @contextmanager
-def _seekable(stream: IO[bytes], max_bytes: int) -> Iterator[IO[bytes]]:
-    """Yield the stream itself when it can seek, else a spooled copy of at most max_bytes + 1 bytes."""
+def _seekable(stream: IO[bytes], max_bytes: int | None) -> Iterator[IO[bytes]]:
+    """Yield the stream itself when it can seek, else a spooled copy of at most max_bytes + 1 bytes
+    (all of it without a limit; beyond 8 MB the copy is on disk)."""
     if stream.seekable():
         yield stream
         return
     with SpooledTemporaryFile(max_size=8 << 20) as copy:
-        left = max_bytes + 1
-        while left > 0 and (chunk := stream.read(min(1 << 20, left))):
+        left = max_bytes + 1 if max_bytes is not None else -1
+        while left != 0 and (chunk := stream.read(1 << 20 if left < 0 else min(1 << 20, left))):
             copy.write(chunk)
             left -= len(chunk)
         yield copy
@@ -125,7 +128,7 @@ def _csv_rows(data: IO[bytes]) -> Rows:
         text.detach()
 
 
-def _check_zip(data: IO[bytes], max_unzipped: int) -> None:
+def _check_zip(data: IO[bytes], max_unzipped: int | None) -> None:
     """Refuse a corrupt archive or one that would inflate beyond the limits (a zip bomb)."""
     try:
         with zipfile.ZipFile(data) as archive:
@@ -134,12 +137,13 @@ def _check_zip(data: IO[bytes], max_unzipped: int) -> None:
         raise FileProblem(_("Tệp XLSX bị hỏng hoặc không phải XLSX")) from None
     total = sum(m.file_size for m in members)
     inflated = any(m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members)
-    if len(members) > MAX_ZIP_MEMBERS or total > max_unzipped or inflated:
+    too_big = max_unzipped is not None and total > max_unzipped
+    if len(members) > MAX_ZIP_MEMBERS or too_big or inflated:
         raise FileProblem(_("Tệp XLSX giải nén ra quá lớn (nghi là zip bomb); không đọc"))
     data.seek(0)
 
 
-def _xlsx_rows(data: IO[bytes], max_unzipped: int) -> Rows:
+def _xlsx_rows(data: IO[bytes], max_unzipped: int | None) -> Rows:
     """Yield the rows of the first worksheet, streamed (openpyxl read-only mode)."""
     import openpyxl
 

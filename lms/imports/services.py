@@ -83,11 +83,14 @@ def run_import(
     dry_run: bool = False,
     scope: Area | None = None,
     progress: Callable[[int], None] | None = None,
+    size_limits: bool = True,
 ) -> ImportReport:
     """Check a whole CSV/XLSX file of `kind`; when every row is good (and not a dry run) write it and audit.
 
     With `scope` (an officer's area) every row must lie inside it (lms.imports.scope) and areas are
-    refused; `progress(rows checked)` is called after each chunk.
+    refused; `progress(rows checked)` is called after each chunk. The file is streamed (memory flat in
+    its size); `size_limits=False` (the operator's command line) lifts IMPORT_MAX_BYTES and
+    IMPORT_MAX_UNZIPPED_BYTES, the limits of uploads through the web.
     """
     if kind not in SPECS:
         raise ValueError(f"unknown import kind: {kind}")
@@ -101,8 +104,8 @@ def run_import(
         with read_table(
             stream,
             filename,
-            max_bytes=config.get("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES),
-            max_unzipped=config.get("IMPORT_MAX_UNZIPPED_BYTES", DEFAULT_MAX_UNZIPPED),
+            max_bytes=config.get("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES) if size_limits else None,
+            max_unzipped=config.get("IMPORT_MAX_UNZIPPED_BYTES", DEFAULT_MAX_UNZIPPED) if size_limits else None,
         ) as table:
             columns = check_header(spec, table.header, report)
             if report.ok:

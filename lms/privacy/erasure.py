@@ -94,7 +94,6 @@ ERASURE: list[Target] = [
 KEPT_ANONYMOUS = (
     "evidence",
     "person_result",
-    "person_item_score",
     "session_registration",
     "session_attendance",
     "announcement_read",  # which announcements the person has seen (the reach figures)

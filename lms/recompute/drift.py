@@ -5,7 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from lms.criteria.models import GroupItemScore, GroupResult, PersonItemScore, PersonResult
+from lms.criteria.models import GroupResult, PersonResult
 from lms.extensions import db
 from lms.indicators.models import FIGURE_COLUMNS, AreaIndicator
 from lms.recompute.models import DriftReport, DriftSnapshot
@@ -19,11 +19,19 @@ COMPARED: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
     "person_result": (
         PersonResult,
         ("person_id",),
-        ("audience", "total", "threshold", "eligible", "learned", "has_plan", "digital_level", "studied_criteria"),
+        (
+            "audience",
+            "total",
+            "threshold",
+            "eligible",
+            "learned",
+            "has_plan",
+            "digital_level",
+            "studied_criteria",
+            "items",
+        ),
     ),
-    "person_item_score": (PersonItemScore, ("person_id", "item_code"), ("points",)),
-    "group_result": (GroupResult, ("kind", "subject_id"), ("total", "attained")),
-    "group_item_score": (GroupItemScore, ("kind", "subject_id", "item_code"), ("points",)),
+    "group_result": (GroupResult, ("kind", "subject_id"), ("total", "attained", "items")),
     "area_indicator": (AreaIndicator, ("area_id",), FIGURE_COLUMNS),
 }
 

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy.sql import Select
 
 from lms.areas.models import Area
+from lms.bulk import id_values
 from lms.criteria.engine import CompiledFramework, family_closure, score_groups, score_people
 from lms.criteria.models import GroupResult
 from lms.criteria.services import NoFramework, compiled_framework
@@ -44,25 +45,24 @@ def _insert(table: sa.Table) -> Any:
 
 
 def mark_dirty(kind: str, ids: Iterable[int] | Select[Any], period: int) -> None:
-    """Record that subjects must be recomputed for the year; repeated marks collapse (seq bumps)."""
-    if isinstance(ids, Select):
-        source = ids.subquery()
-        rows = sa.select(
-            sa.literal(kind),
-            source.c[0],
-            sa.literal(period),
-            sa.literal(1),
-            sa.literal(utcnow(), sa.DateTime(timezone=True)),
-        ).where(sa.true())
-        stmt = _insert(dirty).from_select(["subject_kind", "subject_id", "period", "seq", "created_at"], rows)
-    else:
-        values = [
-            {"subject_kind": kind, "subject_id": i, "period": period, "seq": 1, "created_at": utcnow()}
-            for i in sorted(set(ids))
-        ]
-        if not values:
+    """Record that subjects must be recomputed for the year; repeated marks collapse (seq bumps).
+
+    One set-based statement whatever the number of subjects: a list of ids travels as one parameter
+    (lms.bulk.id_values), never one parameter per row."""
+    if not isinstance(ids, Select):
+        ids = list(ids)
+        if not ids:
             return
-        stmt = _insert(dirty).values(values)
+        ids = id_values(ids)
+    source = ids.subquery()
+    rows = sa.select(
+        sa.literal(kind),
+        source.c[0],
+        sa.literal(period),
+        sa.literal(1),
+        sa.literal(utcnow(), sa.DateTime(timezone=True)),
+    ).where(sa.true())
+    stmt = _insert(dirty).from_select(["subject_kind", "subject_id", "period", "seq", "created_at"], rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=["subject_kind", "subject_id", "period"], set_={"seq": dirty.c.seq + 1}
     )
@@ -70,7 +70,7 @@ def mark_dirty(kind: str, ids: Iterable[int] | Select[Any], period: int) -> None
 
 
 def _ids(table: sa.Table, ids: list[int]) -> Select[Any]:
-    return sa.select(table.c.id).where(table.c.id.in_(ids))
+    return sa.select(table.c.id).where(table.c.id.in_(id_values(ids)))
 
 
 def _union(*selects: Select[Any] | None) -> Select[Any] | None:
@@ -322,7 +322,7 @@ def _under(root: Area | None) -> Select[Any]:
     return query.where(area.c.path.startswith(root.path)) if root is not None else query
 
 
-RESULT_TABLES = ("person_item_score", "person_result", "group_item_score", "group_result")
+RESULT_TABLES = ("person_result", "group_result")
 
 
 def _commune_groups(communes: list[tuple[int, str]], step_people: int) -> list[list[str]]:

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from lms.auth.services import require_role
 from lms.criteria.explain import explain_person
-from lms.criteria.models import PersonItemScore, PersonResult
+from lms.criteria.models import PersonResult
 from lms.evidence.models import Evidence
 from lms.extensions import db
 from lms.pagecache import cached_page, fast_page, packed, site_parts, site_version, version_of
@@ -27,20 +27,22 @@ def _record_version_stmt(learning_parts: Any) -> sa.Select[Any]:
     period: sa.BindParameter[int] = sa.bindparam("period")
     person = Person.id == pid
     result = sa.and_(PersonResult.person_id == pid, PersonResult.period == period)
-    scores = sa.and_(PersonItemScore.person_id == pid, PersonItemScore.period == period)
     award = sa.and_(Award.person_id == pid, Award.period == period)
     evidence = Evidence.person_id == pid
     parts = [  # one read of each row or scan (lms.pagecache.packed)
         sa.select(packed(Person.full_name, Person.village_id, Person.group, Person.is_official, Person.unit_id))
         .where(person)
         .scalar_subquery(),
-        sa.select(packed(PersonResult.total, PersonResult.threshold, PersonResult.eligible, PersonResult.audience))
-        .where(result)
-        .scalar_subquery(),
         sa.select(
-            sa.func.aggregate_strings(PersonItemScore.item_code + ":" + sa.cast(PersonItemScore.points, sa.String), ",")
+            packed(
+                PersonResult.total,
+                PersonResult.threshold,
+                PersonResult.eligible,
+                PersonResult.audience,
+                PersonResult.items,  # the points of each item
+            )
         )
-        .where(scores)
+        .where(result)
         .scalar_subquery(),
         sa.select(
             packed(

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from lms.areas.models import Area
 from lms.areas.services import areas_under, set_path, within
 from lms.audit.services import audit
+from lms.bulk import id_values
 from lms.extensions import db
 from lms.people.models import Clan, Family, Person, Unit
 from lms.people.services import affected_periods, mark_memberships_dirty, update_person
@@ -144,14 +145,14 @@ def set_flags(person_ids: Sequence[int], field: str, value: bool, *, actor: str,
         raise ValueError(field)
     column = getattr(Person, field)
     wanted = sa.select(Person.id).where(
-        Person.id.in_(list(person_ids)), Person.village_id.in_(areas_under(scope)), column.is_not(value)
+        Person.id.in_(id_values(person_ids)), Person.village_id.in_(areas_under(scope)), column.is_not(value)
     )
     ids = list(db.session.scalars(wanted))
     if not ids:
         return 0
     if field == "is_official" and value:
         without_unit = db.session.scalars(
-            sa.select(Person.code).where(Person.id.in_(ids), Person.unit_id.is_(None)).limit(5)
+            sa.select(Person.code).where(Person.id.in_(id_values(ids)), Person.unit_id.is_(None)).limit(5)
         ).all()
         if without_unit:
             raise RegistryError(
@@ -161,7 +162,7 @@ def set_flags(person_ids: Sequence[int], field: str, value: bool, *, actor: str,
                 )
             )
     db.session.execute(
-        sa.update(Person).where(Person.id.in_(ids)).values({field: value}),
+        sa.update(Person).where(Person.id.in_(id_values(ids))).values({field: value}),
         execution_options={"synchronize_session": False},
     )
     for period in affected_periods():
@@ -170,7 +171,7 @@ def set_flags(person_ids: Sequence[int], field: str, value: bool, *, actor: str,
         from lms.association.services import sync_roll
 
         sync_roll(ids)
-    codes = list(db.session.scalars(sa.select(Person.code).where(Person.id.in_(ids)).order_by(Person.code)))
+    codes = list(db.session.scalars(sa.select(Person.code).where(Person.id.in_(id_values(ids))).order_by(Person.code)))
     audit(actor, "person.flags", f"{len(ids)} people", area_id=scope.id, after={field: value, "people": codes})
     db.session.flush()
     return len(ids)
@@ -287,18 +288,18 @@ def save_village(village: Area | None, values: dict[str, Any], *, actor: str, sc
 def confirm_people(person_ids: Sequence[int], *, actor: str, scope: Area) -> int:
     """Confirm the residence of self-registered people of the scope: from now on they count; audited."""
     wanted = sa.select(Person.id).where(
-        Person.id.in_(list(person_ids)), Person.village_id.in_(areas_under(scope)), Person.confirmed.is_(False)
+        Person.id.in_(id_values(person_ids)), Person.village_id.in_(areas_under(scope)), Person.confirmed.is_(False)
     )
     ids = list(db.session.scalars(wanted))
     if not ids:
         return 0
     db.session.execute(
-        sa.update(Person).where(Person.id.in_(ids)).values(confirmed=True),
+        sa.update(Person).where(Person.id.in_(id_values(ids))).values(confirmed=True),
         execution_options={"synchronize_session": "fetch"},
     )
     for period in affected_periods():  # their villages, groups and areas recompute through the cascade
         mark_dirty("person", ids, period)
-    codes = list(db.session.scalars(sa.select(Person.code).where(Person.id.in_(ids)).order_by(Person.code)))
+    codes = list(db.session.scalars(sa.select(Person.code).where(Person.id.in_(id_values(ids))).order_by(Person.code)))
     audit(actor, "person.confirm", f"{len(ids)} people", area_id=scope.id, after={"people": codes})
     db.session.flush()
     return len(ids)

@@ -11,6 +11,7 @@ from sqlalchemy.sql import Select
 from lms.areas.models import Area
 from lms.areas.services import areas_under
 from lms.audit.services import audit
+from lms.bulk import id_values
 from lms.criteria.models import PersonResult
 from lms.extensions import db
 from lms.people.models import Person, counted
@@ -39,8 +40,9 @@ def eligible_people(area: Area, period: int, *, only_unawarded: bool = True) -> 
         .order_by(Person.name_folded, Person.id)
     )
     if only_unawarded:
-        held = sa.select(Award.person_id).where(Award.period == period, Award.revoked_at.is_(None))
-        query = query.where(Person.id.not_in(held))
+        # NOT EXISTS (an anti-join), not NOT IN: a province's awards do not fit a hashed subplan
+        held = sa.exists().where(Award.person_id == Person.id, Award.period == period, Award.revoked_at.is_(None))
+        query = query.where(~held)
     return query
 
 
@@ -65,6 +67,18 @@ def filter_eligible(
     return query
 
 
+def _json_object(*pairs: Any) -> Any:
+    """A JSON object built by the database (audit rows written set-based)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.json_build_object(*pairs)
+    return sa.func.json_object(*pairs)
+
+
+def _wanted(ids: Sequence[int] | Select[Any]) -> Any:
+    """The ids an officer asked for, as a subquery: a SELECT as is, a list as one parameter."""
+    return (ids if isinstance(ids, Select) else id_values(ids)).subquery("wanted")
+
+
 def award_titles(
     person_ids: Sequence[int] | None,
     period: int,
@@ -74,10 +88,11 @@ def award_titles(
     area: Area,
     *,
     allow_future: bool = False,
-) -> list[Award]:
+) -> int:
     """Award the title to eligible people of the area under one decision, approved at once (None: all the
     eligible people of the area who hold no title); refuse anyone outside it or not eligible. The one-step
-    path of lms.decisions.services (the CLI, the demo, tests)."""
+    path of lms.decisions.services (the CLI, the demo, tests); set-based at any size. Return how many
+    people were awarded (those holding the title already are skipped)."""
     from lms.decisions.services import NothingToDecide, approve, prepare
 
     try:
@@ -85,11 +100,8 @@ def award_titles(
             "person", area, period, decision_no, decision_date, actor, person_ids, allow_future=allow_future
         )
     except NothingToDecide:
-        return []  # everyone chosen holds the title already
-    approve(outcome.decision, actor, own=True)
-    return list(
-        db.session.scalars(sa.select(Award).where(Award.decision_id == outcome.decision.id).order_by(Award.person_id))
-    )
+        return 0  # everyone chosen holds the title already
+    return approve(outcome.decision, actor, own=True)
 
 
 def revoke_title(award: Award, reason: str, actor: str, area: Area) -> Award:
@@ -159,7 +171,7 @@ def active_confirmations(kind: str, ids: Sequence[int], period: int) -> dict[int
     rows = db.session.scalars(
         sa.select(GroupConfirmation).where(
             GroupConfirmation.kind == kind,
-            GroupConfirmation.subject_id.in_(list(ids)),
+            GroupConfirmation.subject_id.in_(id_values(ids)),
             GroupConfirmation.period == period,
             GroupConfirmation.revoked_at.is_(None),
         )
@@ -169,9 +181,9 @@ def active_confirmations(kind: str, ids: Sequence[int], period: int) -> dict[int
 
 def confirm_groups(
     kind: str, ids: Sequence[int], period: int, decision_no: str, decision_date: date, actor: str, area: Area
-) -> list[GroupConfirmation]:
+) -> int:
     """Recognise groups of the area that attain their title under one decision, approved at once; refuse
-    any other. The one-step path of lms.decisions.services."""
+    any other. The one-step path of lms.decisions.services; return how many groups were recognised."""
     from lms.decisions.services import NothingToDecide, approve, prepare
 
     if kind not in GROUP_KINDS:
@@ -179,15 +191,8 @@ def confirm_groups(
     try:
         outcome = prepare(kind, area, period, decision_no, decision_date, actor, ids)
     except NothingToDecide:
-        return []
-    approve(outcome.decision, actor, own=True)
-    return list(
-        db.session.scalars(
-            sa.select(GroupConfirmation)
-            .where(GroupConfirmation.decision_id == outcome.decision.id)
-            .order_by(GroupConfirmation.subject_id)
-        )
-    )
+        return 0
+    return approve(outcome.decision, actor, own=True)
 
 
 def revoke_group(confirmation: GroupConfirmation, reason: str, actor: str, area: Area) -> GroupConfirmation:

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from lms.criteria.models import GroupItemScore, GroupResult, PersonItemScore, PersonResult
+from lms.criteria.models import GroupResult, PersonResult
+from lms.criteria.services import group_item_scores, item_scores
 from lms.evidence.models import Evidence, GroupEntry
 from lms.extensions import db
 from lms.people.models import Family, Unit
@@ -27,12 +28,8 @@ def recompute(*people):
 
 
 def items(person):
-    rows = db.session.execute(
-        sa.select(PersonItemScore.item_code, PersonItemScore.points).where(
-            PersonItemScore.person_id == person.id, PersonItemScore.period == 2026
-        )
-    )
-    return {code: Decimal(str(points)) for code, points in rows}
+    db.session.expire_all()
+    return item_scores(person.id, 2026)
 
 
 def result(person):
@@ -161,13 +158,8 @@ def test_family_share_rounds_half_up_and_entered_points(default_framework, tree,
         Award(person_id=members[2].id, period=2026, decision_no="1/QĐ", decision_date=date(2026, 12, 1), awarded_by="t")
     )
     recompute(*members)
-    scores = dict(
-        db.session.execute(
-            sa.select(GroupItemScore.item_code, GroupItemScore.points).where(
-                GroupItemScore.kind == "family", GroupItemScore.subject_id == fam.id
-            )
-        ).all()
-    )
+    db.session.expire_all()
+    scores = group_item_scores("family", fam.id, 2026)
     assert Decimal(str(scores["F1"])) == Decimal("26.67")  # 40 x 2/3 = 26.666… → 26.67
     assert Decimal(str(scores["F2"])) == Decimal("10")  # 30 x 1/3
     assert Decimal(str(scores["F3"])) == Decimal("30")
@@ -183,8 +175,9 @@ def test_adult_means_age_in_the_evaluation_year(default_framework, tree, make_pe
     p = make_person(tree["A1"], birth_year=birth_year, family_id=fam.id)
     ev(p, "course", "X", category="health")
     recompute(p)
-    f1 = db.session.get(GroupItemScore, ("family", fam.id, 2026, "F1"))
-    assert Decimal(str(f1.points)) == (Decimal("40") if adult else Decimal("0"))
+    db.session.expire_all()
+    f1 = group_item_scores("family", fam.id, 2026)["F1"]
+    assert f1 == (Decimal("40") if adult else Decimal("0"))
 
 
 def test_group_explanation_names_the_members_behind_each_share(default_framework, tree, make_person):
@@ -241,5 +234,5 @@ def test_member_share_rounds_once_half_up_to_two_decimals(default_framework, tre
     while drain_batch(1000):
         pass
     db.session.commit()
-    u23 = db.session.get(GroupItemScore, ("unit", unit.id, 2026, "U2.3"))
-    assert Decimal(str(u23.points)) == Decimal("9.50")
+    db.session.expire_all()
+    assert group_item_scores("unit", unit.id, 2026)["U2.3"] == Decimal("9.50")

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lms.criteria.models import GroupItemScore, GroupResult, PersonItemScore, PersonResult
+from lms.criteria.models import GroupResult, PersonResult
 from lms.evidence.services import add_evidence, set_group_entry
 from lms.extensions import db
 from lms.indicators.models import FIGURE_COLUMNS, AreaIndicator
@@ -77,10 +77,9 @@ def snapshot() -> dict:
             "has_plan",
             "digital_level",
             "studied_criteria",
+            "items",
         ),
-        "person_items": rows(PersonItemScore, "person_id", "period", "item_code", "points"),
-        "group_result": rows(GroupResult, "kind", "subject_id", "period", "total", "attained"),
-        "group_items": rows(GroupItemScore, "kind", "subject_id", "period", "item_code", "points"),
+        "group_result": rows(GroupResult, "kind", "subject_id", "period", "total", "attained", "items"),
         "areas": rows(AreaIndicator, "area_id", "period", *FIGURE_COLUMNS),
     }
 

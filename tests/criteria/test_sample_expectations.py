@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from lms.areas.models import Area
 from lms.areas.services import area_by_code
-from lms.criteria.models import GroupResult, PersonItemScore, PersonResult
+from lms.criteria.models import GroupResult, PersonResult
+from lms.criteria.services import item_rows
 from lms.extensions import db
 from lms.imports.services import run_import
 from lms.people.models import Clan, Family, Person, Unit
@@ -52,11 +53,7 @@ def sample_district(default_framework):
 def test_every_person_and_every_group_matches_the_expected_scores(sample_district):
     codes = dict(db.session.execute(sa.select(Person.code, Person.id)).all())
     items = {}
-    for pid, code, points in db.session.execute(
-        sa.select(PersonItemScore.person_id, PersonItemScore.item_code, PersonItemScore.points).where(
-            PersonItemScore.period == 2026
-        )
-    ):
+    for pid, code, points in item_rows(2026):
         items[(pid, code)] = Decimal(str(points)).quantize(Decimal("0.01"))
     wrong = []
     for row in read("expected-people.csv"):

@@ -148,7 +148,7 @@ def test_empty_text_is_refused(client, citizen, default_framework):
 
 def test_officer_verifies_and_the_points_reach_the_record(client, app, declared, officer_a):
     from lms.audit.models import AuditEntry
-    from lms.criteria.models import PersonItemScore
+    from lms.criteria.services import item_scores
     from lms.evidence.models import Evidence
 
     officer = app.test_client()
@@ -169,11 +169,7 @@ def test_officer_verifies_and_the_points_reach_the_record(client, app, declared,
     assert entry.actor == "canbo.a@example.vn"
     assert entry.before == {"status": "pending"} and entry.after["points"] == 7.5
     score()
-    points = db.session.scalar(
-        sa.select(PersonItemScore.points).where(
-            PersonItemScore.person_id == declaration.person_id, PersonItemScore.item_code == "T3.2"
-        )
-    )
+    points = item_scores(declaration.person_id, 2026)["T3.2"]
     assert points == Decimal("7.5")
     mine = client.get("/declarations").get_data(as_text=True)
     assert "Đã xác nhận" in mine and "7,5 điểm" in mine

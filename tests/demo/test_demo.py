@@ -8,8 +8,8 @@ from courses.catalogue.demo import COURSES, load_demo_catalogue
 from courses.catalogue.models import Course, Lesson
 from lms.areas.models import Area
 from lms.auth.models import User
-from lms.criteria.models import GroupResult, PersonItemScore, PersonResult
-from lms.criteria.services import compiled_framework
+from lms.criteria.models import GroupResult, PersonResult
+from lms.criteria.services import compiled_framework, item_scores
 from lms.demo.population import CITIZEN_CODE, generate
 from lms.demo.services import LOGINS, PASSWORD
 from lms.evidence.models import Evidence, GroupEntry
@@ -97,13 +97,7 @@ def test_the_demo_citizen_is_one_course_away_from_eligible(runner):
     citizen = db.session.scalar(sa.select(Person).where(Person.code == CITIZEN_CODE))
     result = db.session.get(PersonResult, (citizen.id, 2026))
     assert result is not None and not result.eligible and 70 <= result.total < result.threshold
-    items = dict(
-        db.session.execute(
-            sa.select(PersonItemScore.item_code, PersonItemScore.points).where(
-                PersonItemScore.person_id == citizen.id, PersonItemScore.period == 2026
-            )
-        ).all()
-    )
+    items = item_scores(citizen.id, 2026)
     assert items["T2.2"] < 5
     english = db.session.scalar(
         sa.select(Course).where(Course.category == "foreign_language", Course.published.is_(True)).limit(1)

@@ -55,22 +55,18 @@ def test_next_years_plan_is_dated_in_that_year(citizen):
 
 
 def test_plan_counts_for_the_learning_plan_criterion(client, citizen, default_framework):
-    from lms.criteria.models import PersonItemScore
+    from lms.criteria.services import item_scores
 
     sign_in(client, "0912345678")
     submit(client, "/plan", "/plan?period=2026", {"goals": "Học ngoại ngữ"})
     score()
-    points = db.session.scalar(
-        sa.select(PersonItemScore.points).where(
-            PersonItemScore.person_id == citizen.person.id, PersonItemScore.item_code == "T1.2"
-        )
-    )
+    points = item_scores(citizen.person.id, 2026)["T1.2"]
     assert points == Decimal("10")
 
 
 def test_plans_feed_the_units_has_learning_plan_share(app, tree, make_person, default_framework):
     from courses.plans.services import save_plan
-    from lms.criteria.models import GroupItemScore
+    from lms.criteria.services import group_item_scores
     from lms.people.models import Unit
 
     unit = Unit(code="TRUONG-A", name="Trường tiểu học xã A", level="commune", area_id=tree["A"].id)
@@ -80,11 +76,7 @@ def test_plans_feed_the_units_has_learning_plan_share(app, tree, make_person, de
     save_plan(staff[0], 2026, [], "Kế hoạch", today=date(2026, 3, 1))
     db.session.commit()
     score()
-    u21 = db.session.scalar(
-        sa.select(GroupItemScore.points).where(
-            GroupItemScore.kind == "unit", GroupItemScore.subject_id == unit.id, GroupItemScore.item_code == "U2.1"
-        )
-    )
+    u21 = group_item_scores("unit", unit.id, 2026)["U2.1"]
     assert u21 == Decimal("2.5")  # 10 points × 1 of 4 officials
 
 

@@ -37,9 +37,10 @@ def hostile(tree, make_person, make_user, default_framework):  # type: ignore[no
     for person in people:
         make_eligible(person)
     score()
-    awards = award_titles([p.id for p in people], PERIOD, "1/QĐ-UBND", date(PERIOD, 11, 20), "test", tree["A"])
+    award_titles([p.id for p in people], PERIOD, "1/QĐ-UBND", date(PERIOD, 11, 20), "test", tree["A"])
+    awards = db.session.scalars(sa.select(Award).where(Award.period == PERIOD).order_by(Award.person_id)).all()
     # decision numbers as an older import or a careless edit may have left them (the form strips blanks)
-    for award, number in zip(sorted(awards, key=lambda a: a.person_id), DECISIONS, strict=True):
+    for award, number in zip(awards, DECISIONS, strict=True):
         award.decision_no = number
     db.session.commit()
     score()

@@ -266,6 +266,7 @@ ACCESS: dict[str, tuple[str, dict[str, str]]] = {
 def world(app, tree, make_person, make_user, course, default_framework):  # type: ignore[no-untyped-def]
     """One of everything a route can point at, and a user of every role."""
     from courses.catalogue.models import Enrolment
+    from lms.titles.models import Award
     from lms.titles.services import award_titles
 
     citizen = make_person(tree["A1"], full_name="Công Dân A")
@@ -281,7 +282,8 @@ def world(app, tree, make_person, make_user, course, default_framework):  # type
     subject = make_person(tree["A2"], full_name="Người Được Xét")
     make_eligible(subject)
     score()
-    award = award_titles([subject.id], 2026, "9/QĐ-UBND", date(2026, 11, 1), "test", tree["A"])[0]
+    award_titles([subject.id], 2026, "9/QĐ-UBND", date(2026, 11, 1), "test", tree["A"])
+    award = db.session.scalar(sa.select(Award).where(Award.person_id == subject.id))
     from lms.auth.services import register_citizen
 
     unconfirmed = register_citizen("0900111222", "Cay-lua-vang-2026!", "Tự Đăng Ký", 1990, "nữ", tree["A1"]).person

@@ -5,10 +5,9 @@ points and eligibility → an officer awards the title → the district figures 
 from datetime import date
 from decimal import Decimal
 
-import sqlalchemy as sa
-
 from courses.catalogue.models import Course, Lesson
-from lms.criteria.models import PersonItemScore, PersonResult
+from lms.criteria.models import PersonResult
+from lms.criteria.services import item_scores
 from lms.evidence.services import add_evidence
 from lms.extensions import db
 from lms.indicators.models import AreaIndicator
@@ -18,12 +17,8 @@ from tests.worker.test_pipeline import wait_for
 
 
 def item(person_id: int, code: str) -> Decimal | None:
-    points = db.session.scalar(
-        sa.select(PersonItemScore.points).where(
-            PersonItemScore.person_id == person_id, PersonItemScore.period == 2026, PersonItemScore.item_code == code
-        )
-    )
-    return None if points is None else Decimal(str(points))
+    db.session.expire_all()
+    return item_scores(person_id, 2026).get(code)
 
 
 def test_completion_to_award_to_district_figures(app, default_framework, tree, make_person, make_user, worker):

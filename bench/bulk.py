@@ -1,0 +1,314 @@
+"""Bulk work at province scale (issue #10): `award --all-eligible` of a whole province, and an
+evidence CSV of any size through the CLI against PostgreSQL COPY, with the child's peak memory.
+
+    python -m bench.bulk --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_scale_200k \
+        [--award] [--evidence-rows 1000000 --small 250000]
+
+Runs on a database made by `bench.generate` whose results are computed (e.g. after
+`bench.recompute`); it leaves the database as it found it (the awards, audit rows, evidence and
+outbox rows it adds are deleted afterwards).
+
+- `--award`: `flask --app lms award --period 2026 --area <province> --all-eligible …` in a
+  subprocess (wall time, peak RSS of the child), against the same rows written by hand in one
+  transaction (awards, one audit row each, the recompute outbox: three INSERT … SELECT), same run.
+- `--evidence-rows N`: a file of N new evidence rows (courses of existing people, one per line)
+  imported with `flask --app lms import evidence FILE`, against (a) COPY of the file into a scratch
+  table with the file's columns, (b) COPY of the same rows resolved to ids into a copy of `evidence`
+  with its keys, indexes and foreign key — the practical lower bound (P4 revised: ≤ 2×). `--small`
+  rows first: peak RSS at two sizes shows whether memory is flat in the file size.
+"""
+
+import argparse
+import json
+import shlex
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+
+from bench.generate import conninfo, database_name
+from bench.imports import peak_rss_child
+from bench.recompute import RESULTS, engine_version
+
+PERIOD = 2026
+DECISION = "BENCH/QĐ-UBND"
+EVIDENCE_COLUMNS = "person_code,kind,ref,category,date,hours,level,points"
+SCRATCH = (
+    "CREATE TABLE bench_copy_evidence (person_code text, kind text, ref text, category text, date text,"
+    " hours text, level text, points text)"
+)
+LIKE = (
+    "CREATE TABLE bench_evidence_like (LIKE evidence INCLUDING ALL,"
+    " FOREIGN KEY (person_id) REFERENCES person (id) ON DELETE CASCADE)"
+)
+
+
+def province(conn: psycopg.Connection) -> str:
+    return conn.execute("SELECT code FROM area WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetchone()[0]
+
+
+def clean_awards(url: str) -> None:
+    with psycopg.connect(conninfo(url), autocommit=True) as conn:
+        conn.execute(
+            "DELETE FROM audit_entry WHERE action = 'title.award' AND (after::jsonb ->> 'decision_no') = %s",
+            (DECISION,),
+        )
+        conn.execute("DELETE FROM award WHERE decision_no = %s", (DECISION,))
+        conn.execute("TRUNCATE dirty_subject")
+        conn.execute("VACUUM ANALYZE award")
+        conn.execute("CHECKPOINT")
+
+
+def award_by_hand(url: str) -> tuple[float, int]:
+    """The same decision as three INSERT … SELECT in one transaction, rolled back; return (seconds, rows)."""
+    with psycopg.connect(conninfo(url)) as conn:
+        root = conn.execute("SELECT path FROM area WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetchone()[0]
+        started = time.perf_counter()
+        n = conn.execute(
+            """
+            WITH new AS (
+                INSERT INTO award (person_id, period, decision_no, decision_date, awarded_by, awarded_at)
+                SELECT p.id, %(p)s, %(d)s, DATE '2026-12-20', 'cli', now()
+                FROM person p JOIN person_result r ON r.person_id = p.id AND r.period = %(p)s
+                JOIN area v ON v.id = p.village_id
+                WHERE r.eligible AND p.confirmed AND v.path LIKE %(root)s || '%%'
+                  AND NOT EXISTS (SELECT 1 FROM award a WHERE a.person_id = p.id AND a.period = %(p)s
+                                  AND a.revoked_at IS NULL)
+                ORDER BY p.id
+                RETURNING id, person_id
+            ), audited AS (
+                INSERT INTO audit_entry (at, actor, action, subject, area_id, after)
+                SELECT now(), 'cli', 'title.award', 'person ' || person_id || ' 2026', 1,
+                       json_build_object('award_id', id, 'decision_no', %(d)s, 'decision_date', '2026-12-20')
+                FROM new
+            ), marked AS (
+                INSERT INTO dirty_subject (subject_kind, subject_id, period, seq, created_at)
+                SELECT 'person', person_id, %(p)s, 1, now() FROM new
+                ON CONFLICT (subject_kind, subject_id, period) DO UPDATE SET seq = dirty_subject.seq + 1
+            )
+            SELECT count(*) FROM new
+            """,
+            {"p": PERIOD, "d": DECISION, "root": root},
+        ).fetchone()[0]
+        seconds = time.perf_counter() - started
+        conn.rollback()
+    return seconds, n
+
+
+def run_award(url: str, log) -> dict[str, object]:  # noqa: ANN001
+    clean_awards(url)
+    with psycopg.connect(conninfo(url)) as conn:
+        code = province(conn)
+        held = conn.execute("SELECT count(*) FROM award WHERE period = %s AND revoked_at IS NULL", (PERIOD,)).fetchone()
+    by_hand, rows = award_by_hand(url)
+    log(f"award by hand (3 INSERT … SELECT, rolled back): {rows:,} awards in {by_hand:.2f}s")
+    clean_awards(url)
+    args = ["award", "--period", str(PERIOD), "--area", code, "--all-eligible", "--decision", DECISION]
+    child = peak_rss_child(url, *args, "--date", "2026-12-20")
+    if child.returncode:
+        raise SystemExit(f"award failed ({child.returncode}):\n{child.stderr[-3000:]}")
+    start_up = peak_rss_child(url, "award", "--period", "1999", "--area", code, "--all-eligible", "--decision", "X")
+    with psycopg.connect(conninfo(url)) as conn:
+        written = conn.execute("SELECT count(*) FROM award WHERE decision_no = %s", (DECISION,)).fetchone()[0]
+        audited = conn.execute(
+            "SELECT count(*) FROM audit_entry WHERE action = 'title.award' AND (after::jsonb ->> 'decision_no') = %s",
+            (DECISION,),
+        ).fetchone()[0]
+    log(
+        f"flask award --area {code} --all-eligible: {child.stdout.strip()} in {child.seconds:.2f}s wall "
+        f"(start-up {start_up.seconds:.2f}s), peak RSS {child.max_rss_mb:.0f} MB; awards {written:,}, audit rows "
+        f"{audited:,}; ratio {child.seconds / by_hand:.2f} wall, {(child.seconds - start_up.seconds) / by_hand:.2f} net"
+    )
+    clean_awards(url)
+    return {
+        "area": code,
+        "held": held[0],
+        "rows": rows,
+        "by_hand": by_hand,
+        "child": child,
+        "start_up": start_up.seconds,
+        "written": written,
+        "audited": audited,
+    }
+
+
+# ---- evidence import -------------------------------------------------------------------------------
+def write_evidence(url: str, rows: int, path: Path) -> list[tuple[int, str]]:
+    """Write `rows` new course completions of existing people; return (person_id, ref) in file order."""
+    with psycopg.connect(conninfo(url)) as conn:
+        people = conn.execute("SELECT id, code FROM person ORDER BY id").fetchall()
+    resolved = []
+    with path.open("w", encoding="utf-8") as out:
+        out.write(EVIDENCE_COLUMNS + "\n")
+        for i in range(rows):
+            pid, code = people[(i * 7919) % len(people)]
+            ref = f"BENCH-{i:08d}"
+            out.write(f"{code},course,{ref},law,2026-06-{1 + i % 28:02d},2,,\n")
+            resolved.append((pid, ref))
+    return resolved
+
+
+def clean_evidence(url: str) -> None:
+    with psycopg.connect(conninfo(url), autocommit=True) as conn:
+        conn.execute("DELETE FROM evidence WHERE ref LIKE 'BENCH-%'")
+        conn.execute("DELETE FROM audit_entry WHERE action LIKE 'import%' AND actor = 'cli'")
+        conn.execute("TRUNCATE dirty_subject")
+        conn.execute("DROP TABLE IF EXISTS bench_copy_evidence")
+        conn.execute("DROP TABLE IF EXISTS bench_evidence_like")
+        conn.execute("VACUUM ANALYZE evidence")
+        conn.execute("CHECKPOINT")
+
+
+def copy_file(url: str, path: Path) -> float:
+    with psycopg.connect(conninfo(url)) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_copy_evidence")
+        conn.execute(SCRATCH)
+        conn.commit()
+        started = time.perf_counter()
+        with conn.cursor() as cur, cur.copy("COPY bench_copy_evidence FROM STDIN (FORMAT csv, HEADER true)") as cp:
+            with path.open("rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    cp.write(chunk)
+        conn.commit()
+        seconds = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_copy_evidence")
+        conn.commit()
+    return seconds
+
+
+def copy_like(url: str, resolved: list[tuple[int, str]]) -> float:
+    """COPY of the resolved rows into a copy of evidence with its keys (formatted before the clock)."""
+    lines = "".join(
+        f"{pid}\tcourse\t{ref}\tlaw\t2026-06-{1 + i % 28:02d}\t2\t\\N\t\\N\timport\t2026-12-01 00:00:00+00\n"
+        for i, (pid, ref) in enumerate(resolved)
+    ).encode()
+    columns = "person_id, kind, ref, category, date, hours, level, points, source, created_at"
+    with psycopg.connect(conninfo(url)) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_evidence_like")
+        conn.execute(LIKE)
+        conn.commit()
+        conn.execute("CHECKPOINT")
+        started = time.perf_counter()
+        with conn.cursor() as cur, cur.copy(f"COPY bench_evidence_like ({columns}) FROM STDIN") as cp:
+            for start in range(0, len(lines), 1 << 20):
+                cp.write(lines[start : start + (1 << 20)])
+        conn.commit()
+        seconds = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_evidence_like")
+        conn.commit()
+    return seconds
+
+
+def run_evidence(url: str, sizes: list[int], log) -> list[dict[str, object]]:  # noqa: ANN001
+    out = []
+    folder = Path(tempfile.mkdtemp(prefix="bench-evidence-"))
+    empty = folder / "empty.csv"
+    empty.write_text(EVIDENCE_COLUMNS + "\n", encoding="utf-8")
+    for rows in sizes:
+        clean_evidence(url)
+        path = folder / f"evidence-{rows}.csv"
+        resolved = write_evidence(url, rows, path)
+        size_mb = path.stat().st_size / (1 << 20)
+        bare = statistics.median(copy_file(url, path) for _ in range(3))
+        like = copy_like(url, resolved)
+        del resolved
+        with psycopg.connect(conninfo(url), autocommit=True) as conn:
+            conn.execute("CHECKPOINT")
+        child = peak_rss_child(url, "import", "evidence", str(path))
+        if child.returncode:
+            raise SystemExit(f"import failed ({child.returncode}):\n{child.stderr[-3000:]}")
+        report = json.loads(child.stdout.strip().splitlines()[-1])
+        start_up = peak_rss_child(url, "import", "evidence", str(empty))
+        net = child.seconds - start_up.seconds
+        log(
+            f"evidence CSV {rows:,} rows ({size_mb:.1f} MB): import {child.seconds:.2f}s wall, {net:.2f}s net "
+            f"(created {report['created']:,}), peak RSS {child.max_rss_mb:.0f} MB; COPY bare {bare:.2f}s, "
+            f"COPY into a copy of evidence with keys {like:.2f}s; ratio to the keyed COPY {child.seconds / like:.2f} "
+            f"wall, {net / like:.2f} net"
+        )
+        out.append(
+            {
+                "rows": rows,
+                "mb": size_mb,
+                "child": child,
+                "net": net,
+                "created": report["created"],
+                "bare": bare,
+                "like": like,
+            }
+        )
+        path.unlink()
+    clean_evidence(url)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--award", action="store_true")
+    parser.add_argument("--evidence-rows", type=int, default=0)
+    parser.add_argument("--small", type=int, default=0, help="a smaller evidence file first (peak memory)")
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args(argv)
+    if not database_name(args.database_url).startswith("bench_"):
+        raise SystemExit("benchmark databases are named bench_*")
+    command = "python -m bench.bulk " + shlex.join(argv if argv is not None else sys.argv[1:])
+    print(f"$ {command}", flush=True)
+    url = args.database_url
+    with psycopg.connect(conninfo(url)) as conn:
+        people = conn.execute("SELECT count(*) FROM person").fetchone()[0]
+        eligible = conn.execute(
+            "SELECT count(*) FILTER (WHERE eligible) FROM person_result WHERE period = %s", (PERIOD,)
+        ).fetchone()[0]
+    print(f"{people:,} people, {eligible:,} eligible in {PERIOD}", flush=True)
+    award = run_award(url, print) if args.award else None
+    sizes = [s for s in (args.small, args.evidence_rows) if s]
+    evidence = run_evidence(url, sizes, print) if sizes else []
+    if not args.no_record:
+        record(command, people, eligible, award, evidence)
+
+
+def record(
+    command: str,
+    people: int,
+    eligible: int,
+    award: dict[str, object] | None,
+    evidence: list[dict[str, object]],
+) -> None:
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    out = [f"\n### Bulk work, {people:,} citizens — {now}\n", f"`{command}`\n", f"Platform: {engine_version()}.\n"]
+    if award is not None:
+        child = award["child"]
+        out += [
+            "| `award --all-eligible` of the province | awards | wall s | net s | by hand s (3 INSERT … SELECT) "
+            "| ratio wall (net) | peak RSS MB |",
+            "|---|---|---|---|---|---|---|",
+            f"| {award['area']} ({eligible:,} eligible, {award['held']:,} already holding the title) "
+            f"| {award['written']:,} (audit rows {award['audited']:,}) | {child.seconds:.2f} "  # type: ignore[attr-defined]
+            f"| {child.seconds - award['start_up']:.2f} | {award['by_hand']:.2f} "  # type: ignore[attr-defined,operator]
+            f"| {child.seconds / award['by_hand']:.2f} ({(child.seconds - award['start_up']) / award['by_hand']:.2f}) "  # type: ignore[attr-defined,operator]
+            f"| {child.max_rss_mb:.0f} |\n",  # type: ignore[attr-defined]
+        ]
+    if evidence:
+        out += [
+            "| evidence CSV through `flask import evidence` | MB | wall s | net s | COPY bare s | COPY keyed s "
+            "| wall / keyed COPY (P4 ≤ 2) | net / keyed COPY | peak RSS MB |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for e in evidence:
+            child = e["child"]
+            out.append(
+                f"| {e['rows']:,} rows (created {e['created']:,}) | {e['mb']:.1f} | {child.seconds:.2f} "  # type: ignore[attr-defined]
+                f"| {e['net']:.2f} | {e['bare']:.2f} | {e['like']:.2f} | **{child.seconds / e['like']:.2f}** "  # type: ignore[attr-defined,operator]
+                f"| {e['net'] / e['like']:.2f} | {child.max_rss_mb:.0f} |"  # type: ignore[attr-defined,operator]
+            )
+    with RESULTS.open("a", encoding="utf-8") as fh:
+        fh.write("\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()
