@@ -16,7 +16,7 @@ from lms.indicators.charts import HEIGHT, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT, WI
 from lms.indicators.definitions import definitions
 from lms.indicators.former import year_tree
 from lms.indicators.models import AreaIndicator
-from lms.indicators.public import min_cell, suppress_small_cells, suppress_trend
+from lms.indicators.public import min_cell, public_count, suppress_small_cells, suppress_trend
 from lms.indicators.services import figures, history, report
 from lms.pagecache import cached_page, fast_page, site_parts, site_version, version_of
 from lms.web import localized, period_arg, period_choices, text_arg
@@ -217,6 +217,11 @@ def stats() -> ResponseReturnValue:
         context["rows"] = list(public["indicators"].values())
         context["counts"] = public["counts"]
         context["trend"] = suppress_trend(context["trend"], k)
+        # both numbers of every title, as officers see them, each withheld below K
+        context["titles"] = [
+            (name, public_count(meets, k), public_count(recognised, k))
+            for name, meets, recognised in title_rows(area, period)
+        ]
         context["contributions"] = public_totals(area, period, k)  # the register's totals (lms.contributions)
         context["contribution_labels"] = KIND_LABELS
         context["unit_of"] = unit_of

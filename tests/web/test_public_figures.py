@@ -98,3 +98,21 @@ def test_the_suppression_keeps_the_report_shape_and_leaves_the_original_alone():
         "target_2030": 100,
     }
     assert report["counts"]["holders"] == 3
+
+
+def _title_row(html: str, title: str) -> tuple[str, str]:
+    match = re.search(rf'<th scope="row">{title}</th><td class="num">([^<]+)</td><td class="num">([^<]+)</td>', html)
+    assert match, f"no row for {title}"
+    return match.group(1), match.group(2)
+
+
+def test_public_stats_show_both_numbers_of_every_title_withheld_below_k(app, client, tree, two_holders):
+    """Đạt chuẩn and đã công nhận side by side on the public page too, each a small cell below K."""
+    assert _title_row(client.get("/stats?area=A&period=2026").get_data(as_text=True), "Công dân học tập") == (
+        "&lt;5",
+        "&lt;5",
+    )
+    app.config["PUBLIC_MIN_CELL"] = 2
+    html = client.get("/stats?area=A&period=2026").get_data(as_text=True)
+    assert _title_row(html, "Công dân học tập") == ("2", "2")  # both eligible, both recognised
+    assert _title_row(html, "Gia đình học tập")[1] == "&lt;2"  # no family recognised
