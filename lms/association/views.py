@@ -11,7 +11,7 @@ from lms.areas.models import Area
 from lms.association import services
 from lms.association.forms import BranchForm, MemberForm, RemoveMemberForm
 from lms.association.models import Branch, Member
-from lms.auth.services import officer_area, require_area
+from lms.auth.services import area_thing_or_404, officer_area, require_area
 from lms.extensions import db
 from lms.people.models import Person, Unit
 from lms.registry.queries import areas_at, visible_groups
@@ -30,14 +30,6 @@ def _branch_form(scope: Area, found: Branch | None = None) -> BranchForm:
     ]
     form.unit.choices = [SelectChoice(0, "—")] + [SelectChoice(u.id, u.name) for u in visible_groups(Unit, scope)]
     return form
-
-
-def _branch_or_404(branch_id: int) -> Branch:
-    """Return a branch of the officer's area; 404 outside it, as for an unknown id."""
-    officer_area()
-    found = db.get_or_404(Branch, branch_id)
-    require_area(found.area)
-    return found
 
 
 def _save(form: BranchForm, scope: Area, found: Branch | None) -> Branch | None:
@@ -86,7 +78,7 @@ def index() -> ResponseReturnValue:
 def branch(branch_id: int) -> ResponseReturnValue:
     """A branch's roll; put a person on it (by person code), or change the branch."""
     scope = officer_area()
-    found = _branch_or_404(branch_id)
+    found = area_thing_or_404(Branch, branch_id)
     form = MemberForm()
     edit = _branch_form(scope, found)
     if form.add.data and form.validate_on_submit():
@@ -119,7 +111,7 @@ def branch(branch_id: int) -> ResponseReturnValue:
 @bp.post("/<int:branch_id>/members/<int:member_id>/remove")
 def remove(branch_id: int, member_id: int) -> ResponseReturnValue:
     """Take a person off a branch's roll (they leave I1's population); audited."""
-    found = _branch_or_404(branch_id)
+    found = area_thing_or_404(Branch, branch_id)
     member = db.session.get(Member, member_id)
     if member is None or member.branch_id != found.id:
         abort(404)

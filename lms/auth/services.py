@@ -2,6 +2,7 @@
 
 import secrets
 from functools import cache
+from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 from flask import abort
@@ -212,6 +213,23 @@ def require_area(target: Area, roles: tuple[str, ...] = OFFICER_ROLES) -> Area:
         if not inherited_by(target, scope):
             abort(404)
     return scope
+
+
+class _InArea(Protocol):
+    @property
+    def area(self) -> Area: ...
+
+
+AreaThing = TypeVar("AreaThing", bound=_InArea)
+
+
+def area_thing_or_404(model: type[AreaThing], thing_id: int) -> AreaThing:
+    """Return the row of `model` (anything with an `area`) an officer asks for by id: 403 for a role that
+    never uses the page (before any lookup), 404 for one outside the officer's area, as for an unknown id."""
+    officer_area()
+    found = db.get_or_404(model, thing_id)
+    require_area(found.area)
+    return found
 
 
 def require_person(person: Person) -> Area:

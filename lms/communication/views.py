@@ -9,7 +9,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from lms.areas.models import Area
-from lms.auth.services import officer_area, require_area, require_role
+from lms.auth.services import area_thing_or_404, officer_area, require_area, require_role
 from lms.communication import services
 from lms.communication.forms import AUDIENCE_LABELS, KIND_LABELS, AnnouncementForm, WithdrawForm
 from lms.communication.models import Announcement
@@ -34,14 +34,6 @@ def _form(scope: Area) -> AnnouncementForm:
 
 def _local_start(day: object) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)  # type: ignore[arg-type]
-
-
-def _announcement_or_404(announcement_id: int) -> Announcement:
-    """Return an announcement of the officer's area; 404 for one outside it, as for an unknown id."""
-    officer_area()
-    found = db.get_or_404(Announcement, announcement_id)
-    require_area(found.area)
-    return found
 
 
 @bp.route("/officer/announcements", methods=["GET", "POST"])
@@ -102,7 +94,7 @@ def index() -> ResponseReturnValue:
 @bp.get("/officer/announcements/<int:announcement_id>")
 def show(announcement_id: int) -> ResponseReturnValue:
     """One announcement with its reach by commune."""
-    ann = _announcement_or_404(announcement_id)
+    ann = area_thing_or_404(Announcement, announcement_id)
     total, by_commune = services.reach(ann)
     return render_template(
         "communication/show.html",
@@ -120,7 +112,7 @@ def show(announcement_id: int) -> ResponseReturnValue:
 @bp.post("/officer/announcements/<int:announcement_id>/withdraw")
 def withdraw(announcement_id: int) -> ResponseReturnValue:
     """Stop showing an announcement (audited)."""
-    ann = _announcement_or_404(announcement_id)
+    ann = area_thing_or_404(Announcement, announcement_id)
     form = WithdrawForm()
     if form.validate_on_submit():
         services.withdraw(ann, str(current_user.login))
@@ -134,7 +126,7 @@ def withdraw(announcement_id: int) -> ResponseReturnValue:
 @bp.get("/officer/announcements/<int:announcement_id>/poster.pdf")
 def poster(announcement_id: int) -> ResponseReturnValue:
     """The A4 notice of an announcement for the village board, with its QR code."""
-    ann = _announcement_or_404(announcement_id)
+    ann = area_thing_or_404(Announcement, announcement_id)
     response = Response(services.poster_pdf(ann), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="thong-bao-{ann.id}.pdf"'
     return response

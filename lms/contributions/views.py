@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from lms.areas.models import Area
-from lms.auth.services import officer_area, require_area
+from lms.auth.services import area_thing_or_404, officer_area, require_area
 from lms.contributions import services
 from lms.contributions.forms import AttachForm, ContributionForm, DeleteForm, ExportForm
 from lms.contributions.models import Contribution, ContributionFile
@@ -25,14 +25,6 @@ def _form(scope: Area) -> ContributionForm:
     form = ContributionForm()
     form.area.choices = [SelectChoice(a.id, a.name) for a in areas_at(scope, LEVELS) if a.valid_to is None]
     return form
-
-
-def _contribution_or_404(contribution_id: int) -> Contribution:
-    """Return a contribution of the officer's area; 404 for one outside it, as for an unknown id."""
-    officer_area()
-    found = db.get_or_404(Contribution, contribution_id)
-    require_area(found.area)
-    return found
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -84,7 +76,7 @@ def index() -> ResponseReturnValue:
 @bp.route("/<int:contribution_id>", methods=["GET", "POST"])
 def show(contribution_id: int) -> ResponseReturnValue:
     """One contribution with its files; attach another."""
-    item = _contribution_or_404(contribution_id)
+    item = area_thing_or_404(Contribution, contribution_id)
     form = AttachForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -117,7 +109,7 @@ def show(contribution_id: int) -> ResponseReturnValue:
 @bp.get("/<int:contribution_id>/files/<int:file_id>")
 def file(contribution_id: int, file_id: int) -> ResponseReturnValue:
     """Download a file attached to a contribution of the officer's area."""
-    item = _contribution_or_404(contribution_id)
+    item = area_thing_or_404(Contribution, contribution_id)
     found = db.session.get(ContributionFile, file_id)
     if found is None or found.contribution_id != item.id:
         abort(404)
@@ -127,7 +119,7 @@ def file(contribution_id: int, file_id: int) -> ResponseReturnValue:
 @bp.post("/<int:contribution_id>/delete")
 def delete(contribution_id: int) -> ResponseReturnValue:
     """Remove a contribution entered by mistake (audited)."""
-    item = _contribution_or_404(contribution_id)
+    item = area_thing_or_404(Contribution, contribution_id)
     form = DeleteForm()
     if not form.validate_on_submit():
         flash_form_errors(form)

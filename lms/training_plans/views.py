@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from lms.areas.models import Area
-from lms.auth.services import officer_area, require_area
+from lms.auth.services import area_thing_or_404, officer_area, require_area
 from lms.extensions import db
 from lms.registry.queries import areas_at
 from lms.training_plans import services
@@ -16,14 +16,6 @@ from lms.training_plans.models import PlannedSession
 from lms.web import flash_form_errors, period_arg, period_choices
 
 bp = Blueprint("training_plans", __name__, url_prefix="/officer/training-plan")
-
-
-def _planned_or_404(planned_id: int) -> PlannedSession:
-    """Return a planned session of the officer's area; 404 outside it, as for an unknown id."""
-    officer_area()
-    found = db.get_or_404(PlannedSession, planned_id)
-    require_area(found.area)
-    return found
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -76,7 +68,7 @@ def index() -> ResponseReturnValue:
 @bp.post("/<int:planned_id>/link")
 def link(planned_id: int) -> ResponseReturnValue:
     """Count a held session of the area against a planned one (audited)."""
-    planned = _planned_or_404(planned_id)
+    planned = area_thing_or_404(PlannedSession, planned_id)
     scope = officer_area()
     form = LinkForm()
     form.session.choices = [SelectChoice(s.id, s.code) for s in services.held_sessions_in(scope, planned.period)]
@@ -97,7 +89,7 @@ def link(planned_id: int) -> ResponseReturnValue:
 @bp.post("/<int:planned_id>/remove")
 def remove(planned_id: int) -> ResponseReturnValue:
     """Remove a planned session (audited)."""
-    planned = _planned_or_404(planned_id)
+    planned = area_thing_or_404(PlannedSession, planned_id)
     period = planned.period
     form = RemoveForm()
     if form.validate_on_submit():
