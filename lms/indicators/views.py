@@ -89,8 +89,8 @@ def _dashboard_context(area: Area, period: int, *, scope: Area | None) -> dict[s
         "trail": trail,
         "trend": trend(area, period),
         "geometry": TREND_GEOMETRY,
-        # officers: both numbers of every title (the public page keeps the suppressed counts above)
-        "titles": title_rows(area, period, stored) if scope is not None else None,
+        # both numbers of every title (the public page withholds each below K)
+        "titles": title_rows(area, period, stored),
     }
 
 
@@ -219,8 +219,7 @@ def stats() -> ResponseReturnValue:
         context["trend"] = suppress_trend(context["trend"], k)
         # both numbers of every title, as officers see them, each withheld below K
         context["titles"] = [
-            (name, public_count(meets, k), public_count(recognised, k))
-            for name, meets, recognised in title_rows(area, period)
+            (name, public_count(meets, k), public_count(recognised, k)) for name, meets, recognised in context["titles"]
         ]
         context["contributions"] = public_totals(area, period, k)  # the register's totals (lms.contributions)
         context["contribution_labels"] = KIND_LABELS
