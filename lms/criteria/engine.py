@@ -250,24 +250,40 @@ def disadvantaged_villages() -> Select[Any]:
     )
 
 
-def id_bounds(ids: Select[Any]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """Return the smallest and largest id of a scope as scalar subqueries (evaluated once).
+Bounds = tuple[int, int]
 
-    Used as index bounds next to `IN (scope)`: a merge join over an index would otherwise walk it
-    from the first row to the scope's largest id, whatever the scope's size.
+
+def scope_bounds(conn: sa.Connection, ids: Select[Any]) -> Bounds | None:
+    """Return the smallest and largest id of a scope (None: the scope is empty).
+
+    Given as constants next to `IN (scope)`: the planner then knows how many rows of each table's
+    key range a statement reads (a scalar subquery would leave it guessing, and it nests loops over
+    what it takes for a few rows), and a merge join over an index never walks it from its start.
     """
     sub = ids.subquery("bounds")
+    lo, hi = conn.execute(sa.select(sa.func.min(sub.c[0]), sa.func.max(sub.c[0]))).one()
+    return None if lo is None else (lo, hi)
+
+
+def family_learning(fw: CompiledFramework, families: Select[Any]) -> Any:
+    """Return a subquery (family_id, n): how many adult members of each of `families` learned in the
+    year (what "other members learning" counts), read from the members' evidence directly."""
+    member = person.alias("member")
+    learned = sa.exists().where(ev.c.person_id == member.c.id, rule_condition(LEARNED_RULE, "", fw.window))  # type: ignore[arg-type]
     return (
-        sa.select(sa.func.min(sub.c[0])).scalar_subquery(),
-        sa.select(sa.func.max(sub.c[0])).scalar_subquery(),
+        sa.select(member.c.family_id, sa.func.sum(flag(sa.and_(fw.adult(member.c.birth_year), learned))).label("n"))
+        .where(member.c.family_id.in_(families))
+        .group_by(member.c.family_id)
+        .subquery("fam")
     )
 
 
-def scored_people(fw: CompiledFramework, persons: Select[Any]) -> tuple[Any, list[str]]:
-    """Return a CTE scoring every person of `persons` and the item codes.
+def scored_people(fw: CompiledFramework, persons: Select[Any], bounds: Bounds) -> tuple[Any, list[str]]:
+    """Return a CTE scoring every person of `persons` (ids within `bounds`) and the item codes.
 
-    `persons` must be closed over families (see family_closure): a person's T1.4 reads the learning
-    of the other members of their family.
+    A person's T1.4 reads the learning of the other members of their family, wherever they live
+    (`family_learning`): `persons` need not hold them. Which persons a change touches is another
+    matter (see family_closure).
     """
     feats = PersonFeatures(fw.window)
     # first pass registers the features the rules need; columns resolved on the CTE afterwards
@@ -275,7 +291,7 @@ def scored_people(fw: CompiledFramework, persons: Select[Any]) -> tuple[Any, lis
     fw.person_items(feats, placeholder, sa.literal("resident"))
 
     scope = persons
-    lo, hi = id_bounds(scope)
+    lo, hi = bounds
     agg = (
         sa.select(ev.c.person_id, *(col.label(name) for name, col in feats.columns.items()))
         .where(ev.c.person_id.in_(scope), ev.c.person_id.between(lo, hi), ev.c.date <= fw.window.end)
@@ -297,12 +313,7 @@ def scored_people(fw: CompiledFramework, persons: Select[Any]) -> tuple[Any, lis
         .where(person.c.id.in_(scope), person.c.id.between(lo, hi))
         .cte("base")
     )
-    fam = (
-        sa.select(base.c.family_id, sa.func.sum(base.c.adult * base.c.learned).label("n"))
-        .where(base.c.family_id.is_not(None))
-        .group_by(base.c.family_id)
-        .subquery("fam")
-    )
+    fam = family_learning(fw, sa.select(base.c.family_id).where(base.c.family_id.is_not(None)))
     others = sa.case((fam.c.n.is_(None), 0), else_=fam.c.n - base.c.adult * base.c.learned).label("others_learned")
     inner = sa.select(base, others).select_from(base.outerjoin(fam, fam.c.family_id == base.c.family_id)).subquery("pc")
     items = fw.person_items(feats, inner.c, inner.c.audience)
@@ -316,7 +327,10 @@ def scored_people(fw: CompiledFramework, persons: Select[Any]) -> tuple[Any, lis
         inner.c.studied_criteria,
         inner.c.disadvantaged,
         *(expr.label(f"i{n}") for n, expr in enumerate(items.values())),
-    ).subquery("per_item")
+    )
+    # computed once per person: without the fence the planner would inline every item's expression
+    # into the total, the eligibility test and the JSON (four times the arithmetic)
+    per_item = per_item.offset(0).subquery("per_item")
     item_cols = [per_item.c[f"i{n}"] for n in range(len(codes))]
     threshold = fw.citizen["threshold"]
     total = sum(item_cols, start=_num(0))
@@ -351,28 +365,46 @@ def upserts(conn: sa.Connection, fresh: bool) -> bool:
 
 
 def write_rows(
-    conn: sa.Connection, table: sa.Table, columns: list[str], rows: Select[Any] | Any, *, upsert: bool
-) -> Any:
-    """Return the statement writing `rows` into `table`.
+    conn: sa.Connection,
+    table: sa.Table,
+    columns: list[str],
+    rows: Select[Any],
+    *,
+    upsert: bool,
+    key: str,
+    bounds: Bounds,
+) -> None:
+    """Write `rows` (one per `columns`) into `table`.
 
-    Upsert: a row is left alone when its values did not change, so a nightly full recompute of an
-    unchanged year writes (and bloats) nothing. Otherwise a plain insert after `clear_rows`.
+    Upsert: a MERGE that updates a row only when its values changed and inserts the missing ones, so
+    a nightly full recompute of an unchanged year writes (and bloats, and locks) nothing; `key` within
+    `bounds` lets it read only the scope's range of the primary key. Otherwise a plain insert after
+    `clear_rows`.
     """
     if not upsert:
-        return table.insert().from_select(columns, rows)
-    from sqlalchemy.dialects.postgresql import insert
-
-    stmt = insert(table).from_select(columns, rows)
+        conn.execute(table.insert().from_select(columns, rows))
+        return
+    source = rows.with_only_columns(*(c.label(n) for c, n in zip(rows.selected_columns, columns, strict=True)))
+    compiled = source.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     keys = [c.name for c in table.primary_key.columns]
     values = [c for c in columns if c not in keys]
-    changed: dict[str, Any] = {c: stmt.excluded[c] for c in values}
+    sets = [f'"{c}" = s."{c}"' for c in values]
     if "updated_at" in table.c and "updated_at" not in columns:
-        changed["updated_at"] = sa.func.now()  # person_result: when its values last changed
-    return stmt.on_conflict_do_update(
-        index_elements=keys,
-        set_=changed,
-        where=sa.tuple_(*(table.c[c] for c in values)).is_distinct_from(sa.tuple_(*(stmt.excluded[c] for c in values))),
+        sets.append("updated_at = now()")  # person_result: when its values last changed
+    lo, hi = (int(b) for b in bounds)
+
+    def cols(prefix: str, names: list[str]) -> str:
+        return ", ".join(f'{prefix}"{c}"' for c in names)
+
+    on = " AND ".join(f't."{k}" = s."{k}"' for k in keys)
+    merge = (
+        f"MERGE INTO {table.name} AS t USING ({compiled}) AS s"
+        f' ON {on} AND t."{key}" BETWEEN {lo} AND {hi}'
+        f" WHEN MATCHED AND ({cols('t.', values)}) IS DISTINCT FROM ({cols('s.', values)})"
+        f" THEN UPDATE SET {', '.join(sets)}"
+        f" WHEN NOT MATCHED THEN INSERT ({cols('', columns)}) VALUES ({cols('s.', columns)})"
     )
+    conn.exec_driver_sql(merge, compiled.params)
 
 
 def clear_rows(
@@ -381,6 +413,7 @@ def clear_rows(
     scope: ColumnElement[bool],
     key: Any,
     ids: Select[Any],
+    bounds: Bounds,
     codes: list[str],
     *,
     upsert: bool,
@@ -388,8 +421,7 @@ def clear_rows(
     """Delete the scope's rows before they are written again: all of them, or with upserts only item
     rows whose item is no longer in the framework. The id bounds let the delete read the scope's
     range of the primary key, not the whole year."""
-    lo, hi = id_bounds(ids)
-    where = sa.and_(scope, key.in_(ids), key.between(lo, hi))
+    where = sa.and_(scope, key.in_(ids), key.between(*bounds))
     if upsert:
         if "item_code" not in table.c:
             return
@@ -427,7 +459,10 @@ def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any
 
     `fresh`: the year held no results when this full recompute began (see `upserts`).
     """
-    scored, codes = scored_people(fw, persons)
+    bounds = scope_bounds(conn, persons)
+    if bounds is None:
+        return
+    scored, codes = scored_people(fw, persons, bounds)
     upsert = upserts(conn, fresh)
     clear_rows(
         conn,
@@ -435,29 +470,30 @@ def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any
         person_result.c.period == fw.period,
         person_result.c.person_id,
         persons,
+        bounds,
         codes,
         upsert=upsert,
     )
-    conn.execute(
-        write_rows(
-            conn,
-            person_result,
-            PERSON_RESULT_COLUMNS,
-            sa.select(
-                scored.c.person_id,
-                sa.literal(fw.period),
-                scored.c.audience,
-                scored.c.total,
-                scored.c.threshold,
-                scored.c.eligible == 1,
-                scored.c.learned == 1,
-                scored.c.has_plan == 1,
-                scored.c.digital_level,
-                scored.c.studied_criteria == 1,
-                item_points(conn, scored, codes),
-            ),
-            upsert=upsert,
-        )
+    write_rows(
+        conn,
+        person_result,
+        PERSON_RESULT_COLUMNS,
+        sa.select(
+            scored.c.person_id,
+            sa.literal(fw.period),
+            scored.c.audience,
+            scored.c.total,
+            scored.c.threshold,
+            scored.c.eligible == 1,
+            scored.c.learned == 1,
+            scored.c.has_plan == 1,
+            scored.c.digital_level,
+            scored.c.studied_criteria == 1,
+            item_points(conn, scored, codes),
+        ),
+        upsert=upsert,
+        key="person_id",
+        bounds=bounds,
     )
 
 
@@ -516,6 +552,9 @@ def score_groups(
     title = fw.titles.get(kind)
     if title is None:
         return
+    bounds = scope_bounds(conn, groups)
+    if bounds is None:
+        return
     period = fw.period
     members = members_of(fw, kind, period, groups).subquery("m")
     predicates = [c.name for c in members.c if c.name not in ("gid", "member")]
@@ -566,20 +605,20 @@ def score_groups(
     scored = sa.select(per_item, total.label("total")).cte("gscored")
     upsert = upserts(conn, fresh)
     where = sa.and_(group_result.c.kind == kind, group_result.c.period == period)
-    clear_rows(conn, group_result, where, group_result.c.subject_id, groups, codes, upsert=upsert)
-    conn.execute(
-        write_rows(
-            conn,
-            group_result,
-            ["kind", "subject_id", "period", "total", "attained", "items"],
-            sa.select(
-                sa.literal(kind),
-                scored.c.gid,
-                sa.literal(period),
-                scored.c.total,
-                scored.c.total >= _num(title["threshold"]["total"]),
-                item_points(conn, scored, codes),
-            ),
-            upsert=upsert,
-        )
+    clear_rows(conn, group_result, where, group_result.c.subject_id, groups, bounds, codes, upsert=upsert)
+    write_rows(
+        conn,
+        group_result,
+        ["kind", "subject_id", "period", "total", "attained", "items"],
+        sa.select(
+            sa.literal(kind),
+            scored.c.gid,
+            sa.literal(period),
+            scored.c.total,
+            scored.c.total >= _num(title["threshold"]["total"]),
+            item_points(conn, scored, codes),
+        ),
+        upsert=upsert,
+        key="subject_id",
+        bounds=bounds,
     )

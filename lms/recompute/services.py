@@ -385,38 +385,60 @@ def recompute_plan(root: Area | None) -> list[list[str]]:
     return _commune_groups(communes, current_app.config.get("RECOMPUTE_STEP_PEOPLE", 25_000))
 
 
+def _listed(ids: Select[Any]) -> Select[Any]:
+    """Return the ids of a step's scope as a list bound in one parameter: the planner then knows
+    exactly how many rows each statement reads (a subquery over areas it can only guess)."""
+    return id_values(db.session.execute(ids).scalars())
+
+
 def full_recompute_chunks(
     period: int, root: Area | None, fw: CompiledFramework | None = None, plan: list[list[str]] | None = None
 ) -> list[Callable[[], None]]:
     """Return the steps of a full recompute of the year under `root` (None: everywhere).
 
-    Steps of whole communes (their people, families and villages; about RECOMPUTE_STEP_PEOPLE people
-    each, or as `plan` fixed them), then one for clans, units and the area figures. Each step is one
-    transaction when the caller commits between steps. `fw` replaces the published framework (a dry
-    run of a candidate).
+    First the people of each group of whole communes (about RECOMPUTE_STEP_PEOPLE people, or as
+    `plan` fixed them), then the families and villages of each group — once every person's result
+    is final, so each family is scored once — then one step for clans, units and the area figures.
+    A step reads its communes' rows directly (no staged scope): it is one set-based statement per
+    table. Each step is one transaction when the caller commits between steps. `fw` replaces the
+    published framework (a dry run of a candidate).
     """
     fw = fw or compiled_framework(period)
     groups = plan if plan is not None else recompute_plan(root)
     filling = _year_is_empty(period)  # else the statistics already describe a year's worth of rows
     steps: list[Callable[[], None]] = []
 
-    def commune_step(number: int, paths: list[str]) -> Callable[[], None]:
+    def inside(paths: list[str]) -> Select[Any]:
+        return sa.select(area.c.id).where(sa.or_(*(area.c.path.startswith(p) for p in paths)))
+
+    def people_step(number: int, paths: list[str]) -> Callable[[], None]:
         def step() -> None:
-            inside = sa.select(area.c.id).where(sa.or_(*(area.c.path.startswith(p) for p in paths)))
-            recompute_subjects(
-                fw,
-                persons=sa.select(person.c.id).where(person.c.village_id.in_(inside)),
-                families=sa.select(family.c.id).where(family.c.village_id.in_(inside)),
-                villages=sa.select(area.c.id).where(area.c.id.in_(inside), area.c.level == "village"),
-                cascade=False,
-                fresh=filling,
-            )
+            conn = db.session.connection()
+            _lock(conn, fw.period)
+            persons = sa.select(person.c.id).where(person.c.village_id.in_(inside(paths)))
+            score_people(conn, fw, _listed(persons), fresh=filling)
             if filling:
                 _refresh_statistics(number)
 
         return step
 
-    steps.extend(commune_step(n, paths) for n, paths in enumerate(groups, start=1))
+    def groups_step(paths: list[str]) -> Callable[[], None]:
+        def step() -> None:
+            conn = db.session.connection()
+            _lock(conn, fw.period)
+            here = inside(paths)
+            families = _union(  # those living here, and those of people living here (a commune root)
+                sa.select(family.c.id).where(family.c.village_id.in_(here)),
+                sa.select(person.c.family_id).where(person.c.village_id.in_(here), person.c.family_id.is_not(None)),
+            )
+            score_groups(conn, fw, "family", _listed(families), fresh=filling)  # type: ignore[arg-type]
+            villages = sa.select(area.c.id).where(area.c.id.in_(here), area.c.level == "village")
+            score_groups(conn, fw, "village", villages, fresh=filling)
+
+        return step
+
+    steps.extend(people_step(n, paths) for n, paths in enumerate(groups, start=1))
+    steps.extend(groups_step(paths) for paths in groups)
     # people living directly in an area above commune level (no commune chunk covers them)
     under = _under(root)
 

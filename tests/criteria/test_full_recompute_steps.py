@@ -1,4 +1,5 @@
-"""A full recompute works in steps of whole communes; the step size never changes a result."""
+"""A full recompute works in steps of whole communes (their people, then their families and villages);
+the step size never changes a result."""
 
 import sqlalchemy as sa
 
@@ -18,19 +19,19 @@ def test_steps_group_whole_communes_and_give_the_same_results(app, default_frame
     db.session.commit()
 
     app.config["RECOMPUTE_STEP_PEOPLE"] = 1
-    assert len(full_recompute_chunks(2026, None)) == 6 + 1  # a commune per step, then clans/units/figures
+    assert len(full_recompute_chunks(2026, None)) == 6 + 6 + 1  # people, then groups, of a commune per step; then clans/units/figures
     run_full_recompute(2026, None)
     db.session.commit()
     by_commune = snapshot()
 
     app.config["RECOMPUTE_STEP_PEOPLE"] = 200  # 80 people per commune: three communes per step
-    assert len(full_recompute_chunks(2026, None)) == 2 + 1
+    assert len(full_recompute_chunks(2026, None)) == 2 + 2 + 1
     run_full_recompute(2026, None)
     db.session.commit()
     assert snapshot() == by_commune
 
     app.config["RECOMPUTE_STEP_PEOPLE"] = 10**9  # the whole district in one step
-    assert len(full_recompute_chunks(2026, None)) == 1 + 1
+    assert len(full_recompute_chunks(2026, None)) == 1 + 1 + 1
     run_full_recompute(2026, None)
     db.session.commit()
     assert snapshot() == by_commune
