@@ -318,7 +318,7 @@ def scored_people(fw: CompiledFramework, persons: Select[Any], bounds: Bounds) -
     inner = sa.select(base, others).select_from(base.outerjoin(fam, fam.c.family_id == base.c.family_id)).subquery("pc")
     items = fw.person_items(feats, inner.c, inner.c.audience)
     codes = list(items)
-    per_item = sa.select(
+    per_item_rows = sa.select(
         inner.c.person_id,
         inner.c.audience,
         inner.c.learned,
@@ -330,7 +330,7 @@ def scored_people(fw: CompiledFramework, persons: Select[Any], bounds: Bounds) -
     )
     # computed once per person: without the fence the planner would inline every item's expression
     # into the total, the eligibility test and the JSON (four times the arithmetic)
-    per_item = per_item.offset(0).subquery("per_item")
+    per_item = per_item_rows.offset(0).subquery("per_item")
     item_cols = [per_item.c[f"i{n}"] for n in range(len(codes))]
     threshold = fw.citizen["threshold"]
     total = sum(item_cols, start=_num(0))
@@ -397,8 +397,9 @@ def write_rows(
         return ", ".join(f'{prefix}"{c}"' for c in names)
 
     on = " AND ".join(f't."{k}" = s."{k}"' for k in keys)
+    # names from the table's own metadata, bounds are integers, values travel as bound parameters
     merge = (
-        f"MERGE INTO {table.name} AS t USING ({compiled}) AS s"
+        f"MERGE INTO {table.name} AS t USING ({compiled}) AS s"  # noqa: S608
         f' ON {on} AND t."{key}" BETWEEN {lo} AND {hi}'
         f" WHEN MATCHED AND ({cols('t.', values)}) IS DISTINCT FROM ({cols('s.', values)})"
         f" THEN UPDATE SET {', '.join(sets)}"

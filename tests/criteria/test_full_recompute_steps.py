@@ -19,7 +19,8 @@ def test_steps_group_whole_communes_and_give_the_same_results(app, default_frame
     db.session.commit()
 
     app.config["RECOMPUTE_STEP_PEOPLE"] = 1
-    assert len(full_recompute_chunks(2026, None)) == 6 + 6 + 1  # people, then groups, of a commune per step; then clans/units/figures
+    # the people of a commune per step, then its families and villages; then clans, units and figures
+    assert len(full_recompute_chunks(2026, None)) == 6 + 6 + 1
     run_full_recompute(2026, None)
     db.session.commit()
     by_commune = snapshot()
