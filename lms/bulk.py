@@ -52,3 +52,12 @@ def code_values(codes: Iterable[str]) -> Select[Any]:
         "value"
     )
     return sa.select(each.c.value)
+
+
+def upsert(table: sa.Table) -> Any:
+    """An INSERT of the database's dialect, which takes ON CONFLICT (PostgreSQL and SQLite alike)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    return insert(table)

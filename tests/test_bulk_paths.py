@@ -279,3 +279,39 @@ def test_revoke_a_whole_decision_above_the_limit_through_the_cli(runner, tree, d
     assert count(Award, Award.revoked_at.is_(None)) == 0
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "title.revoke_decision"))
     assert entry.after["count"] == N and entry.after["reason"] == "Sai danh sách" and entry.actor == "cli"
+
+
+def test_attendance_checklist_above_the_limit(tree, make_user, default_framework):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from courses.sessions.models import Attendance, TrainingSession
+    from courses.sessions.services import session_date, take_attendance
+    from lms.evidence.models import Evidence
+    from lms.util import utcnow
+
+    trainer = make_user("trainer", area=tree["D"], login="trainer@example.vn")
+    start = utcnow()
+    ts = TrainingSession(
+        code="TH-LON", title="Tập huấn", area=tree["A"], place="Nhà văn hóa", starts_at=start,
+        ends_at=start + timedelta(hours=2), hours=Decimal("2"), trainer_id=trainer.id,
+    )  # fmt: skip
+    db.session.add(ts)
+    db.session.commit()
+    ids = make_people(tree["A1"], "SA")
+    stranger = make_people(tree["B1"], "SB", n=1)  # outside the audience: never marked
+    db.session.execute(sa.text("DELETE FROM dirty_subject"))
+    assert take_attendance(ts, [*ids, *stranger], [*ids, *stranger], trainer) == (N, 0)
+    db.session.commit()
+    assert count(Attendance, Attendance.method == "list") == N
+    assert count(Evidence, Evidence.kind == "session", Evidence.ref == "TH-LON", Evidence.hours == 2) == N
+    assert dirty_count("person", session_date(ts).year) == N
+    # the same page saved again changes nothing; unticking half removes them and their evidence
+    assert take_attendance(ts, ids, ids, trainer) == (0, 0)
+    half = ids[: N // 2]
+    assert take_attendance(ts, ids, half, trainer) == (0, N - N // 2)
+    db.session.commit()
+    assert count(Attendance) == N // 2 and count(Evidence, Evidence.kind == "session") == N // 2
+    entries = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "session.attendance")))
+    assert [len(e.after["present"]) for e in entries] == [N, 0]
+    assert [len(e.after["absent"]) for e in entries] == [0, N - N // 2]
