@@ -16,6 +16,19 @@
    a warm-up, in this order: /healthz, course page, my record, commune dashboard, district
    dashboard, /healthz again. The /healthz figure the ratios use is the mean of the two runs
    bracketing the pages. Every response must be 200; errors are counted and reported.
+With `--cold` (QUALITY.md P3, cold bar: ≥ 0.1× `/healthz`, p99 < 200 ms) every request is made by a
+viewer whose page is not cached: a different citizen for each request to the course page and the record
+(disjoint sets for the two), a different commune officer for each commune dashboard request (the
+communes taken in turn), a different district officer for each district dashboard request. A page's
+cache key holds the viewer, so none of them can hit another's entry; the shared page cache (Redis keys
+`lms:page:*` of `--redis-url`) is emptied before each page, and every viewer's session cookie is new to
+the server (its verified-cookie memory does not help either). `--viewers` accounts per page (default
+10,000) are made once with SQL (`bench.cold.*`; one password hash for all, the citizens enrolled in
+KNS-CB-01 with one lesson done like the warm ones), and signed in without 10,000 password checks:
+their session cookies are made in-process by the app's own sign-in (lms.auth.lifetime.start_session,
+Flask-Login's login_user) and signed with the server's SECRET_KEY, exactly the cookie the login form
+would set. A run that uses up its viewers before `--duration` ends stops there (the table says so).
+
 4. The figures are appended to bench/RESULTS.md with the command (re-read right before appending:
    other benchmarks append too). The load generator shares the 2 cores with the server and the
    database; its own CPU share is reported.
@@ -181,6 +194,128 @@ def setup(url: str, clients: int, log: Any = print) -> Accounts:
     return accounts
 
 
+# ---- cold viewers ------------------------------------------------------------------------------------
+COLD = "bench.cold."
+
+
+@dataclass
+class ColdViewers:
+    """Session cookies of distinct viewers, by page: each used for one request only."""
+
+    cookies: dict[str, list[str]] = field(default_factory=dict)
+
+
+def setup_cold(url: str, viewers: int, log: Any = print) -> None:
+    """Create (once, with SQL) the cold viewers' accounts: 2 × `viewers` citizens spread over the province
+    (enrolled in KNS-CB-01 with one lesson done, as the warm citizens are), `viewers` commune officers (the
+    communes in turn) and `viewers` district officers, all with the benchmark's second factor."""
+    import sqlalchemy as sa
+    from werkzeug.security import generate_password_hash
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        have = dict(
+            conn.execute(
+                sa.text("SELECT split_part(login, '.', 3), count(*) FROM user_account WHERE login LIKE :p GROUP BY 1"),
+                {"p": COLD + "%"},
+            ).all()
+        )
+        wanted = {"citizen": 2 * viewers, "officer": viewers, "district": viewers}
+        if all(have.get(k, 0) >= n for k, n in wanted.items()):
+            engine.dispose()
+            return
+        secret = generate_password_hash(secrets.token_hex(16))  # never used: sessions are signed in-process
+        total = conn.scalar(sa.text("SELECT count(*) FROM person")) or 1
+        conn.execute(
+            sa.text(
+                "INSERT INTO user_account (login, display_name, password_hash, role, person_id, session_version,"
+                " must_change_password, totp_failures, created_at)"
+                " SELECT :p || 'citizen.' || p.id, '', :h, 'citizen', p.id, 1, false, 0, now() FROM person p"
+                " WHERE p.id % :step = 0 AND NOT EXISTS (SELECT 1 FROM user_account u WHERE u.person_id = p.id)"
+                " ORDER BY p.id LIMIT :n ON CONFLICT DO NOTHING"
+            ),
+            {"p": COLD, "h": secret, "step": max(total // (2 * viewers + 2 * 64), 1), "n": 2 * viewers},
+        )
+        for kind, level in (("officer", "commune"), ("district", "district")):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO user_account (login, display_name, password_hash, role, area_id, session_version,"
+                    " must_change_password, totp_failures, totp_secret, totp_enabled_at, created_at)"
+                    " SELECT :p || :kind || '.' || lpad(g::text, 6, '0'), 'Cán bộ', :h, 'officer', a.id, 1, false, 0,"
+                    " :totp, now(), now()"
+                    " FROM generate_series(1, :n) g"
+                    " JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS m FROM area"
+                    "       WHERE level = :level AND valid_to IS NULL) a ON a.k = g % a.m"
+                    " ON CONFLICT DO NOTHING"
+                ),
+                {"p": COLD, "kind": kind, "h": secret, "totp": BENCH_TOTP_SECRET, "n": viewers, "level": level},
+            )
+        course = conn.scalar(sa.text("SELECT id FROM course WHERE code = :c"), {"c": COURSE})
+        lesson = conn.scalar(
+            sa.text("SELECT id FROM lesson WHERE course_id = :c ORDER BY position, id LIMIT 1"), {"c": course}
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO enrolment (person_id, course_id, enrolled_at) SELECT person_id, :c, now()"
+                " FROM user_account WHERE login LIKE :p ON CONFLICT DO NOTHING"
+            ),
+            {"c": course, "p": COLD + "citizen.%"},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO lesson_progress (enrolment_id, lesson_id, done_at) SELECT e.id, :l, now()"
+                " FROM enrolment e JOIN user_account u ON u.person_id = e.person_id"
+                " WHERE u.login LIKE :p AND e.course_id = :c ON CONFLICT DO NOTHING"
+            ),
+            {"c": course, "l": lesson, "p": COLD + "citizen.%"},
+        )
+    engine.dispose()
+    log(f"setup: cold viewers ready ({viewers:,} per page)")
+
+
+def cold_cookies(url: str, secret_key: str, viewers: int) -> ColdViewers:
+    """Sign the cold viewers in, in-process: the session the login form would give each (the app's own
+    start_session), signed with the server's SECRET_KEY, for a client at 127.0.0.1 without a User-Agent."""
+    import sqlalchemy as sa
+    from flask import session
+
+    from lms import create_app
+    from lms.auth.lifetime import start_session
+    from lms.auth.models import User
+    from lms.extensions import db
+
+    app = create_app("development", test_config={"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret_key})
+    found = ColdViewers()
+    with app.app_context():
+        serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+        users = list(db.session.scalars(sa.select(User).where(User.login.like(COLD + "%")).order_by(User.id)))
+        by_kind: dict[str, list[str]] = {"citizen": [], "officer": [], "district": []}
+        for user in users:
+            with app.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+                start_session(user)
+                by_kind[user.login.split(".")[2]].append(serializer.dumps(dict(session)))
+    citizens = by_kind["citizen"]
+    found.cookies = {
+        "course": citizens[0::2][:viewers],
+        "record": citizens[1::2][:viewers],
+        "commune": by_kind["officer"][:viewers],
+        "district": by_kind["district"][:viewers],
+    }
+    return found
+
+
+def forget_cached_pages(redis_url: str) -> int:
+    """Delete the shared page cache (keys lms:page:*) of the benchmark's Redis: no viewer finds a page."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    gone = 0
+    for key in client.scan_iter("lms:page:*", count=1000):
+        gone += int(client.delete(key))
+    client.close()
+    return gone
+
+
 # ---- the pages -------------------------------------------------------------------------------------
 @dataclass
 class Page:
@@ -294,12 +429,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, redis_url: str, workers: int, port: int, logfile: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, redis_url: str, workers: int, port: int, logfile: Path, secret_key: str
+) -> subprocess.Popen[bytes]:
     """Start gunicorn (sync workers) serving the production configuration; wait for /healthz."""
     env = {
         **os.environ,
         "LMS_CONFIG": "production",
-        "SECRET_KEY": secrets.token_hex(32),
+        "SECRET_KEY": secret_key,
         "DATABASE_URL": url,
         "REDIS_URL": redis_url,
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
@@ -409,6 +546,8 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     client_cpu: float = 0.0
     statuses: dict[int, int] = field(default_factory=dict)
+    viewers: int = 0  # cold: distinct viewers used (warm-up included)
+    exhausted: bool = False  # cold: the viewers ran out before the end of the run
 
     @property
     def throughput(self) -> float:
@@ -464,24 +603,85 @@ async def load(port: int, page: Page, accounts: Accounts, clients: int, duration
     return run
 
 
+async def load_cold(port: int, page: Page, cookies: list[str], clients: int, duration: float, warmup: float) -> Run:
+    """Keep `clients` connections busy on the page, each request by the next viewer never seen before
+    (one session cookie each, used once); stop early when the viewers run out."""
+    conns = [Connection(port) for _ in range(clients)]
+    run = Run()
+    start = time.perf_counter()
+    measure_from, stop_at = start + warmup, start + warmup + duration
+    state = {"next": 0, "last": measure_from}
+
+    async def client(i: int) -> None:
+        conn = conns[i]
+        while True:
+            t0 = time.perf_counter()
+            if t0 >= stop_at:
+                return
+            if state["next"] >= len(cookies):
+                run.exhausted = True
+                return
+            jar = {"session": cookies[int(state["next"])]}
+            state["next"] += 1
+            try:
+                status, _ = await conn.send("GET", page.path, jar)
+            except (OSError, asyncio.IncompleteReadError):
+                conn.close()
+                status = 0
+            t1 = time.perf_counter()
+            if t0 >= measure_from and t1 <= stop_at:
+                run.requests += 1
+                run.latencies.append(t1 - t0)
+                run.statuses[status] = run.statuses.get(status, 0) + 1
+                state["last"] = max(state["last"], t1)
+                if status != 200:
+                    run.errors += 1
+
+    cpu0 = time.process_time()
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    run.client_cpu = time.process_time() - cpu0
+    run.seconds = (state["last"] - measure_from) if run.exhausted else duration
+    run.viewers = int(state["next"])
+    for conn in conns:
+        conn.close()
+    return run
+
+
 # ---- report ----------------------------------------------------------------------------------------
+def _viewers(run: Run) -> str:
+    if not run.viewers:
+        return "—"
+    if run.exhausted:
+        return f"{run.viewers:,} (all: the run stopped after {run.seconds:.1f} s)"
+    return f"{run.viewers:,}"
+
+
 def record(command: str, version: str, citizens: int, args: Any, runs: dict[str, Run], prof: dict[str, SqlProfile]):  # noqa: ANN201
     """Append the figures to bench/RESULTS.md (re-read right before: others append too)."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     base_runs = [r for k, r in runs.items() if k.startswith("healthz")]
     base = sum(r.throughput for r in base_runs) / len(base_runs)
+    cold = bool(getattr(args, "cold", False))
+    bars = ("0.1", "200") if cold else ("0.5", "100")
+    sessions = (
+        "every request by a viewer never seen before (a new session cookie, the page not cached for them; "
+        "the shared page cache emptied before each page)"
+        if cold
+        else "each its own logged-in session"
+    )
     out = [
-        f"\n### P3 — web pages under {args.clients} clients, {citizens:,} citizens — {now}\n",
+        f"\n### P3{' cold' if cold else ''} — web pages under {args.clients} clients, {citizens:,} citizens — {now}\n",
         f"`{command}`\n",
         f"Platform: {version}. gunicorn {args.workers} sync workers (LMS_CONFIG=production) and PostgreSQL "
         f"on this 2-core machine, with the load generator (asyncio, one process, {args.clients} connections, "
-        f"each its own logged-in session) on the same cores; {args.duration:.0f} s per page after "
+        f"{sessions}) on the same cores; {args.duration:.0f} s per page after "
         f"{args.warmup:.0f} s of warm-up. `/healthz` runs first and last: "
         + ", ".join(f"{r.throughput:,.0f}" for r in base_runs)
         + f" req/s, mean **{base:,.0f} req/s** (the baseline of the ratios).\n",
-        "| page | URL | requests | errors | req/s | ratio to /healthz (bar ≥ 0.5) | p50 ms | p99 ms (bar < 100) "
-        "| SQL queries / request | SQL ms / request (EXPLAIN ANALYZE) | seq scan of a large table |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        f"| page | URL | requests | errors | req/s | ratio to /healthz (bar ≥ {bars[0]}) | p50 ms | p99 ms (bar < "
+        f"{bars[1]}) | SQL queries / request | SQL ms / request (EXPLAIN ANALYZE) | seq scan of a large table |"
+        + (" distinct viewers |" if cold else ""),
+        "|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if cold else ""),
     ]
     for key, run in runs.items():
         page = next(p for p in PAGES if key.startswith(p.key))
@@ -495,6 +695,7 @@ def record(command: str, version: str, citizens: int, args: Any, runs: dict[str,
             f"| {run.throughput:,.0f} | {'—' if page.key == 'healthz' else f'**{ratio:.2f}**'} "
             f"| {run.percentile(50):.1f} | {'**' if page.key != 'healthz' else ''}{run.percentile(99):.1f}"
             f"{'**' if page.key != 'healthz' else ''} | {sql[0]} | {sql[1]} | {sql[2]} |"
+            + (f" {_viewers(run)} |" if cold else "")
         )
     cpu = sum(r.client_cpu for r in runs.values()) / sum(r.seconds + args.warmup for r in runs.values())
     out.append(
@@ -517,6 +718,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--duration", type=float, default=15.0, help="seconds measured per page")
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--pages", default="course,record,commune,district")
+    parser.add_argument("--cold", action="store_true", help="every request by a new viewer (QUALITY.md P3 cold)")
+    parser.add_argument("--viewers", type=int, default=10_000, help="--cold: distinct viewers per page")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     args = parser.parse_args(argv)
@@ -526,6 +729,11 @@ def main(argv: list[str] | None = None) -> None:
     url = f"{args.base_url}/{args.database}"
     version = engine_version()
     accounts = setup(url, args.clients)
+    secret_key = secrets.token_hex(32)
+    viewers = None
+    if args.cold:
+        setup_cold(url, args.viewers)
+        viewers = cold_cookies(url, secret_key, args.viewers)
     prof = {} if args.no_profile else profile(url, accounts)
     import psycopg
 
@@ -535,19 +743,24 @@ def main(argv: list[str] | None = None) -> None:
         citizens = conn.execute("SELECT count(*) FROM person").fetchone()[0]  # type: ignore[index]
     port = free_port()
     logfile = Path(f"/tmp/bench-web-gunicorn-{port}.log")
-    server = start_server(url, args.redis_url, args.workers, port, logfile)
+    server = start_server(url, args.redis_url, args.workers, port, logfile, secret_key)
     runs: dict[str, Run] = {}
     try:
         wanted = ["healthz", *args.pages.split(","), "healthz2"]
         for key in wanted:
             page = next(p for p in PAGES if key.startswith(p.key))
             fresh_codes(url)
-            run = asyncio.run(load(port, page, accounts, args.clients, args.duration, args.warmup))
+            if viewers is not None and page.who != "anonymous":
+                forget_cached_pages(args.redis_url)
+                cookies = viewers.cookies[page.key]
+                run = asyncio.run(load_cold(port, page, cookies, args.clients, args.duration, args.warmup))
+            else:
+                run = asyncio.run(load(port, page, accounts, args.clients, args.duration, args.warmup))
             runs[key] = run
             print(
                 f"{key:10} {run.requests:7,} req {run.throughput:8,.0f} req/s  p50 {run.percentile(50):6.1f} ms  "
                 f"p99 {run.percentile(99):6.1f} ms  errors {run.errors}  statuses {run.statuses}  "
-                f"client cpu {run.client_cpu:.1f}s",
+                f"client cpu {run.client_cpu:.1f}s" + (f"  viewers {_viewers(run)}" if run.viewers else ""),
                 flush=True,
             )
     finally:

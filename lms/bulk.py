@@ -28,3 +28,36 @@ def id_values(ids: Iterable[int]) -> Select[Any]:
         "value"
     )
     return sa.select(each.c.value)
+
+
+def any_id(column: Any, ids: Iterable[int]) -> sa.ColumnElement[bool]:
+    """SQL: the column is one of the ids, bound as a single parameter. On PostgreSQL `column = ANY(array)`:
+    an index on the column is searched once per id, and a filter hashes the array, so the plan stays
+    linear even when the table's statistics are stale (rows written in the same transaction, say),
+    where a join against `unnest` may turn into a nested loop of ids × rows."""
+    unique = sorted({int(i) for i in ids})
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam("ids", unique, type_=ARRAY(sa.BigInteger), unique=True))
+    return column.in_(id_values(unique))
+
+
+def code_values(codes: Iterable[str]) -> Select[Any]:
+    """Return a one-column SELECT of the distinct codes (people's codes, say), bound as a single parameter."""
+    unique = sorted({str(c) for c in codes})
+    if db.session.get_bind().dialect.name == "postgresql":
+        param = sa.bindparam("codes", unique, type_=ARRAY(sa.String), unique=True)
+        column = sa.func.unnest(param).column_valued("code")
+        return sa.select(column)
+    each = sa.func.json_each(sa.bindparam("codes", json.dumps(unique), type_=sa.String, unique=True)).table_valued(
+        "value"
+    )
+    return sa.select(each.c.value)
+
+
+def upsert(table: sa.Table) -> Any:
+    """An INSERT of the database's dialect, which takes ON CONFLICT (PostgreSQL and SQLite alike)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    return insert(table)

@@ -36,8 +36,18 @@ def _date(value: str) -> date:
 @click.argument(
     "kind",
     type=click.Choice(
-        ["areas", "units", "families", "clans", "people", "evidence", "group-scores", "contributions", "kh-branches",
-         "kh-members"]  # fmt: skip
+        [
+            "areas",
+            "units",
+            "families",
+            "clans",
+            "people",
+            "evidence",
+            "group-scores",
+            "contributions",
+            "kh-branches",
+            "kh-members",
+        ]  # fmt: skip
     ),
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
@@ -196,6 +206,64 @@ def award_command(period: int, area_code: str, all_eligible: bool, decision: str
     click.echo(f"awarded {outcome.count}")
 
 
+def _read_codes(file: str) -> list[str]:
+    """The person codes of a file, one a line (a CSV's first column; a header `person_code` or `code` is
+    skipped; blank lines too). UTF-8, with or without a byte-order mark."""
+    codes: list[str] = []
+    with open(file, encoding="utf-8-sig") as lines:
+        for line in lines:
+            code = line.split(",", 1)[0].strip().strip('"')
+            if code and code.lower() not in ("person_code", "code"):
+                codes.append(code)
+    return codes
+
+
+@click.command("revoke")
+@click.option("--period", type=int, required=True)
+@click.option("--area", "area_code", required=True, help="The area the titles belong to (the officer's scope).")
+@click.option("--decision", help="Revoke this whole decision of the area (every title it made).")
+@click.option("--people", "people_file", type=click.Path(exists=True, dir_okay=False), help="A file of person codes.")
+@click.option("--reason", required=True)
+def revoke_command(period: int, area_code: str, decision: str | None, people_file: str | None, reason: str) -> None:
+    """Revoke titles in bulk, with one reason, audited with the CLI as actor: a whole decision of the
+    area (--decision NO), or the titles of the year of the people listed in a file of codes (--people
+    FILE; nothing is revoked if any of them holds no title in the area). Set-based at any size."""
+    from lms.decisions.models import Decision
+    from lms.decisions.services import decisions_in, revoke_decision
+    from lms.titles.services import TitleError, people_by_code, revoke_titles
+
+    root = _area_or_exit(area_code)
+    assert root is not None
+    if (decision is None) == (people_file is None):
+        click.echo("give exactly one of --decision and --people", err=True)
+        sys.exit(2)
+    try:
+        if decision is not None:
+            query = decisions_in(root).where(Decision.number == decision.strip(), Decision.period == period)
+            found = list(db.session.scalars(query.where(Decision.kind == "person").limit(2)))
+            if len(found) != 1:
+                click.echo(f"{'no' if not found else 'more than one'} decision {decision} in {area_code}", err=True)
+                sys.exit(1)
+            count = revoke_decision(found[0], reason, CLI_ACTOR)
+        else:
+            assert people_file is not None
+            codes = _read_codes(people_file)
+            ids = people_by_code(codes)
+            unknown = sorted(set(codes) - set(ids))
+            if unknown:
+                click.echo(f"{len(unknown)} unknown person codes, e.g. {', '.join(unknown[:10])}", err=True)
+                sys.exit(1)
+            count = revoke_titles(list(ids.values()), period, reason, CLI_ACTOR, root)
+    except TitleError as exc:
+        db.session.rollback()
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    db.session.commit()
+    if count:
+        poke_worker()
+    click.echo(f"revoked {count}")
+
+
 @click.command("indicators")
 @click.option("--period", type=int, required=True)
 @click.option("--area", "area_code", required=True)
@@ -320,6 +388,7 @@ def register(app: Flask) -> None:
         framework_cli,
         recompute_command,
         award_command,
+        revoke_command,
         indicators_command,
         review_report_command,
         review_template_command,

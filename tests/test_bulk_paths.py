@@ -210,3 +210,108 @@ def test_recompute_batches_and_reruns_above_the_limit(app, tree, default_framewo
     db.session.commit()
     assert dirty_count("person") == 0
     assert db.session.scalar(sa.text("SELECT count(*) FROM person_result WHERE period = 2026")) == N
+
+
+def _awarded(village, prefix: str, area, number: str, n: int = N) -> list[int]:  # type: ignore[no-untyped-def]
+    from lms.titles.services import award_titles
+
+    ids = make_people(village, prefix, n, eligible=True)
+    assert award_titles(ids, 2026, number, date(2026, 11, 20), "test", area) == n
+    db.session.commit()
+    return ids
+
+
+def test_revoke_the_titles_of_a_file_of_people_above_the_limit(runner, tree, default_framework, tmp_path):
+    ids = _awarded(tree["A1"], "TA", tree["A"], "9/QĐ-UBND")
+    _awarded(tree["B1"], "TB", tree["B"], "5/QĐ-UBND", n=3)  # another commune's titles
+    kept = "TA000001"  # not listed: keeps the title
+    path = tmp_path / "revoke.csv"
+    path.write_text("person_code\n" + "".join(f"TA{i:06d}\n" for i in range(2, N + 1)), encoding="utf-8")
+    outside = tmp_path / "outside.csv"
+    outside.write_text(path.read_text(encoding="utf-8") + "TB000001\n", encoding="utf-8")
+    # someone of another commune in the list: nothing is revoked, the reason is given
+    refused = runner.invoke(
+        args=["revoke", "--period", "2026", "--area", "A", "--people", str(outside)] + ["--reason", "x"]
+    )
+    assert refused.exit_code == 1 and "Có 1 người" in refused.output
+    db.session.expire_all()
+    assert count(Award, Award.revoked_at.is_not(None)) == 0
+    result = runner.invoke(
+        args=["revoke", "--period", "2026", "--area", "A", "--people", str(path)]
+        + ["--reason", "Minh chứng khóa học không hợp lệ"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"revoked {N - 1}" in result.output
+    db.session.expire_all()
+    assert count(Award, Award.revoked_at.is_not(None)) == N - 1
+    held = db.session.scalars(
+        sa.select(Person.code).join(Award, Award.person_id == Person.id).where(Award.revoked_at.is_(None))
+    )
+    assert sorted(held) == [kept, "TB000001", "TB000002", "TB000003"]
+    revoked = db.session.scalar(sa.select(Award).where(Award.person_id == ids[-1]))
+    assert revoked.revoked_by == "cli" and revoked.revoke_reason == "Minh chứng khóa học không hợp lệ"
+    # one audit row per title, as a single revocation writes it
+    assert count(AuditEntry, AuditEntry.action == "title.revoke") == N - 1
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "title.revoke", AuditEntry.subject == f"person {ids[-1]} 2026")
+    )
+    assert entry.actor == "cli" and entry.area_id == tree["A"].id
+    assert entry.before == {"award_id": revoked.id, "decision_no": "9/QĐ-UBND"}
+    assert entry.after == {"revoked": True, "reason": "Minh chứng khóa học không hợp lệ"}
+    assert dirty_count("person") == N + 3  # the revoked recompute (their marks collapse with the award's)
+    again = runner.invoke(args=["revoke", "--period", "2026", "--area", "A", "--people", str(path), "--reason", "x"])
+    assert again.exit_code == 1  # revoked already: they hold no title now
+    assert count(AuditEntry, AuditEntry.action == "title.revoke") == N - 1
+
+
+def test_revoke_a_whole_decision_above_the_limit_through_the_cli(runner, tree, default_framework):
+    _awarded(tree["A1"], "TA", tree["A"], "9/QĐ-UBND")
+    outside = runner.invoke(
+        args=["revoke", "--period", "2026", "--area", "B", "--decision", "9/QĐ-UBND", "--reason", "x"]
+    )
+    assert outside.exit_code == 1  # the decision of another commune is not found from B
+    result = runner.invoke(
+        args=["revoke", "--period", "2026", "--area", "A", "--decision", "9/QĐ-UBND", "--reason", "Sai danh sách"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"revoked {N}" in result.output
+    db.session.expire_all()
+    assert count(Award, Award.revoked_at.is_(None)) == 0
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "title.revoke_decision"))
+    assert entry.after["count"] == N and entry.after["reason"] == "Sai danh sách" and entry.actor == "cli"
+
+
+def test_attendance_checklist_above_the_limit(tree, make_user, default_framework):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from courses.sessions.models import Attendance, TrainingSession
+    from courses.sessions.services import session_date, take_attendance
+    from lms.evidence.models import Evidence
+    from lms.util import utcnow
+
+    trainer = make_user("trainer", area=tree["D"], login="trainer@example.vn")
+    start = utcnow()
+    ts = TrainingSession(
+        code="TH-LON", title="Tập huấn", area=tree["A"], place="Nhà văn hóa", starts_at=start,
+        ends_at=start + timedelta(hours=2), hours=Decimal("2"), trainer_id=trainer.id,
+    )  # fmt: skip
+    db.session.add(ts)
+    db.session.commit()
+    ids = make_people(tree["A1"], "SA")
+    stranger = make_people(tree["B1"], "SB", n=1)  # outside the audience: never marked
+    db.session.execute(sa.text("DELETE FROM dirty_subject"))
+    assert take_attendance(ts, [*ids, *stranger], [*ids, *stranger], trainer) == (N, 0)
+    db.session.commit()
+    assert count(Attendance, Attendance.method == "list") == N
+    assert count(Evidence, Evidence.kind == "session", Evidence.ref == "TH-LON", Evidence.hours == 2) == N
+    assert dirty_count("person", session_date(ts).year) == N
+    # the same page saved again changes nothing; unticking half removes them and their evidence
+    assert take_attendance(ts, ids, ids, trainer) == (0, 0)
+    half = ids[: N // 2]
+    assert take_attendance(ts, ids, half, trainer) == (0, N - N // 2)
+    db.session.commit()
+    assert count(Attendance) == N // 2 and count(Evidence, Evidence.kind == "session") == N // 2
+    entries = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "session.attendance")))
+    assert [len(e.after["present"]) for e in entries] == [N, 0]
+    assert [len(e.after["absent"]) for e in entries] == [0, N - N // 2]

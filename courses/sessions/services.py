@@ -20,9 +20,9 @@ from courses.sessions.models import Attendance, Material, Registration, Training
 from lms.areas.models import Area
 from lms.areas.services import within
 from lms.auth.models import User
-from lms.bulk import id_values
+from lms.bulk import id_values, upsert
 from lms.evidence.models import Evidence
-from lms.evidence.services import add_evidence
+from lms.evidence.services import add_evidence, affected_years
 from lms.extensions import db
 from lms.people.models import Person, Unit
 from lms.recompute.services import mark_dirty
@@ -453,22 +453,21 @@ def take_attendance(
     ts: TrainingSession, shown_ids: list[int], present_ids: list[int], trainer: User
 ) -> tuple[int, int]:
     """Apply the trainer's checklist for the people shown (inside the audience and the trainer's areas):
-    tick → present, untick → not; audited with the people's codes. Return (added, removed)."""
+    tick → present with `session` evidence, untick → not (the evidence the session gave goes too); audited
+    with the people's codes. Set-based: one statement marks the page's ticks, one removes its unticks, the
+    evidence follows by INSERT … SELECT, whatever the page's size. Return (added, removed)."""
     if not trainer_works_here(ts, trainer):
         raise SessionError(_("Lớp này không còn nằm trong địa bàn được giao cho bạn."))
     shown = set(shown_ids)
-    people = list(db.session.scalars(audience(ts).where(Person.id.in_(id_values(shown))))) if shown else []
-    ticked = set(present_ids) & shown
-    already = present_among(ts, [p.id for p in people])
-    added: list[str] = []
-    removed: list[str] = []
-    for person in people:
-        if person.id in ticked and person.id not in already:
-            if check_in(ts, person, method="list"):
-                added.append(person.code)
-        elif person.id not in ticked and person.id in already:
-            if undo_check_in(ts, person):
-                removed.append(person.code)
+    if not shown:
+        return 0, 0
+    people = db.session.execute(
+        audience(ts).with_only_columns(Person.id, Person.code).where(Person.id.in_(id_values(shown)))
+    ).all()
+    codes = {int(i): str(code) for i, code in people}
+    ticked = set(present_ids) & set(codes)
+    added = _mark_present(ts, ticked)
+    removed = _mark_absent(ts, set(codes) - ticked)
     if added or removed:
         from lms.audit.services import audit
 
@@ -477,9 +476,83 @@ def take_attendance(
             "session.attendance",
             f"session {ts.code}",
             area_id=audience_area(ts).id,
-            after={"present": added, "absent": removed},
+            after={
+                "present": [codes[i] for i in codes if i in added],
+                "absent": [codes[i] for i in codes if i in removed],
+            },
         )
+    db.session.flush()
     return len(added), len(removed)
+
+
+def _mark_present(ts: TrainingSession, person_ids: set[int]) -> set[int]:
+    """Mark these people present by the list and record their `session` evidence, as check_in does for
+    one (set-based); a concurrent check-in of the same person wins. Return whom this marked."""
+    if not person_ids:
+        return set()
+    wanted = id_values(person_ids).subquery("wanted")
+    now = sa.literal(utcnow(), sa.DateTime(timezone=True))
+    rows = sa.select(sa.literal(ts.id), wanted.c[0], sa.literal("list"), now).where(sa.true())
+    stmt = upsert(Attendance.__table__).from_select(["session_id", "person_id", "method", "checked_in_at"], rows)
+    stmt = stmt.on_conflict_do_nothing(index_elements=["session_id", "person_id"])
+    marked = {int(i) for i in db.session.scalars(stmt.returning(Attendance.__table__.c.person_id))}
+    if not marked:
+        return marked
+    when = session_date(ts)
+    mine = id_values(marked).subquery("marked")
+    hours = sa.literal(Decimal(str(ts.hours)), sa.Numeric(8, 2))
+    evidence = sa.select(
+        mine.c[0],
+        sa.literal("session"),
+        sa.literal(ts.code),
+        sa.literal(when, sa.Date),
+        hours,
+        sa.literal("session"),
+        now,
+    ).where(sa.true())
+    columns = ["person_id", "kind", "ref", "date", "hours", "source", "created_at"]
+    insert = upsert(Evidence.__table__).from_select(columns, evidence)
+    # an item already there (the same code and date, imported say) becomes the session's, as add_evidence does
+    insert = insert.on_conflict_do_update(
+        index_elements=["person_id", "kind", "ref", "date"],
+        set_={"category": None, "level": None, "points": None, "hours": insert.excluded.hours, "source": "session"},
+    )
+    db.session.execute(insert)
+    for period in affected_years("session", None, when):
+        mark_dirty("person", sa.select(mine.c[0]), period)
+    return marked
+
+
+def _mark_absent(ts: TrainingSession, person_ids: set[int]) -> set[int]:
+    """Remove these people's attendance and the evidence the session gave them, as undo_check_in does for
+    one (set-based). Return whom it removed (those marked present)."""
+    if not person_ids:
+        return set()
+    gone = {
+        int(i)
+        for i in db.session.scalars(
+            sa.delete(Attendance)
+            .where(Attendance.session_id == ts.id, Attendance.person_id.in_(id_values(person_ids)))
+            .returning(Attendance.person_id)
+            .execution_options(synchronize_session=False)
+        )
+    }
+    if not gone:
+        return gone
+    when = session_date(ts)
+    db.session.execute(
+        sa.delete(Evidence)
+        .where(
+            Evidence.person_id.in_(id_values(gone)),
+            Evidence.kind == "session",
+            Evidence.ref == ts.code,
+            Evidence.date == when,
+            Evidence.source == "session",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    mark_dirty("person", gone, when.year)
+    return gone
 
 
 # ---- QR check-in --------------------------------------------------------------------------------

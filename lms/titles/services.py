@@ -10,8 +10,9 @@ from sqlalchemy.sql import Select
 
 from lms.areas.models import Area
 from lms.areas.services import areas_under
+from lms.audit.models import AuditEntry
 from lms.audit.services import audit
-from lms.bulk import id_values
+from lms.bulk import any_id, code_values, id_values
 from lms.criteria.models import PersonResult
 from lms.extensions import db
 from lms.people.models import Person, counted
@@ -123,6 +124,69 @@ def revoke_title(award: Award, reason: str, actor: str, area: Area) -> Award:
     mark_dirty("person", [award.person_id], award.period)
     db.session.flush()
     return award
+
+
+def revoke_titles(person_ids: Sequence[int] | Select[Any], period: int, reason: str, actor: str, area: Area) -> int:
+    """Revoke the year's titles of many people of the area at once, with one reason (an inspection found
+    their evidence void, say). Refuses the whole list if anyone chosen holds no title of the year in the
+    area. Set-based at any size: the ids travel as one parameter; one `title.revoke` audit row per award,
+    as revoke_title writes, by INSERT … SELECT. Return how many were revoked."""
+    reason = reason.strip()
+    if not reason:
+        raise TitleError(_("Thu hồi danh hiệu cần nêu lý do."))
+    wanted = set(db.session.scalars(person_ids) if isinstance(person_ids, Select) else person_ids)
+    if not wanted:
+        raise TitleError(_("Hãy chọn ít nhất một người."))
+    held = list(
+        db.session.scalars(
+            sa.select(Award.id)
+            .join(Person, Person.id == Award.person_id)
+            .where(
+                any_id(Award.person_id, wanted),
+                Award.period == period,
+                Award.revoked_at.is_(None),
+                Person.village_id.in_(areas_under(area)),
+            )
+        )
+    )
+    if len(held) != len(wanted):
+        raise TitleError(
+            _(
+                "Có %(n)d người không có danh hiệu năm %(year)d hoặc ngoài địa bàn; không thu hồi ai.",
+                n=len(wanted) - len(held),
+                year=period,
+            )
+        )
+    now = sa.literal(utcnow(), sa.DateTime(timezone=True))
+    subject = sa.literal("person ") + sa.cast(Award.person_id, sa.String) + sa.literal(f" {period}")
+    rows = sa.select(
+        now,
+        sa.literal(actor),
+        sa.literal("title.revoke"),
+        subject,
+        sa.literal(area.id),
+        _json_object(sa.literal("award_id"), Award.id, sa.literal("decision_no"), Award.decision_no),
+        sa.literal({"revoked": True, "reason": reason}, sa.JSON),
+    ).where(any_id(Award.id, held))
+    columns = ["at", "actor", "action", "subject", "area_id", "before", "after"]
+    db.session.execute(sa.insert(AuditEntry).from_select(columns, rows))
+    db.session.execute(
+        sa.update(Award)
+        .where(any_id(Award.id, held))
+        .values(revoked_at=now, revoked_by=actor, revoke_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    mark_dirty("person", wanted, period)
+    db.session.flush()
+    return len(held)
+
+
+def people_by_code(codes: Sequence[str]) -> dict[str, int]:
+    """Return the ids of the people with these codes (unknown codes are left out); the codes travel as
+    one parameter whatever their number."""
+    found = code_values(codes).subquery("codes")
+    rows = db.session.execute(sa.select(Person.code, Person.id).where(Person.code.in_(sa.select(found.c[0]))))
+    return {str(code): int(i) for code, i in rows}
 
 
 # ---- group titles -------------------------------------------------------------------------------

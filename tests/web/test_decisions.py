@@ -317,3 +317,36 @@ def test_a_group_decision_confirm_all_then_correct_and_revoke(client, tree, make
     assert {"group.confirm", "group.correct", "group.revoke_decision"} <= actions
     html = client.get("/officer/decisions?status=revoked").get_data(as_text=True)
     assert "21/QĐ-UBND" in html and "Đã thu hồi" in html
+
+
+def test_the_cli_revokes_the_titles_of_a_file_of_people_all_or_none(
+    runner, tree, make_person, default_framework, tmp_path
+):
+    people, outsider = _people(tree, make_person)
+    award_titles([p.id for p in people], 2026, "9/QĐ-UBND", date(2026, 11, 20), "canbo", tree["A"])
+    award_titles([outsider.id], 2026, "4/QĐ-UBND", date(2026, 11, 20), "canbo", tree["B"])
+    db.session.commit()
+    codes = tmp_path / "thu-hoi.csv"
+    codes.write_text(f"person_code\n{people[0].code}\n{people[1].code}\n", encoding="utf-8")
+    base = ["revoke", "--period", "2026", "--area", "A", "--reason", "Minh chứng không hợp lệ"]
+    assert runner.invoke(args=base).exit_code == 2  # neither --people nor --decision
+    with_outsider = tmp_path / "lan-xa.csv"
+    with_outsider.write_text(codes.read_text(encoding="utf-8") + f"{outsider.code}\n", encoding="utf-8")
+    refused = runner.invoke(args=[*base, "--people", str(with_outsider)])
+    assert refused.exit_code == 1 and "Có 1 người không có danh hiệu năm 2026 hoặc ngoài địa bàn" in refused.output
+    unknown = tmp_path / "sai-ma.csv"
+    unknown.write_text("KHONG-CO\n", encoding="utf-8")
+    assert runner.invoke(args=[*base, "--people", str(unknown)]).exit_code == 1
+    db.session.expire_all()
+    assert all(a.revoked_at is None for a in _awards())  # nothing revoked by a refused list
+    done = runner.invoke(args=[*base, "--people", str(codes)])
+    assert done.exit_code == 0 and "revoked 2" in done.output
+    db.session.expire_all()
+    held = {a.person_id for a in _awards() if a.revoked_at is None}
+    assert held == {people[2].id, outsider.id}
+    entries = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "title.revoke")))
+    assert sorted(e.subject for e in entries) == sorted(f"person {p.id} 2026" for p in people[:2])
+    assert all(e.after == {"revoked": True, "reason": "Minh chứng không hợp lệ"} for e in entries)
+    assert {e.before["decision_no"] for e in entries} == {"9/QĐ-UBND"}
+    # revoked, they may be recognised again by a new decision
+    assert award_titles(None, 2026, "12/QĐ-UBND", date(2026, 12, 1), "canbo", tree["A"]) == 2
