@@ -253,6 +253,26 @@ def disadvantaged_villages() -> Select[Any]:
 Bounds = tuple[int, int]
 
 
+class Listed:
+    """A scope given as a list of ids (one parameter), whose bounds are known without a query."""
+
+    def __init__(self, ids: list[int]) -> None:
+        from lms.bulk import id_values
+
+        self.select = id_values(ids)
+        self.bounds: Bounds | None = (min(ids), max(ids)) if ids else None
+
+
+Scope = Select[Any] | Listed
+
+
+def resolve(conn: sa.Connection, scope: Scope) -> tuple[Select[Any], Bounds | None]:
+    """Return a scope's ids as a SELECT and their bounds (None: the scope is empty)."""
+    if isinstance(scope, Listed):
+        return scope.select, scope.bounds
+    return scope, scope_bounds(conn, scope)
+
+
 def scope_bounds(conn: sa.Connection, ids: Select[Any]) -> Bounds | None:
     """Return the smallest and largest id of a scope (None: the scope is empty).
 
@@ -454,13 +474,13 @@ def item_points(conn: sa.Connection, scored: Any, codes: list[str]) -> Any:
     return build(*pairs)
 
 
-def score_people(conn: sa.Connection, fw: CompiledFramework, persons: Select[Any], *, fresh: bool = False) -> None:
+def score_people(conn: sa.Connection, fw: CompiledFramework, scope: Scope, *, fresh: bool = False) -> None:
     """Recompute the results of the persons (closed over families) for the year: total, eligibility,
     predicates and the points of each item (person_result.items), one row per person.
 
     `fresh`: the year held no results when this full recompute began (see `upserts`).
     """
-    bounds = scope_bounds(conn, persons)
+    persons, bounds = resolve(conn, scope)
     if bounds is None:
         return
     scored, codes = scored_people(fw, persons, bounds)
@@ -546,14 +566,12 @@ def members_of(fw: CompiledFramework, kind: str, period: int, groups: Select[Any
     )
 
 
-def score_groups(
-    conn: sa.Connection, fw: CompiledFramework, kind: str, groups: Select[Any], *, fresh: bool = False
-) -> None:
+def score_groups(conn: sa.Connection, fw: CompiledFramework, kind: str, scope: Scope, *, fresh: bool = False) -> None:
     """Recompute the title items and attainment of the groups (family, clan, village or unit)."""
     title = fw.titles.get(kind)
     if title is None:
         return
-    bounds = scope_bounds(conn, groups)
+    groups, bounds = resolve(conn, scope)
     if bounds is None:
         return
     period = fw.period

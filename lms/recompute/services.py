@@ -18,7 +18,7 @@ from sqlalchemy.sql import Select
 
 from lms.areas.models import Area
 from lms.bulk import id_values
-from lms.criteria.engine import CompiledFramework, family_closure, score_groups, score_people
+from lms.criteria.engine import CompiledFramework, Listed, family_closure, score_groups, score_people
 from lms.criteria.models import GroupResult
 from lms.criteria.services import NoFramework, compiled_framework
 from lms.extensions import db
@@ -385,10 +385,10 @@ def recompute_plan(root: Area | None) -> list[list[str]]:
     return _commune_groups(communes, current_app.config.get("RECOMPUTE_STEP_PEOPLE", 25_000))
 
 
-def _listed(ids: Select[Any]) -> Select[Any]:
+def _listed(ids: Select[Any]) -> Listed:
     """Return the ids of a step's scope as a list bound in one parameter: the planner then knows
     exactly how many rows each statement reads (a subquery over areas it can only guess)."""
-    return id_values(db.session.execute(ids).scalars())
+    return Listed(list(db.session.execute(ids).scalars()))
 
 
 def full_recompute_chunks(
