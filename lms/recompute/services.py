@@ -89,6 +89,10 @@ def _lock(conn: sa.Connection, period: int) -> None:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k, :p)"), {"k": 7301, "p": period})
         # JIT compilation costs more than it saves on these short, many-join statements
         conn.execute(sa.text("SET LOCAL jit = off"))
+        # every step runs the same statement text with other ids: psycopg prepares it from the 6th
+        # run, and PostgreSQL would then switch to a generic plan made without the ids (it cannot
+        # know how many, nor their range) — one that scans the evidence per person; plan each run
+        conn.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 class Scope:
