@@ -28,3 +28,17 @@ def id_values(ids: Iterable[int]) -> Select[Any]:
         "value"
     )
     return sa.select(each.c.value)
+
+
+Column = sa.ColumnElement[Any] | sa.orm.QueryableAttribute[Any]
+
+
+def among(column: Column, values: Iterable[str]) -> sa.ColumnElement[bool]:
+    """Return `column IN values` with the values bound as a single parameter (an array on PostgreSQL)."""
+    unique = sorted(set(values))
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam("values", unique, type_=ARRAY(sa.String), unique=True))
+    each = sa.func.json_each(sa.bindparam("values", json.dumps(unique), type_=sa.String, unique=True)).table_valued(
+        "value"
+    )
+    return column.in_(sa.select(each.c.value))

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from lms.extensions import db
 
 NEW, CHANGED, SAME = "new", "changed", "same"
+WORK_MEM = "64MB"  # for the import's transaction (PostgreSQL's default, 4 MB, spills a large file's joins)
 
 
 def dialect_insert(table: sa.Table) -> Any:
@@ -96,6 +97,8 @@ class Stage:
         if not self.created:
             return counts
         conn = db.session.connection()
+        if conn.dialect.name == "postgresql":  # the joins below hash 100,000s of rows: in memory, not on disk
+            conn.execute(sa.text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
         if conn.dialect.name == "postgresql" and conn.scalar(sa.select(sa.exists().select_from(self.target))):
             # statistics for the join with a filled target (an empty one needs no plan)
             conn.execute(sa.text(f"ANALYZE {conn.dialect.identifier_preparer.quote(self.table.name)}"))
@@ -115,7 +118,8 @@ class Stage:
         if not self.created:
             return
         fields = [f for f in self.fields if f in self.target.c]
-        source = sa.select(*[self.table.c[f] for f in fields]).where(self.written())
+        # in key order: the target's indexes (and its foreign keys' look-ups) are visited page after page
+        source = sa.select(*[self.table.c[f] for f in fields]).where(self.written()).order_by(*[self.c[k] for k in key])
         stmt = dialect_insert(self.target).from_select(fields, source)
         stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={f: stmt.excluded[f] for f in updates})
         db.session.execute(stmt)
