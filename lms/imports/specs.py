@@ -88,6 +88,10 @@ class Refs:
     clans: dict[str, int] = field(default_factory=dict)
     units: dict[str, int] = field(default_factory=dict)
     persons: dict[str, int] = field(default_factory=dict)
+    # persons_later: person codes are resolved set-based once the file is staged (the evidence import);
+    # the codes of rows left out for other faults wait in `unresolved` as (row, code)
+    persons_later: bool = False
+    unresolved: list[tuple[int, str]] = field(default_factory=list)
     branches: dict[str, int] = field(default_factory=dict)  # Khuyến học branches by code
     courses: dict[str, dict[str, Any]] = field(default_factory=dict)  # catalogue courses by code
     items: dict[tuple[int, str], dict[str, Decimal] | None] = field(default_factory=dict)  # (year, subject)
@@ -127,8 +131,24 @@ def _ref(row: Row, column: str, known: dict[str, int], *, required: bool) -> int
         return None
     found = known.get(found_code)
     if found is None:
-        row.fail(column, _("Không tìm thấy mã %(code)s", code=found_code))
+        row.fail(column, unknown_code(found_code))
     return found
+
+
+def unknown_code(code: str) -> str:
+    """Return the fault of a code that names nothing."""
+    return _("Không tìm thấy mã %(code)s", code=code)
+
+
+def _person(row: Row, refs: Refs) -> tuple[int | None, str | None]:
+    """Return (id, code) of the row's person; with `refs.persons_later` the id is left for later (None)."""
+    if not refs.persons_later:
+        found = _ref(row, "person_code", refs.persons, required=True)
+        return found, row.cells.get("person_code") if found is not None else None
+    found_code = row.get("person_code", values.code)
+    if found_code is not None and row.faults:  # not staged: its code is looked up with the others' at the end
+        refs.unresolved.append((row.number, found_code))
+    return None, found_code
 
 
 def _area(row: Row, column: str, refs: Refs, *, village: bool = False) -> int | None:
@@ -380,9 +400,11 @@ def _plain_evidence(cells: dict[str, str], refs: Refs) -> dict[str, Any] | None:
     when = _plain_date(get("date", ""))
     if kind not in ("course", "session") or when is None or when.year > refs.year + 1 or not CODE_OK(ref):
         return None
-    person_id = refs.persons.get(person_code) if CODE_OK(person_code) else None
+    if not CODE_OK(person_code):
+        return None
+    person_id = None if refs.persons_later else refs.persons.get(person_code)
     hours_ok, hours = _plain_amount(get("hours", ""))
-    if person_id is None or not hours_ok or get("points"):
+    if (person_id is None and not refs.persons_later) or not hours_ok or get("points"):
         return None
     category_cell, level_cell = get("category", ""), get("level", "")
     category = CATEGORY_OF.get(category_cell.lower()) if category_cell else None
@@ -399,6 +421,7 @@ def _plain_evidence(cells: dict[str, str], refs: Refs) -> dict[str, Any] | None:
             return None
     return {
         "person_id": person_id,
+        "person_code": person_code,
         "kind": kind,
         "ref": ref,
         "category": category,
@@ -431,8 +454,10 @@ def _check_evidence(row: Row, refs: Refs) -> dict[str, Any] | None:
             _max_points(row, refs, when.year, "person", ref, points, "ref")
     elif kind == "plan":
         row.blank(kind, "ref", "category", "hours", "level", "points")
+    person_id, person_code = _person(row, refs)
     record = {
-        "person_id": _ref(row, "person_code", refs.persons, required=True),
+        "person_id": person_id,
+        "person_code": person_code,
         "kind": kind,
         "ref": ref or "",
         "category": category,
