@@ -210,3 +210,16 @@ def test_recompute_batches_and_reruns_above_the_limit(app, tree, default_framewo
     db.session.commit()
     assert dirty_count("person") == 0
     assert db.session.scalar(sa.text("SELECT count(*) FROM person_result WHERE period = 2026")) == N
+
+
+def test_codes_travel_as_one_parameter_whatever_they_hold(tree):  # type: ignore[no-untyped-def]
+    from lms.bulk import among
+
+    odd = ['P"1', "P\\2", "P,3", "{P4}", "P 5", "NULL", "", "Đ6"]
+    for code in odd:
+        db.session.add(Person(code=code, full_name="An", name_folded="an", birth_year=1990, gender="nam",
+                              village_id=tree["A1"].id, is_official=False, khuyen_hoc_member=False))  # fmt: skip
+    db.session.flush()
+    wanted = [*odd, "P7", *(f"X{i}" for i in range(N))]
+    found = db.session.scalars(sa.select(Person.code).where(among(Person.code, wanted))).all()
+    assert sorted(found) == sorted(odd)
