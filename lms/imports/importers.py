@@ -232,7 +232,8 @@ class PersonImporter(CodeImporter):
 def _years(rows: list[Row]) -> set[int]:
     """Return the years of the rows' dates that look valid (bad dates are reported by the checks)."""
     # isascii: "²" is a digit to str.isdigit, not to int()
-    return {int(y) for row in rows if (y := row.cells.get("date", "")[:4]).isascii() and y.isdigit()}
+    prefixes = {row.cells.get("date", "")[:4] for row in rows}  # few distinct: convert each once
+    return {int(y) for y in prefixes if y.isascii() and y.isdigit()}
 
 
 class EvidenceImporter(Importer):

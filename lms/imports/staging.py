@@ -6,6 +6,7 @@ changed or same (the others are new) and one INSERT … SELECT … ON CONFLICT D
 and changed rows.
 """
 
+import re
 from collections.abc import Sequence
 from typing import Any
 from uuid import uuid4
@@ -16,6 +17,21 @@ from lms.extensions import db
 
 NEW, CHANGED, SAME = "new", "changed", "same"
 WORK_MEM = "64MB"  # for the import's transaction (PostgreSQL's default, 4 MB, spills a large file's joins)
+
+
+ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]").search
+
+
+def _text(value: Any) -> str:
+    """Return a value in COPY's text format (a checked cell: text, number, date, bool or None)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(ESCAPES) if NEEDS_ESCAPE(value) else value
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)  # int, Decimal, date: their str() is what PostgreSQL reads
 
 
 def dialect_insert(table: sa.Table) -> Any:
@@ -73,9 +89,9 @@ class Stage:
         )
         raw = conn.connection.driver_connection
         fields = self.fields
+        lines = ["\t".join([*[_text(record[f]) for f in fields], str(record["row"])]) for record in records]
         with raw.cursor() as cursor, cursor.copy(query) as copy:  # type: ignore[union-attr]
-            for record in records:
-                copy.write_row((*[record[f] for f in fields], record["row"]))
+            copy.write("\n".join(lines) + "\n")
 
     def duplicates(self, key: Sequence[str], limit: int) -> list[tuple[int, int]]:
         """Return (row, first row) for staged rows whose key an earlier row of the file has, in file order."""

@@ -67,3 +67,14 @@ def test_known_people_are_written_with_their_ids(people, run_import):
     got = {(e.person_id, e.ref) for e in db.session.query(Evidence).filter(Evidence.ref.in_(["C-9", "S-9"]))}
     ids = {p.code: p.id for p in db.session.query(Person)}
     assert got == {(ids["P2"], "C-9"), (ids["P1"], "S-9")}
+
+
+def test_text_with_backslashes_tabs_and_line_breaks_is_staged_as_written(tree, run_import):
+    from lms.people.models import Person
+
+    name = 'Lê \\Văn\t"An"\nB\\N'
+    quoted = name.replace('"', '""')
+    content = f'person_code,full_name,birth_year,gender,village_code\nP77,"{quoted}",1990,nam,A1\n'
+    report = run_import("people", content)
+    assert report.ok and report.created == 1
+    assert db.session.query(Person).filter_by(code="P77").one().full_name == name
