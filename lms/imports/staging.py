@@ -8,6 +8,7 @@ and changed rows.
 
 import re
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 from uuid import uuid4
 
@@ -88,8 +89,8 @@ class Stage:
             sql.Identifier(self.table.name), sql.SQL(", ").join(sql.Identifier(f) for f in self.copied)
         )
         raw = conn.connection.driver_connection
-        fields = self.fields
-        lines = ["\t".join([*[_text(record[f]) for f in fields], str(record["row"])]) for record in records]
+        values = itemgetter(*self.fields, "row")
+        lines = ["\t".join(map(_text, values(record))) for record in records]
         with raw.cursor() as cursor, cursor.copy(query) as copy:  # type: ignore[union-attr]
             copy.write("\n".join(lines) + "\n")
 
