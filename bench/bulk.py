@@ -14,7 +14,8 @@ outbox rows it adds are deleted afterwards).
 - `--evidence-rows N`: a file of N new evidence rows (courses of existing people, one per line)
   imported with `flask --app lms import evidence FILE`, against (a) COPY of the file into a scratch
   table with the file's columns, (b) COPY of the same rows resolved to ids into a copy of `evidence`
-  with its keys, indexes and foreign key — the practical lower bound (P4 revised: ≤ 2×). `--small`
+  with its keys, indexes and foreign key — the practical lower bound (P4 revised: ≤ 2×; median of
+  three, as the bare COPY). `--small`
   rows first: peak RSS at two sizes shows whether memory is flat in the file size.
 - `--people-rows N`: a file of N new people (all 13 columns: villages, families and clans of the
   database, Vietnamese names, optional cells partly empty) imported with `flask --app lms import
@@ -219,7 +220,7 @@ def run_evidence(url: str, sizes: list[int], log) -> list[dict[str, object]]:  #
         resolved = write_evidence(url, rows, path)
         size_mb = path.stat().st_size / (1 << 20)
         bare = statistics.median(copy_file(url, path) for _ in range(3))
-        like = copy_like(url, resolved)
+        like = statistics.median(copy_like(url, resolved) for _ in range(3))  # one slow run on a shared machine
         del resolved
         with psycopg.connect(conninfo(url), autocommit=True) as conn:
             conn.execute("CHECKPOINT")
