@@ -14,8 +14,14 @@ outbox rows it adds are deleted afterwards).
 - `--evidence-rows N`: a file of N new evidence rows (courses of existing people, one per line)
   imported with `flask --app lms import evidence FILE`, against (a) COPY of the file into a scratch
   table with the file's columns, (b) COPY of the same rows resolved to ids into a copy of `evidence`
-  with its keys, indexes and foreign key — the practical lower bound (P4 revised: ≤ 2×). `--small`
+  with its keys, indexes and foreign key — the practical lower bound (P4 revised: ≤ 2×; median of
+  three, as the bare COPY). `--small`
   rows first: peak RSS at two sizes shows whether memory is flat in the file size.
+- `--people-rows N`: a file of N new people (all 13 columns: villages, families and clans of the
+  database, Vietnamese names, optional cells partly empty) imported with `flask --app lms import
+  people FILE`, against COPY of the same rows resolved to ids (folded names) into a copy of `person`
+  with its keys, indexes and foreign keys (`bench.imports.PERSON_LIKE`), same run; `--small` rows
+  first here too. The people are deleted afterwards.
 """
 
 import argparse
@@ -214,7 +220,7 @@ def run_evidence(url: str, sizes: list[int], log) -> list[dict[str, object]]:  #
         resolved = write_evidence(url, rows, path)
         size_mb = path.stat().st_size / (1 << 20)
         bare = statistics.median(copy_file(url, path) for _ in range(3))
-        like = copy_like(url, resolved)
+        like = statistics.median(copy_like(url, resolved) for _ in range(3))  # one slow run on a shared machine
         del resolved
         with psycopg.connect(conninfo(url), autocommit=True) as conn:
             conn.execute("CHECKPOINT")
@@ -246,12 +252,125 @@ def run_evidence(url: str, sizes: list[int], log) -> list[dict[str, object]]:  #
     return out
 
 
+# ---- people import -------------------------------------------------------------------------------
+PEOPLE_COLUMNS = (
+    "person_code,full_name,birth_year,gender,village_code,family_code,clan_code,unit_code,is_official,"
+    "khuyen_hoc_member,group,phone,email"
+)
+GIVEN = ("An", "Bình", "Chi", "Dũng", "Hà", "Hòa", "Khánh", "Lan", "Minh", "Ngọc", "Phúc", "Quỳnh", "Sơn", "Thảo")
+FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô")
+MIDDLE = ("Văn", "Thị", "Hữu", "Minh", "Đức", "Thu", "Ngọc", "")
+
+
+def write_people(url: str, rows: int, path: Path) -> list[tuple[object, ...]]:
+    """Write `rows` new people living in existing villages (a family of the village for 3 in 4, a clan of
+    the commune's for 1 in 3); return the rows resolved to ids, as COPY into a copy of `person` takes them."""
+    from lms.util import fold
+
+    with psycopg.connect(conninfo(url)) as conn:
+        villages = conn.execute("SELECT id, code, parent_id FROM area WHERE level = 'village' ORDER BY id").fetchall()
+        families: dict[int, list[tuple[int, str]]] = {}
+        for fid, code, village in conn.execute("SELECT id, code, village_id FROM family ORDER BY id"):
+            families.setdefault(village, []).append((fid, code))
+        clans = conn.execute("SELECT id, code FROM clan ORDER BY id").fetchall()
+    resolved: list[tuple[object, ...]] = []
+    with path.open("w", encoding="utf-8") as out:
+        out.write(PEOPLE_COLUMNS + "\n")
+        for i in range(rows):
+            vid, vcode, _ = villages[i % len(villages)]
+            fams = families.get(vid) or [(None, "")]
+            fid, fcode = fams[(i // len(villages)) % len(fams)] if i % 4 else (None, "")
+            cid, ccode = clans[(i * 31) % len(clans)] if i % 3 == 0 else (None, "")
+            middle = MIDDLE[i % len(MIDDLE)]
+            name = " ".join(p for p in (FAMILY[i % len(FAMILY)], middle, GIVEN[(i // 7) % len(GIVEN)]) if p)
+            gender = "nữ" if middle == "Thị" or i % 2 else "nam"
+            year = 1940 + i % 80
+            member = i % 5 == 0
+            phone = f"09{i % 100_000_000:08d}" if i % 2 == 0 else ""
+            code = f"BENCH-P{i:08d}"
+            out.write(f"{code},{name},{year},{gender},{vcode},{fcode},{ccode},,0,{int(member)},,{phone},\n")
+            resolved.append(
+                (code, name, fold(name), year, gender, vid, fid, cid, None, False, member, None, phone or None, None)
+            )
+    return resolved
+
+
+def clean_people(url: str) -> None:
+    with psycopg.connect(conninfo(url), autocommit=True) as conn:
+        conn.execute("DELETE FROM kh_member WHERE person_id IN (SELECT id FROM person WHERE code LIKE 'BENCH-P%')")
+        conn.execute("DELETE FROM person WHERE code LIKE 'BENCH-P%'")
+        conn.execute("DELETE FROM audit_entry WHERE action LIKE 'import%' AND actor = 'cli'")
+        conn.execute("TRUNCATE dirty_subject")
+        conn.execute("DROP TABLE IF EXISTS bench_person_like")
+        conn.execute("VACUUM ANALYZE person")
+        conn.execute("CHECKPOINT")
+
+
+def copy_people_like(url: str, resolved: list[tuple[object, ...]]) -> float:
+    """COPY of the resolved people into a copy of `person` with its keys and foreign keys."""
+    from bench.imports import PERSON_LIKE
+
+    columns = (
+        "code, full_name, name_folded, birth_year, gender, village_id, family_id, clan_id, unit_id, is_official, "
+        'khuyen_hoc_member, "group", phone, email'
+    )
+    with psycopg.connect(conninfo(url)) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_person_like")
+        for statement in PERSON_LIKE:
+            conn.execute(statement)
+        conn.commit()
+        conn.execute("CHECKPOINT")
+        started = time.perf_counter()
+        with conn.cursor() as cur, cur.copy(f"COPY bench_person_like ({columns}) FROM STDIN") as cp:
+            for row in resolved:
+                cp.write_row(row)
+        conn.commit()
+        seconds = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_person_like")
+        conn.commit()
+    return seconds
+
+
+def run_people(url: str, sizes: list[int], log) -> list[dict[str, object]]:  # noqa: ANN001
+    out = []
+    folder = Path(tempfile.mkdtemp(prefix="bench-people-"))
+    empty = folder / "empty.csv"
+    empty.write_text(PEOPLE_COLUMNS + "\n", encoding="utf-8")
+    for rows in sizes:
+        clean_people(url)
+        path = folder / f"people-{rows}.csv"
+        resolved = write_people(url, rows, path)
+        size_mb = path.stat().st_size / (1 << 20)
+        like = copy_people_like(url, resolved)
+        del resolved
+        with psycopg.connect(conninfo(url), autocommit=True) as conn:
+            conn.execute("CHECKPOINT")
+        child = peak_rss_child(url, "import", "people", str(path))
+        if child.returncode:
+            raise SystemExit(f"import failed ({child.returncode}):\n{child.stderr[-3000:]}")
+        report = json.loads(child.stdout.strip().splitlines()[-1])
+        start_up = peak_rss_child(url, "import", "people", str(empty))
+        net = child.seconds - start_up.seconds
+        log(
+            f"people CSV {rows:,} rows ({size_mb:.1f} MB): import {child.seconds:.2f}s wall, {net:.2f}s net "
+            f"(created {report['created']:,}), peak RSS {child.max_rss_mb:.0f} MB; COPY into a copy of person "
+            f"with keys {like:.2f}s; ratio {child.seconds / like:.2f} wall, {net / like:.2f} net"
+        )
+        out.append(
+            {"rows": rows, "mb": size_mb, "child": child, "net": net, "created": report["created"], "like": like}
+        )
+        path.unlink()
+    clean_people(url)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--award", action="store_true")
     parser.add_argument("--evidence-rows", type=int, default=0)
-    parser.add_argument("--small", type=int, default=0, help="a smaller evidence file first (peak memory)")
+    parser.add_argument("--people-rows", type=int, default=0)
+    parser.add_argument("--small", type=int, default=0, help="a smaller file first (peak memory)")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args(argv)
     if not database_name(args.database_url).startswith("bench_"):
@@ -267,9 +386,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{people:,} people, {eligible:,} eligible in {PERIOD}", flush=True)
     award = run_award(url, print) if args.award else None
     sizes = [s for s in (args.small, args.evidence_rows) if s]
-    evidence = run_evidence(url, sizes, print) if sizes else []
+    evidence = run_evidence(url, sizes, print) if args.evidence_rows else []
+    people_sizes = [s for s in (args.small, args.people_rows) if s]
+    imported = run_people(url, people_sizes, print) if args.people_rows else []
     if not args.no_record:
-        record(command, people, eligible, award, evidence)
+        record(command, people, eligible, award, evidence, imported)
 
 
 def record(
@@ -278,6 +399,7 @@ def record(
     eligible: int,
     award: dict[str, object] | None,
     evidence: list[dict[str, object]],
+    imported: list[dict[str, object]] | None = None,
 ) -> None:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     out = [f"\n### Bulk work, {people:,} citizens — {now}\n", f"`{command}`\n", f"Platform: {engine_version()}.\n"]
@@ -304,6 +426,20 @@ def record(
             out.append(
                 f"| {e['rows']:,} rows (created {e['created']:,}) | {e['mb']:.1f} | {child.seconds:.2f} "  # type: ignore[attr-defined]
                 f"| {e['net']:.2f} | {e['bare']:.2f} | {e['like']:.2f} | **{child.seconds / e['like']:.2f}** "  # type: ignore[attr-defined,operator]
+                f"| {e['net'] / e['like']:.2f} | {child.max_rss_mb:.0f} |"  # type: ignore[attr-defined,operator]
+            )
+    if imported:
+        out += [
+            "",
+            "| people CSV through `flask import people` | MB | wall s | net s | COPY keyed s "
+            "| wall / keyed COPY | net / keyed COPY | peak RSS MB |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for e in imported:
+            child = e["child"]
+            out.append(
+                f"| {e['rows']:,} rows (created {e['created']:,}) | {e['mb']:.1f} | {child.seconds:.2f} "  # type: ignore[attr-defined]
+                f"| {e['net']:.2f} | {e['like']:.2f} | **{child.seconds / e['like']:.2f}** "  # type: ignore[attr-defined,operator]
                 f"| {e['net'] / e['like']:.2f} | {child.max_rss_mb:.0f} |"  # type: ignore[attr-defined,operator]
             )
     with RESULTS.open("a", encoding="utf-8") as fh:

@@ -61,3 +61,19 @@ def upsert(table: sa.Table) -> Any:
     else:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     return insert(table)
+
+
+Column = sa.ColumnElement[Any] | sa.orm.QueryableAttribute[Any]
+
+
+def among(column: Column, values: Iterable[str]) -> sa.ColumnElement[bool]:
+    """Return `column IN values` with the values bound as a single parameter (an array on PostgreSQL)."""
+    unique = set(values)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # an array literal built here: psycopg's list adapter costs ~2 µs an element in Python
+        literal = "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in unique) + "}"
+        array = sa.cast(sa.bindparam("values", literal, type_=sa.Text, unique=True), ARRAY(sa.String))
+        return column == sa.any_(array)
+    listed = json.dumps(sorted(unique))
+    each = sa.func.json_each(sa.bindparam("values", listed, type_=sa.String, unique=True)).table_valued("value")
+    return column.in_(sa.select(each.c.value))

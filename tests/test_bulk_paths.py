@@ -315,3 +315,16 @@ def test_attendance_checklist_above_the_limit(tree, make_user, default_framework
     entries = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "session.attendance")))
     assert [len(e.after["present"]) for e in entries] == [N, 0]
     assert [len(e.after["absent"]) for e in entries] == [0, N - N // 2]
+
+
+def test_codes_travel_as_one_parameter_whatever_they_hold(tree):  # type: ignore[no-untyped-def]
+    from lms.bulk import among
+
+    odd = ['P"1', "P\\2", "P,3", "{P4}", "P 5", "NULL", "", "Đ6"]
+    for code in odd:
+        db.session.add(Person(code=code, full_name="An", name_folded="an", birth_year=1990, gender="nam",
+                              village_id=tree["A1"].id, is_official=False, khuyen_hoc_member=False))  # fmt: skip
+    db.session.flush()
+    wanted = [*odd, "P7", *(f"X{i}" for i in range(N))]
+    found = db.session.scalars(sa.select(Person.code).where(among(Person.code, wanted))).all()
+    assert sorted(found) == sorted(odd)

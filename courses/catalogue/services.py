@@ -10,6 +10,7 @@ from sqlalchemy.sql import Select
 
 from courses.catalogue.models import Course, Enrolment, Lesson, LessonProgress
 from courses.quizzes.models import Question, Quiz
+from lms.bulk import among
 from lms.evidence.services import add_evidence
 from lms.extensions import db
 from lms.people.models import Person
@@ -249,6 +250,6 @@ def course_lookup(codes: set[str]) -> dict[str, dict[str, Any]]:
     if not codes:
         return {}
     rows = db.session.execute(
-        sa.select(Course.code, Course.category, Course.hours, Course.digital_level).where(Course.code.in_(codes))
+        sa.select(Course.code, Course.category, Course.hours, Course.digital_level).where(among(Course.code, codes))
     )
     return {code: {"category": cat, "hours": hours, "level": level} for code, cat, hours, level in rows}

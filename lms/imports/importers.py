@@ -12,19 +12,19 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql import Select
 
 from lms.areas.models import LEVELS as AREA_LEVELS
 from lms.areas.models import Area
 from lms.areas.services import rebuild_paths
 from lms.association.models import Branch, Member
+from lms.bulk import among
 from lms.contributions.models import Contribution
 from lms.criteria.services import periods_with_framework, published_framework
 from lms.evidence.models import Evidence, GroupEntry
 from lms.evidence.services import LASTING_CATEGORIES
 from lms.extensions import db
-from lms.imports.specs import Refs, Row, RowError, Spec
+from lms.imports.specs import Refs, Row, RowError, Spec, unknown_code
 from lms.imports.staging import CHANGED, NEW, SAME, Stage, dialect_insert
 from lms.people.models import Clan, Family, Person, Unit
 from lms.recompute.services import mark_dirty
@@ -151,11 +151,8 @@ def fetch_codes(known: dict[str, int], table: sa.Table, codes: set[str]) -> None
     missing = codes - known.keys()
     if not missing:
         return
-    if db.session.get_bind().dialect.name == "postgresql":  # one array parameter: cheaper than 5,000 binds
-        wanted = table.c.code == sa.any_(sa.bindparam("codes", sorted(missing), type_=ARRAY(sa.String)))
-    else:
-        wanted = table.c.code.in_(missing)
-    known.update(db.session.execute(sa.select(table.c.code, table.c.id).where(wanted)).all())
+    # one parameter (an array): cheaper than 5,000 binds, and no limit on their number
+    known.update(db.session.execute(sa.select(table.c.code, table.c.id).where(among(table.c.code, missing))).all())
 
 
 class CodeImporter(Importer):
@@ -235,20 +232,27 @@ class PersonImporter(CodeImporter):
 def _years(rows: list[Row]) -> set[int]:
     """Return the years of the rows' dates that look valid (bad dates are reported by the checks)."""
     # isascii: "²" is a digit to str.isdigit, not to int()
-    return {int(y) for row in rows if (y := row.cells.get("date", "")[:4]).isascii() and y.isdigit()}
+    prefixes = {row.cells.get("date", "")[:4] for row in rows}  # few distinct: convert each once
+    return {int(y) for y in prefixes if y.isascii() and y.isdigit()}
 
 
 class EvidenceImporter(Importer):
-    """Upsert evidence keyed by person, kind, ref and date; mark each written person for its year."""
+    """Upsert evidence keyed by person, kind, ref and date; mark each written person for its year.
+
+    People are resolved set-based: the rows are staged with the person's code, and once the file is
+    staged one UPDATE … FROM person fills in the ids; the rows it leaves without one are reported
+    ("Không tìm thấy mã …", their row and column), as are the codes of rows left out for other faults.
+    """
 
     target = Evidence.__table__
-    needs = {"person_code": "persons"}
     compare = ("category", "hours", "level", "points")
     updates = ("category", "hours", "level", "points", "source")
-    extra = {"period": sa.Integer()}
+    extra = {"period": sa.Integer(), "person_code": sa.String(64)}
 
     def __init__(self, spec: Spec, present: Iterable[str], dry_run: bool) -> None:
         super().__init__(spec, present, dry_run)
+        self.stage = Stage(self.target, [*self.fields, "person_code"], self.extra)
+        self.refs.persons_later = True
         self.looked_up: set[str] = set()
         self.periods: set[int] = set()
         self.lookup = current_app.extensions.get("course_lookup")
@@ -273,6 +277,32 @@ class EvidenceImporter(Importer):
         """Stage good records and remember their years."""
         self.periods.update(r["period"] for r in records)
         super().add(records)
+
+    def finish(self, errors: list[RowError], room: int) -> Counts:
+        """Resolve the people (reporting unknown codes), then as every importer."""
+        before = len(errors)
+        self.resolve_people(errors, room)
+        return super().finish(errors, room - (len(errors) - before))
+
+    def resolve_people(self, errors: list[RowError], room: int) -> None:
+        """Fill in the staged rows' person ids in one statement; report the rows whose code names no one
+        (staged, and left out for other faults), in file order, at most `room`; unstage the former."""
+        person, s = Person.__table__, self.stage.c
+        missing: list[tuple[int, str]] = []
+        if self.stage.created:
+            resolve = self.stage.table.update().where(person.c.code == s.person_code).values(person_id=person.c.id)
+            db.session.execute(resolve)
+            unresolved = sa.select(s.row_no, s.person_code).where(s.person_id.is_(None))
+            missing = [(row, code) for row, code in db.session.execute(unresolved.order_by(s.row_no).limit(room))]
+            if missing:
+                db.session.execute(self.stage.table.delete().where(s.person_id.is_(None)))
+        if self.refs.unresolved:
+            codes = {code for _, code in self.refs.unresolved}
+            found = set(db.session.scalars(sa.select(person.c.code).where(among(person.c.code, codes))))
+            missing += [(row, code) for row, code in self.refs.unresolved if code not in found]
+            self.refs.unresolved.clear()
+        for row, code in sorted(missing)[: max(room, 0)]:
+            errors.append(RowError(row, "person_code", unknown_code(code)))
 
     def write(self) -> None:
         """Merge, then mark each written person for the evidence's year."""

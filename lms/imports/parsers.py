@@ -96,7 +96,7 @@ def _clean(value: str) -> str:
 
 def _clean_row(cells: list[str]) -> list[str]:
     """Strip the cells and compose their diacritics (NFC); refuse NUL and bytes that were not UTF-8."""
-    cells = [c.strip() for c in cells]
+    cells = list(map(str.strip, cells))
     joined = "".join(cells)
     if "\x00" in joined:
         raise FileProblem(_("Tệp chứa ký tự NUL; đây không phải tệp CSV văn bản"))

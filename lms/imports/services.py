@@ -30,7 +30,7 @@ from lms.imports.staging import CHANGED, NEW, SAME
 __all__ = ["COLUMNS", "KINDS", "ImportReport", "RowError", "run_import", "run_rows", "template_xlsx"]
 
 KINDS = tuple(SPECS)
-CHUNK_ROWS = 5000
+CHUNK_ROWS = 20_000
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_UNZIPPED = 200 * 1024 * 1024
 DEFAULT_MAX_ERRORS = 1000

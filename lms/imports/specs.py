@@ -3,7 +3,9 @@
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -86,6 +88,10 @@ class Refs:
     clans: dict[str, int] = field(default_factory=dict)
     units: dict[str, int] = field(default_factory=dict)
     persons: dict[str, int] = field(default_factory=dict)
+    # persons_later: person codes are resolved set-based once the file is staged (the evidence import);
+    # the codes of rows left out for other faults wait in `unresolved` as (row, code)
+    persons_later: bool = False
+    unresolved: list[tuple[int, str]] = field(default_factory=list)
     branches: dict[str, int] = field(default_factory=dict)  # Khuyến học branches by code
     courses: dict[str, dict[str, Any]] = field(default_factory=dict)  # catalogue courses by code
     items: dict[tuple[int, str], dict[str, Decimal] | None] = field(default_factory=dict)  # (year, subject)
@@ -125,8 +131,24 @@ def _ref(row: Row, column: str, known: dict[str, int], *, required: bool) -> int
         return None
     found = known.get(found_code)
     if found is None:
-        row.fail(column, _("Không tìm thấy mã %(code)s", code=found_code))
+        row.fail(column, unknown_code(found_code))
     return found
+
+
+def unknown_code(code: str) -> str:
+    """Return the fault of a code that names nothing."""
+    return _("Không tìm thấy mã %(code)s", code=code)
+
+
+def _person(row: Row, refs: Refs) -> tuple[int | None, str | None]:
+    """Return (id, code) of the row's person; with `refs.persons_later` the id is left for later (None)."""
+    if not refs.persons_later:
+        found = _ref(row, "person_code", refs.persons, required=True)
+        return found, row.cells.get("person_code") if found is not None else None
+    found_code = row.get("person_code", values.code)
+    if found_code is not None and row.faults:  # not staged: its code is looked up with the others' at the end
+        refs.unresolved.append((row.number, found_code))
+    return None, found_code
 
 
 def _area(row: Row, column: str, refs: Refs, *, village: bool = False) -> int | None:
@@ -337,6 +359,83 @@ def _max_points(row: Row, refs: Refs, year: int, subject: str, item: str, points
 
 def check_evidence(row: Row, refs: Refs) -> dict[str, Any] | None:
     """Check an evidence row; what is required depends on its kind."""
+    record = _plain_evidence(row.cells, refs)
+    if record is not None:
+        return record
+    return _check_evidence(row, refs)
+
+
+CATEGORY_OF = {c: c for c in CATEGORIES}
+DIGITAL_LEVEL_OF = {v: v for v in DIGITAL_LEVELS}
+
+
+@lru_cache(maxsize=4096)  # a file has few distinct dates; bounded whatever it holds
+def _plain_date(value: str) -> date | None:
+    """The date of a cell `values.iso_date` accepts with the same value (its year bound aside), else None."""
+    if not values.DATE_RE.fullmatch(value):
+        return None
+    try:
+        found = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return found if found.year >= values.EARLIEST_YEAR else None
+
+
+@lru_cache(maxsize=4096)
+def _plain_amount(value: str) -> tuple[bool, Decimal | None]:
+    """(True, the number or None when empty) for a cell `values.amount` accepts; (False, None) otherwise."""
+    if not value:
+        return True, None
+    match = values.AMOUNT_RE.fullmatch(value)
+    return (True, Decimal(f"{match[1]}.{match[2] or '0'}")) if match else (False, None)
+
+
+def _plain_evidence(cells: dict[str, str], refs: Refs) -> dict[str, Any] | None:
+    """Return the record of a course or session row that is plainly good, cell by cell a subset of what
+    `_check_evidence` accepts and with the same values (the catalogue through the same `_course`); None
+    for anything else, which `_check_evidence` then checks (and reports). A fast path: a file of a
+    million completions is mostly good rows."""
+    get = cells.get
+    kind, ref, person_code = get("kind", "").lower(), get("ref", ""), get("person_code", "")
+    when = _plain_date(get("date", ""))
+    if kind not in ("course", "session") or when is None or when.year > refs.year + 1 or not CODE_OK(ref):
+        return None
+    if not CODE_OK(person_code):
+        return None
+    person_id = None if refs.persons_later else refs.persons.get(person_code)
+    hours_ok, hours = _plain_amount(get("hours", ""))
+    if (person_id is None and not refs.persons_later) or not hours_ok or get("points"):
+        return None
+    category_cell, level_cell = get("category", ""), get("level", "")
+    category = CATEGORY_OF.get(category_cell.lower()) if category_cell else None
+    level = DIGITAL_LEVEL_OF.get(level_cell.lower()) if level_cell else None
+    if (category_cell and category is None) or (level_cell and level is None):
+        return None
+    if kind == "session":
+        if category_cell or level_cell or hours is None or hours <= 0:
+            return None
+    else:
+        probe = Row(0, cells, [])
+        category, hours, level = _course(probe, refs, ref, category, hours, level)
+        if probe.faults:
+            return None
+    return {
+        "person_id": person_id,
+        "person_code": person_code,
+        "kind": kind,
+        "ref": ref,
+        "category": category,
+        "date": when,
+        "hours": hours,
+        "level": level,
+        "points": None,
+        "source": "import",
+        "period": when.year,
+    }
+
+
+def _check_evidence(row: Row, refs: Refs) -> dict[str, Any] | None:
+    """Check an evidence row cell by cell, recording every fault."""
     kind = row.get("kind", values.choice, EVIDENCE_KINDS)
     when = row.get("date", values.iso_date)
     ref = row.get("ref", values.code, required=kind in ("course", "session", "declaration"))
@@ -355,8 +454,10 @@ def check_evidence(row: Row, refs: Refs) -> dict[str, Any] | None:
             _max_points(row, refs, when.year, "person", ref, points, "ref")
     elif kind == "plan":
         row.blank(kind, "ref", "category", "hours", "level", "points")
+    person_id, person_code = _person(row, refs)
     record = {
-        "person_id": _ref(row, "person_code", refs.persons, required=True),
+        "person_id": person_id,
+        "person_code": person_code,
         "kind": kind,
         "ref": ref or "",
         "category": category,

@@ -62,6 +62,9 @@ def mark_dirty(kind: str, ids: Iterable[int] | Select[Any], period: int) -> None
         sa.literal(1),
         sa.literal(utcnow(), sa.DateTime(timezone=True)),
     ).where(sa.true())
+    # in key order: the outbox's index is written leaf after leaf (about twice as fast for 100,000s of
+    # subjects as in hash order), and two writers lock their rows in the same order
+    rows = rows.order_by(source.c[0])
     stmt = _insert(dirty).from_select(["subject_kind", "subject_id", "period", "seq", "created_at"], rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=["subject_kind", "subject_id", "period"], set_={"seq": dirty.c.seq + 1}
