@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database", required=True)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--pages", default="course,record,commune,district")
+    parser.add_argument("--pages", default="healthz,course,record,commune,district")
     parser.add_argument("--cprofile", default="")
     args = parser.parse_args(argv)
     url = f"{DEFAULT_BASE}/{args.database}"
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
         if page.key not in args.pages.split(","):
             continue
         forget_cached_pages(args.redis_url)
-        jar = cookies[page.key]
+        jar = cookies.get(page.key) or [""] * n
         # first request (imports, template compilation): not counted, its statements shown
         client.set_cookie("session", jar[0], domain="localhost")
         statements.clear()
