@@ -2,8 +2,8 @@
 (selected with the engine's own rule conditions), the threshold that applies and what is missing."""
 
 from dataclasses import dataclass, field
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa

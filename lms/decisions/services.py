@@ -444,9 +444,10 @@ def title_counts(area: Area, period: int, stored: Any = None) -> dict[str, Title
         for kind, name in (("family", "families"), ("clan", "clans"), ("village", "villages"), ("unit", "units")):
             meets[kind] = getattr(stored, f"{name}_attained")
     under = areas_under(area)
+    counts = []
     for kind in GROUP_KINDS:
         model, column = group_model(kind)
-        query = (
+        counts.append(
             sa.select(sa.func.count(sa.distinct(GroupConfirmation.subject_id)))
             .join(model, model.id == GroupConfirmation.subject_id)
             .where(
@@ -455,8 +456,11 @@ def title_counts(area: Area, period: int, stored: Any = None) -> dict[str, Title
                 GroupConfirmation.revoked_at.is_(None),
                 column.in_(under),
             )
+            .scalar_subquery()
         )
-        recognised[kind] = int(db.session.scalar(query) or 0)
+    row = db.session.execute(sa.select(*counts)).one()  # one round trip for every kind of group
+    for kind, count in zip(GROUP_KINDS, row, strict=True):
+        recognised[kind] = int(count or 0)
     return {k: TitleCount(meets[k], recognised[k]) for k in TITLE_KINDS}
 
 
