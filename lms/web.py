@@ -6,10 +6,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
-from flask import current_app, flash, request, url_for
+from flask import current_app, flash, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -420,6 +421,30 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
 
 
+SITE_MENUS = 64  # at most this many rendered menus kept per process (roles × languages × hosts)
+
+
+def site_menu() -> Markup:
+    """The header and the main menu (templates/_site_menu.html): the same for every viewer of a role and
+    language, so rendered once per process for each and reused — some twenty links and labels that every
+    page would otherwise build again (a url_for and a translation each). Nothing of one viewer is in it:
+    the account links and the sign-out form (its CSRF token) stay in base.html, rendered each time."""
+    from flask_login import current_user
+
+    authenticated = bool(current_user.is_authenticated)
+    favicon = url_for("static", filename="favicon.svg")  # its digest follows the file (register_static_digests)
+    key = (authenticated, current_user.role if authenticated else None, lang(), request.script_root, request.host)
+    key += (favicon,)
+    menus: dict[tuple[Any, ...], Markup] = current_app.extensions.setdefault("lms_site_menus", {})
+    html = menus.get(key)
+    if html is None:
+        html = Markup(render_template("_site_menu.html", favicon=favicon))  # noqa: S704 (an autoescaped template)  # nosec B704
+        if len(menus) >= SITE_MENUS:
+            menus.clear()
+        menus[key] = html
+    return html
+
+
 def install_template_helpers(state: BlueprintSetupState) -> None:
     """Make the helpers above available to every template (installed once per app)."""
     app = state.app
@@ -432,6 +457,7 @@ def install_template_helpers(state: BlueprintSetupState) -> None:
         page_url=page_url,
         details=details,
         lang=lang,
+        site_menu=site_menu,
         KIND_LABELS=KIND_LABELS,
         LEVEL_LABELS=LEVEL_LABELS,
         SOURCE_LABELS=SOURCE_LABELS,

@@ -171,13 +171,14 @@ def course(code: str) -> ResponseReturnValue:
         found = _course_or_404(code)
         person = _viewer_person()
         enrolment = enrolment_of(person, found) if person is not None else None
+        done = done_lessons(enrolment) if enrolment else set()  # read once for the ticks, progress and resume
         return render_template(
             "catalogue/course.html",
             course=found,
             enrolment=enrolment,
-            done=done_lessons(enrolment) if enrolment else set(),
-            progress=progress(enrolment) if enrolment else None,
-            resume=next_lesson(enrolment) if enrolment else None,
+            done=done,
+            progress=progress(enrolment, done) if enrolment else None,
+            resume=next_lesson(enrolment, done) if enrolment else None,
             quiz=quiz_status(found, enrolment),
             can_enrol=person is not None and enrolment is None,
             enrol_form=EnrolForm(),
