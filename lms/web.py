@@ -433,8 +433,8 @@ def site_menu() -> Markup:
 
     authenticated = bool(current_user.is_authenticated)
     favicon = url_for("static", filename="favicon.svg")  # its digest follows the file (register_static_digests)
-    key = (authenticated, current_user.role if authenticated else None, lang(), request.script_root, request.host)
-    key += (favicon,)
+    role = current_user.role if authenticated else None
+    key: tuple[Any, ...] = (authenticated, role, lang(), request.script_root, request.host, favicon)
     menus: dict[tuple[Any, ...], Markup] = current_app.extensions.setdefault("lms_site_menus", {})
     html = menus.get(key)
     if html is None:

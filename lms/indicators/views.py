@@ -94,7 +94,7 @@ def child_table(
             v = indicators[code]["value"]
             cells.append((-1 if v is None else v, "—" if v is None else format_number(v, locale) + "%"))
         link = (
-            f"{base}?{_urlencode([('area', area.code), ('period', period)])}"
+            f"{base}?{_urlencode([('area', area.code), ('period', str(period))])}"
             if drill and area.level in public_levels
             else None
         )
