@@ -22,7 +22,7 @@ from lms.indicators.former import year_tree
 from lms.indicators.models import AreaIndicator
 from lms.indicators.public import min_cell, public_count, suppress_small_cells, suppress_trend
 from lms.indicators.services import figures, history, report
-from lms.pagecache import cached_page, fast_page, site_parts, site_version, version_of
+from lms.pagecache import cached_page, fast_page, missed_version, site_parts, site_version, version_of
 from lms.web import format_number, localized, period_arg, period_choices, text_arg
 
 bp = Blueprint("indicators", __name__)
@@ -218,6 +218,9 @@ def dashboard() -> ResponseReturnValue:
         context.update(year_tree(area, period, scope))  # the tree of that year, once areas were reorganised
         return render_template("indicators/dashboard.html", scope=scope, **context)
 
+    missed = None if code else missed_version("dashboard")  # the fast path read it and found no page
+    if missed is not None:
+        return cached_page("dashboard", missed, render)
     version = dashboard_version(area_id)
     if version is None:
         return render()
