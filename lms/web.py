@@ -296,10 +296,18 @@ def format_number(value: Any, locale: str) -> str:
     A dashboard formats a hundred figures: Babel's format_decimal parses the pattern every time.
     """
     group, decimal, minus = _number_symbols(locale)
-    rounded = Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
-    text = f"{abs(rounded):,.2f}".rstrip("0").rstrip(".")
+    kind = type(value)
+    if (kind is int or (kind is float and round(value, 2) == value)) and abs(value) < 1e15:
+        # a whole number, or a float of at most two decimals (its shortest form, which Decimal(str())
+        # reads): nothing to round, the float's own formatting gives the same digits without Decimal
+        text = f"{abs(value):,.2f}".rstrip("0").rstrip(".")
+        negative = value < 0
+    else:
+        rounded = Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+        text = f"{abs(rounded):,.2f}".rstrip("0").rstrip(".")
+        negative = rounded < 0
     text = text.translate({ord(","): group, ord("."): decimal})
-    return (minus + text) if rounded < 0 else text
+    return (minus + text) if negative else text
 
 
 def number(value: Any) -> str:
