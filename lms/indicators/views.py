@@ -40,12 +40,6 @@ def indicator_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def child_rows(area: Area, period: int) -> list[dict[str, Any]]:
-    """Return each child area with its stored figures for the year (read from the aggregates)."""
-    _trail, rows = trail_and_children(area, period)
-    return rows
-
-
 def trail_and_children(area: Area, period: int) -> tuple[list[Area], list[dict[str, Any]]]:
     """The areas from the root down to `area` (breadcrumbs), and each child area with its stored figures
     for the year — one statement: the areas of the path and the children, with the children's figures."""
