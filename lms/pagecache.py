@@ -476,7 +476,24 @@ def fast_page(
     version = accept(viewer_row, tuple(row))
     if version is None:
         return None
-    return _cached_response(page_key(name, version, viewer_row or ("anonymous",)))
+    response = _cached_response(page_key(name, version, viewer_row or ("anonymous",)))
+    if response is None:  # a miss: the normal path renders under this very version (missed_version)
+        g.page_cache_missed = (name, version, viewer_row or ("anonymous",))
+    return response
+
+
+def missed_version(name: str) -> tuple[Any, ...] | None:
+    """The version fast_page() read for this request's page `name` and found no page under, else None.
+
+    The normal path renders and stores the page under it instead of reading the version again: it is
+    the tuple the view would compute (the same statement, the same viewer, checked the same way), read
+    before anything the render reads — a page never goes under a version newer than its data. Only for
+    the viewer the fast path read (Flask-Login may have refused that user: then the version is read
+    again for whoever the request now is)."""
+    found = g.pop("page_cache_missed", None)
+    if found is None or found[0] != name or found[2] != viewer():  # not this page, or not this viewer
+        return None
+    return tuple(found[1])
 
 
 # ---- data versions: one statement of indexed scalar subqueries per page ----------------------------

@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     # one date format in every language: dd/mm/yyyy, four-digit years (the short and medium forms the
     # pages, PDFs and workbooks use; "long" stays the locale's words, e.g. on certificates)
     babel.date_formats.update(DATE_FORMATS)
+    install_template_gettext(app)
     login_manager.init_app(app)
     limiter.init_app(app)
     from lms.sessioncookie import RememberingSessionInterface
@@ -247,3 +248,33 @@ def register_cli(app: Flask) -> None:
     from lms.cli import register
 
     register(app)
+
+
+def request_translations() -> Any:
+    """Flask-Babel's get_translations(), remembered on the request's Babel context for its locale and
+    domain: a page translates a hundred labels, and each lookup otherwise walks the context four times
+    and formats the locale's name. A changed locale (force_locale, refresh) is a new object: looked up."""
+    from flask_babel import _get_current_context, get_translations
+
+    ctx = _get_current_context()
+    if ctx is None:
+        return get_translations()
+    memo = getattr(ctx, "lms_translations", None)
+    locale, domain = getattr(ctx, "babel_locale", None), getattr(ctx, "babel_domain", None)
+    if memo is not None and locale is not None and memo[0] is locale and memo[1] is domain:
+        return memo[2]
+    found = get_translations()
+    ctx.lms_translations = (getattr(ctx, "babel_locale", None), getattr(ctx, "babel_domain", None), found)
+    return found
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Templates' _(), ngettext(), pgettext() and npgettext() as Flask-Babel installs them, through
+    request_translations()."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )

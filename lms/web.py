@@ -6,10 +6,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
-from flask import current_app, flash, request, url_for
+from flask import current_app, flash, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -295,10 +296,18 @@ def format_number(value: Any, locale: str) -> str:
     A dashboard formats a hundred figures: Babel's format_decimal parses the pattern every time.
     """
     group, decimal, minus = _number_symbols(locale)
-    rounded = Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
-    text = f"{abs(rounded):,.2f}".rstrip("0").rstrip(".")
+    kind = type(value)
+    if (kind is int or (kind is float and round(value, 2) == value)) and abs(value) < 1e15:
+        # a whole number, or a float of at most two decimals (its shortest form, which Decimal(str())
+        # reads): nothing to round, the float's own formatting gives the same digits without Decimal
+        text = f"{abs(value):,.2f}".rstrip("0").rstrip(".")
+        negative = value < 0
+    else:
+        rounded = Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+        text = f"{abs(rounded):,.2f}".rstrip("0").rstrip(".")
+        negative = rounded < 0
     text = text.translate({ord(","): group, ord("."): decimal})
-    return (minus + text) if rounded < 0 else text
+    return (minus + text) if negative else text
 
 
 def number(value: Any) -> str:
@@ -420,6 +429,30 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
 
 
+SITE_MENUS = 64  # at most this many rendered menus kept per process (roles × languages × hosts)
+
+
+def site_menu() -> Markup:
+    """The header and the main menu (templates/_site_menu.html): the same for every viewer of a role and
+    language, so rendered once per process for each and reused — some twenty links and labels that every
+    page would otherwise build again (a url_for and a translation each). Nothing of one viewer is in it:
+    the account links and the sign-out form (its CSRF token) stay in base.html, rendered each time."""
+    from flask_login import current_user
+
+    authenticated = bool(current_user.is_authenticated)
+    favicon = url_for("static", filename="favicon.svg")  # its digest follows the file (register_static_digests)
+    role = current_user.role if authenticated else None
+    key: tuple[Any, ...] = (authenticated, role, lang(), request.script_root, request.host, favicon)
+    menus: dict[tuple[Any, ...], Markup] = current_app.extensions.setdefault("lms_site_menus", {})
+    html = menus.get(key)
+    if html is None:
+        html = Markup(render_template("_site_menu.html", favicon=favicon))  # noqa: S704 (an autoescaped template)  # nosec B704
+        if len(menus) >= SITE_MENUS:
+            menus.clear()
+        menus[key] = html
+    return html
+
+
 def install_template_helpers(state: BlueprintSetupState) -> None:
     """Make the helpers above available to every template (installed once per app)."""
     app = state.app
@@ -432,6 +465,7 @@ def install_template_helpers(state: BlueprintSetupState) -> None:
         page_url=page_url,
         details=details,
         lang=lang,
+        site_menu=site_menu,
         KIND_LABELS=KIND_LABELS,
         LEVEL_LABELS=LEVEL_LABELS,
         SOURCE_LABELS=SOURCE_LABELS,

@@ -130,13 +130,14 @@ def percent_done(done: int, total: int, quiz: bool, quiz_passed: bool, completed
     return min(100, 100 * finished // steps) if steps else 0
 
 
-def progress(enrolment: Enrolment) -> dict[str, Any]:
+def progress(enrolment: Enrolment, finished: set[int] | None = None) -> dict[str, Any]:
     """Return {done, total, percent, quiz, quiz_passed, completed, steps, steps_done} for an enrolment.
 
     `steps` counts the lessons and the quiz, when the course has one, as one more step: the learner sees
-    "3/4 bước" rather than "3/3 bài học" with 75 %."""
+    "3/4 bước" rather than "3/3 bài học" with 75 %. `finished`: done_lessons(enrolment), when the caller
+    has read it."""
     lesson_ids = {lesson.id for lesson in enrolment.course.lessons}
-    done = len(done_lessons(enrolment) & lesson_ids)
+    done = len((done_lessons(enrolment) if finished is None else finished) & lesson_ids)
     quiz = requires_quiz(enrolment.course)
     passed = enrolment.quiz_passed_at is not None
     completed = enrolment.completed_at is not None
@@ -152,9 +153,11 @@ def progress(enrolment: Enrolment) -> dict[str, Any]:
     }
 
 
-def next_lesson(enrolment: Enrolment) -> Lesson | None:
-    """Return the first lesson, in course order, the learner has not done yet (where to resume)."""
-    finished = done_lessons(enrolment)
+def next_lesson(enrolment: Enrolment, finished: set[int] | None = None) -> Lesson | None:
+    """Return the first lesson, in course order, the learner has not done yet (where to resume).
+    `finished`: done_lessons(enrolment), when the caller has read it."""
+    if finished is None:
+        finished = done_lessons(enrolment)
     return next((lesson for lesson in enrolment.course.lessons if lesson.id not in finished), None)
 
 

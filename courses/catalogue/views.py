@@ -42,7 +42,7 @@ from courses.quizzes.services import quiz_status
 from lms.auth.services import require_role
 from lms.cli import poke_worker
 from lms.extensions import db
-from lms.pagecache import Binds, cached_page, fast_page, version_of
+from lms.pagecache import Binds, cached_page, fast_page, missed_version, version_of
 from lms.people.models import Person
 from lms.uploads.services import path_of, send_upload
 from lms.web import text_arg
@@ -162,8 +162,10 @@ def course(code: str) -> ResponseReturnValue:
     hit = _course_hit(code)
     if hit is not None:
         return hit
-    viewer = current_user.person_id if current_user.is_authenticated and current_user.role == "citizen" else None
-    version = version_of(course_version_stmt(), code=code, person_id=viewer or 0)
+    version = missed_version("course")  # the fast path read it and found no page: not read again
+    if version is None:
+        viewer = current_user.person_id if current_user.is_authenticated and current_user.role == "citizen" else None
+        version = version_of(course_version_stmt(), code=code, person_id=viewer or 0)
     if version[0] is None:  # no published course with this code
         abort(404)
 
@@ -171,13 +173,14 @@ def course(code: str) -> ResponseReturnValue:
         found = _course_or_404(code)
         person = _viewer_person()
         enrolment = enrolment_of(person, found) if person is not None else None
+        done = done_lessons(enrolment) if enrolment else set()  # read once for the ticks, progress and resume
         return render_template(
             "catalogue/course.html",
             course=found,
             enrolment=enrolment,
-            done=done_lessons(enrolment) if enrolment else set(),
-            progress=progress(enrolment) if enrolment else None,
-            resume=next_lesson(enrolment) if enrolment else None,
+            done=done,
+            progress=progress(enrolment, done) if enrolment else None,
+            resume=next_lesson(enrolment, done) if enrolment else None,
             quiz=quiz_status(found, enrolment),
             can_enrol=person is not None and enrolment is None,
             enrol_form=EnrolForm(),

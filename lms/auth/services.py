@@ -7,6 +7,7 @@ from typing import Protocol, TypeVar
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.areas.models import Area
@@ -33,7 +34,9 @@ def load_user(user_key: str) -> User | None:
         user_id, version = (int(x) for x in user_key.split(":"))
     except ValueError:
         return None
-    user = db.session.get(User, user_id)
+    # the officer's area and the citizen's person record come in the same statement (joined on their
+    # keys): nearly every page reads one of them, each a round trip of its own otherwise
+    user = db.session.get(User, user_id, options=[joinedload(User.area), joinedload(User.person)])
     if user is None or user.session_version != version or user.disabled_at is not None:
         return None
     return user

@@ -3,9 +3,11 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from lms.criteria.engine import Window, ev, rule_condition
 from lms.criteria.models import PersonResult
@@ -66,28 +68,81 @@ def _rules_for(title: dict[str, Any], item: dict[str, Any], audience: str) -> li
 def _disadvantaged(person: Person) -> bool:
     """True when the person's village or an area above it is flagged disadvantaged (the engine's
     disadvantaged_villages(), asked of one village: its path lists exactly those areas)."""
+    if person.village_id is None:
+        return False
+    return bool(db.session.scalar(_disadvantaged_stmt(), {"village_id": person.village_id}))
+
+
+@cache
+def _disadvantaged_stmt() -> sa.Select[Any]:
+    """One statement (the village is not loaded first): is the village, or an area on its path, flagged?"""
     from lms.areas.models import Area
 
-    village = db.session.get(Area, person.village_id)
-    if village is None:
-        return False
-    ids = [int(x) for x in village.path.strip("/").split("/") if x]
-    return bool(db.session.scalar(sa.select(sa.exists().where(Area.id.in_(ids), Area.disadvantaged.is_(True)))))
+    village = aliased(Area)
+    return sa.select(
+        sa.exists().where(
+            village.id == sa.bindparam("village_id"),
+            Area.disadvantaged.is_(True),
+            village.path.contains("/" + sa.cast(Area.id, sa.String) + "/"),
+        )
+    )
 
 
-def _evidence_by_item(person_id: int, conditions: list[Any]) -> list[list[Evidence]]:
-    """Return, per item, the person's evidence matching its rules, newest first (one query for all items)."""
-    found: list[list[Evidence]] = [[] for _ in conditions]
+def _evidence_statement(conditions: list[Any]) -> tuple[list[int], Any]:
+    """The one statement that reads a person's evidence for every item (bound parameter `person_id`),
+    with a flag column per item whose rules read evidence; and those items' positions."""
     used = [(i, c) for i, c in enumerate(conditions) if c is not None]
     if not used:
-        return found
+        return [], None
     stmt = (
         sa.select(Evidence, *(c.label(f"item_{i}") for i, c in used))
-        .where(ev.c.person_id == person_id, sa.or_(*(c for _, c in used)))
+        .where(ev.c.person_id == sa.bindparam("person_id"), sa.or_(*(c for _, c in used)))
         .order_by(Evidence.date.desc(), Evidence.id.desc())
     )
-    for row in db.session.execute(stmt):
-        for k, (i, _) in enumerate(used, start=1):
+    return [i for i, _ in used], stmt
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What explaining a person needs of a framework, audience and year: built once per process (a
+    stored framework's document never changes: a new version is a new row)."""
+
+    title: dict[str, Any]
+    rules: list[list[dict[str, Any]]]  # per item
+    used: list[int]  # the items whose rules read evidence
+    stmt: Any
+
+
+_PLANS: dict[tuple[Any, ...], _Plan] = {}
+
+
+def _plan(fw: Any, audience: str, period: int) -> _Plan:
+    key = (fw.id, fw.version, fw.created_at, audience, period)
+    plan = _PLANS.get(key)
+    if plan is None:
+        title = next(t for t in fw.document["titles"].values() if t["subject"] == "person")
+        window = Window(period)
+        rules, conditions = [], []
+        for item in title["items"]:
+            item_rules = _rules_for(title, item, audience)
+            found = [c for r in item_rules if (c := rule_condition(r, item["code"], window)) is not None]
+            rules.append(item_rules)
+            conditions.append(sa.or_(*found) if found else None)
+        used, stmt = _evidence_statement(conditions)
+        plan = _Plan(title, rules, used, stmt)
+        if len(_PLANS) > 256:
+            _PLANS.clear()
+        _PLANS[key] = plan
+    return plan
+
+
+def _evidence_by_item(person_id: int, plan: _Plan) -> list[list[Evidence]]:
+    """Return, per item, the person's evidence matching its rules, newest first (one query for all items)."""
+    found: list[list[Evidence]] = [[] for _ in plan.rules]
+    if plan.stmt is None:
+        return found
+    for row in db.session.execute(plan.stmt, {"person_id": person_id}):
+        for k, i in enumerate(plan.used, start=1):
             if row[k]:
                 found[i].append(row[0])
     return found
@@ -114,15 +169,10 @@ def explain_person(person_id: int, period: int) -> PersonExplanation | None:
         if result
         else (person.group or ("official" if person.is_official and person.unit_id else "resident"))
     )
-    window = Window(period)
+    plan = _plan(fw, audience, period)
     items = []
-    plans = []
-    for item in title["items"]:
-        rules = _rules_for(title, item, audience)
-        conditions = [c for r in rules if (c := rule_condition(r, item["code"], window)) is not None]
-        plans.append((item, rules, sa.or_(*conditions) if conditions else None))
-    found = _evidence_by_item(person_id, [condition for _, _, condition in plans])
-    for (item, rules, _), rows in zip(plans, found, strict=True):
+    found = _evidence_by_item(person_id, plan)
+    for item, rules, rows in zip(title["items"], plan.rules, found, strict=True):
         points = Decimal(str(scores.get(item["code"], ZERO))).quantize(ZERO)
         maximum = Decimal(str(item["max"]))
         items.append(

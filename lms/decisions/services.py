@@ -10,6 +10,7 @@ commune leader who signs) approves it, and only then do the titles exist. Nobody
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -443,21 +444,32 @@ def title_counts(area: Area, period: int, stored: Any = None) -> dict[str, Title
         recognised["person"] = stored.holders
         for kind, name in (("family", "families"), ("clan", "clans"), ("village", "villages"), ("unit", "units")):
             meets[kind] = getattr(stored, f"{name}_attained")
-    under = areas_under(area)
+    row = db.session.execute(_recognised_groups_stmt(), {"under_path": area.path, "period": period}).one()
+    for kind, count in zip(GROUP_KINDS, row, strict=True):
+        recognised[kind] = int(count or 0)
+    return {k: TitleCount(meets[k], recognised[k]) for k in TITLE_KINDS}
+
+
+@cache
+def _recognised_groups_stmt() -> sa.Select[Any]:
+    """The groups of each kind a decision recognised (not revoked) in an area and year, one statement for
+    every kind (built once; parameters `under_path`, the area's path, and `period`)."""
+    under = sa.select(Area.id).where(Area.path.startswith(sa.bindparam("under_path", type_=sa.String)))
+    counts = []
     for kind in GROUP_KINDS:
         model, column = group_model(kind)
-        query = (
+        counts.append(
             sa.select(sa.func.count(sa.distinct(GroupConfirmation.subject_id)))
             .join(model, model.id == GroupConfirmation.subject_id)
             .where(
                 GroupConfirmation.kind == kind,
-                GroupConfirmation.period == period,
+                GroupConfirmation.period == sa.bindparam("period", type_=sa.Integer),
                 GroupConfirmation.revoked_at.is_(None),
                 column.in_(under),
             )
+            .scalar_subquery()
         )
-        recognised[kind] = int(db.session.scalar(query) or 0)
-    return {k: TitleCount(meets[k], recognised[k]) for k in TITLE_KINDS}
+    return sa.select(*counts)
 
 
 def members_preview(kind: str, ids: Sequence[int], limit: int = 50) -> list[str]:

@@ -4,11 +4,15 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from jinja2 import Undefined
+from markupsafe import Markup
+from werkzeug.urls import _urlencode
 
 from lms.areas.models import Area
-from lms.areas.services import area_by_code, breadcrumbs, children, within
+from lms.areas.services import area_by_code, within
 from lms.auth.services import officer_area, require_area, require_role
 from lms.decisions.services import title_rows
 from lms.extensions import db
@@ -18,8 +22,8 @@ from lms.indicators.former import year_tree
 from lms.indicators.models import AreaIndicator
 from lms.indicators.public import min_cell, public_count, suppress_small_cells, suppress_trend
 from lms.indicators.services import figures, history, report
-from lms.pagecache import cached_page, fast_page, site_parts, site_version, version_of
-from lms.web import localized, period_arg, period_choices, text_arg
+from lms.pagecache import cached_page, fast_page, missed_version, site_parts, site_version, version_of
+from lms.web import format_number, localized, period_arg, period_choices, text_arg
 
 bp = Blueprint("indicators", __name__)
 
@@ -36,29 +40,67 @@ def indicator_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def child_rows(area: Area, period: int) -> list[dict[str, Any]]:
-    """Return each child area with its stored figures for the year (read from the aggregates)."""
-    kids = children(area)
-    # one query for all of them; held in `loaded` so that report() finds each row in the session's
-    # identity map (which holds objects weakly) instead of asking again, child by child
-    loaded = (
-        db.session.scalars(
-            sa.select(AreaIndicator).where(
-                AreaIndicator.area_id.in_([k.id for k in kids]), AreaIndicator.period == period
-            )
-        ).all()
-        if kids
-        else []
-    )
+def trail_and_children(area: Area, period: int) -> tuple[list[Area], list[dict[str, Any]]]:
+    """The areas from the root down to `area` (breadcrumbs), and each child area with its stored figures
+    for the year — one statement: the areas of the path and the children, with the children's figures."""
+    ids = [int(x) for x in area.path.strip("/").split("/") if x]
+    found = db.session.execute(
+        sa.select(Area, AreaIndicator)
+        .outerjoin(AreaIndicator, sa.and_(AreaIndicator.area_id == Area.id, AreaIndicator.period == period))
+        .where(sa.or_(Area.id.in_(ids), Area.parent_id == area.id))
+        .order_by(Area.name)
+    ).all()
+    # the figures are held in `found` while report() runs: it finds each row in the session's identity
+    # map (which holds objects weakly) instead of asking again, child by child
+    by_id = {a.id: a for a, _ in found}
+    trail = [by_id[i] for i in ids if i in by_id]
+    kids = [a for a, _ in found if a.parent_id == area.id]
     rows = [{"area": child, "report": report(child.code, child.id, period)} for child in kids]
-    del loaded
-    return rows
+    del found
+    return trail, rows
 
 
-def trend(area: Area, period: int) -> list[Any]:
-    """Return I1–I5 of the area for every year with stored figures, names in the current language."""
+@bp.app_template_global()
+def child_table(
+    children: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
+    drill: str | None,
+    public_levels: tuple[str, ...],
+    period: int,
+    k: Any = None,
+) -> list[dict[str, Any]]:
+    """The table of child areas, ready to print: per child its link (None: not linked), its name and
+    (sort value, text) of every cell — the counts, then I1–I5. Done here once rather than in Jinja cell
+    by cell (a district has dozens of communes × 8 cells): one url_for for all the links."""
+    locale = str(get_locale() or "vi")
+    base = url_for(drill) if drill else ""
+    withheld = Markup("&lt;") + ("" if isinstance(k, Undefined) else str(k))
+    codes = [r["code"] for r in rows]
+    out = []
+    for child in children:
+        area, data = child["area"], child["report"]
+        counts, indicators = data["counts"], data["indicators"]
+        cells = []
+        for name in ("people", "eligible", "holders"):
+            v = counts[name]
+            cells.append((-1 if v is None else v, withheld if v is None else format_number(v, locale)))
+        for code in codes:
+            v = indicators[code]["value"]
+            cells.append((-1 if v is None else v, "—" if v is None else format_number(v, locale) + "%"))
+        link = (
+            f"{base}?{_urlencode([('area', area.code), ('period', str(period))])}"
+            if drill and area.level in public_levels
+            else None
+        )
+        out.append({"href": link, "name": area.name, "cells": cells})
+    return out
+
+
+def trend(area: Area, period: int, years: list[AreaIndicator] | None = None) -> list[Any]:
+    """Return I1–I5 of the area for every year with stored figures (`years`: history(area.id), when the
+    caller has read it), names in the current language."""
     named = [{**d, "name": localized(d["name"])} for d in definitions()]
-    return trend_charts(named, history(area.id), period)
+    return trend_charts(named, history(area.id) if years is None else years, period)
 
 
 TREND_GEOMETRY = {
@@ -73,9 +115,10 @@ TREND_GEOMETRY = {
 
 
 def _dashboard_context(area: Area, period: int, *, scope: Area | None) -> dict[str, Any]:
-    data = report(area.code, area.id, period)
+    years = history(area.id)  # every year's figures, this one's too: held, report() and figures() find them
     stored = figures(area.id, period)
-    trail = breadcrumbs(area)
+    data = report(area.code, area.id, period)
+    trail, kids = trail_and_children(area, period)
     if scope is not None:
         trail = [a for a in trail if within(a, scope)]
     return {
@@ -85,9 +128,9 @@ def _dashboard_context(area: Area, period: int, *, scope: Area | None) -> dict[s
         "rows": indicator_rows(data),
         "counts": data["counts"],
         "computed_at": stored.computed_at if stored else None,
-        "children": child_rows(area, period),
+        "children": kids,
         "trail": trail,
-        "trend": trend(area, period),
+        "trend": trend(area, period, years),
         "geometry": TREND_GEOMETRY,
         # both numbers of every title (the public page withholds each below K)
         "titles": title_rows(area, period, stored),
@@ -169,6 +212,9 @@ def dashboard() -> ResponseReturnValue:
         context.update(year_tree(area, period, scope))  # the tree of that year, once areas were reorganised
         return render_template("indicators/dashboard.html", scope=scope, **context)
 
+    missed = None if code else missed_version("dashboard")  # the fast path read it and found no page
+    if missed is not None:
+        return cached_page("dashboard", missed, render)
     version = dashboard_version(area_id)
     if version is None:
         return render()

@@ -12,7 +12,7 @@ from lms.criteria.explain import explain_person
 from lms.criteria.models import PersonResult
 from lms.evidence.models import Evidence
 from lms.extensions import db
-from lms.pagecache import cached_page, fast_page, packed, site_parts, site_version, version_of
+from lms.pagecache import cached_page, fast_page, missed_version, packed, site_parts, site_version, version_of
 from lms.people.models import Person
 from lms.records.services import learning, record_context
 from lms.titles.models import Award
@@ -110,4 +110,5 @@ def record() -> ResponseReturnValue:
             **record_context(person_id, explanation),
         )
 
-    return cached_page("record", (person_id, period, *record_version(person_id, period)), render)
+    version = missed_version("record") or (person_id, period, *record_version(person_id, period))
+    return cached_page("record", version, render)
