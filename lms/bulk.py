@@ -17,17 +17,19 @@ from sqlalchemy.sql import Select
 from lms.extensions import db
 
 
+def _values(name: str, column: str, unique: list[Any], element: Any) -> Select[Any]:
+    """Return a one-column SELECT of `unique`, bound as ONE parameter: an array of `element` read back
+    with unnest (PostgreSQL), JSON text read back with json_each (SQLite)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        param = sa.bindparam(name, unique, type_=ARRAY(element), unique=True)
+        return sa.select(sa.func.unnest(param).column_valued(column))
+    each = sa.func.json_each(sa.bindparam(name, json.dumps(unique), type_=sa.String, unique=True)).table_valued("value")
+    return sa.select(each.c.value)
+
+
 def id_values(ids: Iterable[int]) -> Select[Any]:
     """Return a one-column SELECT of the distinct ids, bound as a single parameter."""
-    unique = sorted({int(i) for i in ids})
-    if db.session.get_bind().dialect.name == "postgresql":
-        param = sa.bindparam("ids", unique, type_=ARRAY(sa.BigInteger), unique=True)
-        column = sa.func.unnest(param).column_valued("id")
-        return sa.select(column)
-    each = sa.func.json_each(sa.bindparam("ids", json.dumps(unique), type_=sa.String, unique=True)).table_valued(
-        "value"
-    )
-    return sa.select(each.c.value)
+    return _values("ids", "id", sorted({int(i) for i in ids}), sa.BigInteger)
 
 
 def any_id(column: Any, ids: Iterable[int]) -> sa.ColumnElement[bool]:
@@ -43,15 +45,7 @@ def any_id(column: Any, ids: Iterable[int]) -> sa.ColumnElement[bool]:
 
 def code_values(codes: Iterable[str]) -> Select[Any]:
     """Return a one-column SELECT of the distinct codes (people's codes, say), bound as a single parameter."""
-    unique = sorted({str(c) for c in codes})
-    if db.session.get_bind().dialect.name == "postgresql":
-        param = sa.bindparam("codes", unique, type_=ARRAY(sa.String), unique=True)
-        column = sa.func.unnest(param).column_valued("code")
-        return sa.select(column)
-    each = sa.func.json_each(sa.bindparam("codes", json.dumps(unique), type_=sa.String, unique=True)).table_valued(
-        "value"
-    )
-    return sa.select(each.c.value)
+    return _values("codes", "code", sorted({str(c) for c in codes}), sa.String)
 
 
 def upsert(table: sa.Table) -> Any:
