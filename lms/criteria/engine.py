@@ -419,7 +419,7 @@ def write_rows(
     on = " AND ".join(f't."{k}" = s."{k}"' for k in keys)
     # names from the table's own metadata, bounds are integers, values travel as bound parameters
     merge = (
-        f"MERGE INTO {table.name} AS t USING ({compiled}) AS s"  # noqa: S608
+        f"MERGE INTO {table.name} AS t USING ({compiled}) AS s"  # noqa: S608  # nosec B608
         f' ON {on} AND t."{key}" BETWEEN {lo} AND {hi}'
         f" WHEN MATCHED AND ({cols('t.', values)}) IS DISTINCT FROM ({cols('s.', values)})"
         f" THEN UPDATE SET {', '.join(sets)}"
