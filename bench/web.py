@@ -5,7 +5,7 @@
 1. Setup (idempotent, through the app's own services, not SQL): the catalogue's courses (the codes
    the generator's evidence refers to) with three lessons each, published by a trainer account; one
    citizen account per client, spread over the province, enrolled in KNS-CB-01 with one lesson
-   done; a commune officer for each of those citizens' communes, and one district officer.
+   done; a commune officer for each of those citizens' communes, a district and a province officer.
 2. Profile (in-process, Flask test client): every SQL statement of one request to each page is
    captured and run again under EXPLAIN ANALYZE: queries per request, their summed execution time,
    and any sequential scan of a large table (evidence, person, results…), which the bar forbids
@@ -14,7 +14,7 @@
    client (stdlib only, in this process) keeps `--clients` connections busy, each logged in with its
    own session through the login form (CSRF token and all), for `--duration` seconds per page after
    a warm-up, in this order: /healthz, course page, my record, commune dashboard, district
-   dashboard, /healthz again. The /healthz figure the ratios use is the mean of the two runs
+   dashboard, province dashboard, /healthz again. The /healthz figure the ratios use is the mean of the two runs
    bracketing the pages. Every response must be 200; errors are counted and reported.
 With `--cold` (QUALITY.md P3, cold bar: ≥ 0.1× `/healthz`, p99 < 200 ms) every request is made by a
 viewer whose page is not cached: a different citizen for each request to the course page and the record
@@ -77,6 +77,7 @@ class Accounts:
     citizens: list[str] = field(default_factory=list)
     officers: list[str] = field(default_factory=list)
     district_officers: list[str] = field(default_factory=list)
+    province_officers: list[str] = field(default_factory=list)
 
 
 # Officers sign in with a second factor (lms.auth.twofactor): the benchmark's officers share this key.
@@ -166,7 +167,7 @@ def setup(url: str, clients: int, log: Any = print) -> Accounts:
         ids = db.session.scalars(
             sa.select(Person.id).where(Person.id % step == 0).order_by(Person.id).limit(clients)
         ).all()
-        district = None
+        district = province = None
         for i, pid in enumerate(ids):
             person = db.session.get(Person, pid)
             village = person.village
@@ -190,6 +191,13 @@ def setup(url: str, clients: int, log: Any = print) -> Accounts:
                 or create_user(district_officer, PASSWORD, "officer", area=district, display_name="Cán bộ huyện")
             )
             accounts.district_officers.append(district_officer)
+            province_officer = f"bench.province{i:02d}@example.vn"
+            province = province or db.session.get(Area, district.parent_id)
+            _with_two_factor(
+                find_login(province_officer)
+                or create_user(province_officer, PASSWORD, "officer", area=province, display_name="Cán bộ tỉnh")
+            )
+            accounts.province_officers.append(province_officer)
             db.session.commit()
     return accounts
 
@@ -220,7 +228,7 @@ def setup_cold(url: str, viewers: int, log: Any = print) -> None:
                 {"p": COLD + "%"},
             ).all()
         )
-        wanted = {"citizen": 2 * viewers, "officer": viewers, "district": viewers}
+        wanted = {"citizen": 2 * viewers, "officer": viewers, "district": viewers, "province": viewers}
         if all(have.get(k, 0) >= n for k, n in wanted.items()):
             engine.dispose()
             return
@@ -236,7 +244,7 @@ def setup_cold(url: str, viewers: int, log: Any = print) -> None:
             ),
             {"p": COLD, "h": secret, "step": max(total // (2 * viewers + 2 * 64), 1), "n": 2 * viewers},
         )
-        for kind, level in (("officer", "commune"), ("district", "district")):
+        for kind, level in (("officer", "commune"), ("district", "district"), ("province", "province")):
             conn.execute(
                 sa.text(
                     "INSERT INTO user_account (login, display_name, password_hash, role, area_id, session_version,"
@@ -289,7 +297,7 @@ def cold_cookies(url: str, secret_key: str, viewers: int) -> ColdViewers:
     with app.app_context():
         serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
         users = list(db.session.scalars(sa.select(User).where(User.login.like(COLD + "%")).order_by(User.id)))
-        by_kind: dict[str, list[str]] = {"citizen": [], "officer": [], "district": []}
+        by_kind: dict[str, list[str]] = {"citizen": [], "officer": [], "district": [], "province": []}
         for user in users:
             with app.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
                 start_session(user)
@@ -300,6 +308,7 @@ def cold_cookies(url: str, secret_key: str, viewers: int) -> ColdViewers:
         "record": citizens[1::2][:viewers],
         "commune": by_kind["officer"][:viewers],
         "district": by_kind["district"][:viewers],
+        "province": by_kind["province"][:viewers],
     }
     return found
 
@@ -324,7 +333,7 @@ class Page:
     key: str
     name: str
     path: str
-    who: str  # "anonymous", "citizen", "officer", "district"
+    who: str  # "anonymous", "citizen", "officer", "district", "province"
 
 
 PAGES = [
@@ -333,6 +342,7 @@ PAGES = [
     Page("record", "my record (Sổ học tập)", f"/record?period={PERIOD}", "citizen"),
     Page("commune", "commune dashboard", f"/dashboard?period={PERIOD}", "officer"),
     Page("district", "district dashboard", f"/dashboard?period={PERIOD}", "district"),
+    Page("province", "province dashboard", f"/dashboard?period={PERIOD}", "province"),
 ]
 
 
@@ -343,6 +353,8 @@ def login_of(accounts: Accounts, who: str, i: int) -> str | None:
         return accounts.officers[i % len(accounts.officers)]
     if who == "district":
         return accounts.district_officers[i % len(accounts.district_officers)]
+    if who == "province":
+        return accounts.province_officers[i % len(accounts.province_officers)]
     return None
 
 
