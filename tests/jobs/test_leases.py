@@ -199,9 +199,10 @@ def test_a_killed_full_recompute_resumes_after_its_last_finished_step(app, defau
         run_full_recompute(2026, None, job, before_commit=die_after_two_steps)
     db.session.rollback()
     found = db.session.get(RecomputeJob, job.id)
-    assert (found.status, found.done, found.total) == ("running", 2, 5)
+    # 4 communes of 30 people: the people of each, then the groups of each, then the last step
+    assert (found.status, found.done, found.total) == ("running", 2, 9)
     with caplog.at_level(logging.WARNING):
         run_full_recompute(2026, None, found)
-    assert f"resuming recompute job {job.id} after step 2 of 5" in caplog.text
-    assert found.status == "done" and found.done == 5
+    assert f"resuming recompute job {job.id} after step 2 of 9" in caplog.text
+    assert found.status == "done" and found.done == 9
     assert snapshot() == clean
