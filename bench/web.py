@@ -729,7 +729,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--duration", type=float, default=15.0, help="seconds measured per page")
     parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--pages", default="course,record,commune,district")
+    parser.add_argument("--pages", default="course,record,commune,district,province")
     parser.add_argument("--cold", action="store_true", help="every request by a new viewer (QUALITY.md P3 cold)")
     parser.add_argument("--viewers", type=int, default=10_000, help="--cold: distinct viewers per page")
     parser.add_argument("--no-profile", action="store_true")
