@@ -16,6 +16,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.functions import FunctionElement
 
 from lms.areas.models import Area
+from lms.bulk import id_values
 from lms.criteria.models import GroupResult, PersonResult
 from lms.evidence.models import Evidence, GroupEntry
 from lms.people.models import Clan, Family, Person, Unit, counted
@@ -257,8 +258,6 @@ class Listed:
     """A scope given as a list of ids (one parameter), whose bounds are known without a query."""
 
     def __init__(self, ids: list[int]) -> None:
-        from lms.bulk import id_values
-
         self.select = id_values(ids)
         self.bounds: Bounds | None = (min(ids), max(ids)) if ids else None
 
@@ -450,9 +449,8 @@ def clear_rows(
     conn.execute(table.delete().where(where))
 
 
-PERSON_RESULT_COLUMNS = [
-    "person_id",
-    "period",
+# what the engine computes for a person and year (the drift check compares the same columns)
+PERSON_RESULT_VALUES = (
     "audience",
     "total",
     "threshold",
@@ -462,7 +460,8 @@ PERSON_RESULT_COLUMNS = [
     "digital_level",
     "studied_criteria",
     "items",
-]
+)
+PERSON_RESULT_COLUMNS = ["person_id", "period", *PERSON_RESULT_VALUES]
 
 
 def item_points(conn: sa.Connection, scored: Any, codes: list[str]) -> Any:

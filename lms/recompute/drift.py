@@ -5,6 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from lms.criteria.engine import PERSON_RESULT_VALUES
 from lms.criteria.models import GroupResult, PersonResult
 from lms.extensions import db
 from lms.indicators.models import FIGURE_COLUMNS, AreaIndicator
@@ -16,21 +17,7 @@ SAMPLE_SIZE = 20
 
 # table name → (model, key columns, value columns)
 COMPARED: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
-    "person_result": (
-        PersonResult,
-        ("person_id",),
-        (
-            "audience",
-            "total",
-            "threshold",
-            "eligible",
-            "learned",
-            "has_plan",
-            "digital_level",
-            "studied_criteria",
-            "items",
-        ),
-    ),
+    "person_result": (PersonResult, ("person_id",), PERSON_RESULT_VALUES),
     "group_result": (GroupResult, ("kind", "subject_id"), ("total", "attained", "items")),
     "area_indicator": (AreaIndicator, ("area_id",), FIGURE_COLUMNS),
 }
