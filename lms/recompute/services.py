@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import CompoundSelect, Select
 
 from lms.areas.models import Area
 from lms.bulk import id_values
@@ -374,11 +374,12 @@ def _year_is_empty(period: int) -> bool:
     return not db.session.scalar(sa.select(sa.exists().where(PersonResult.period == period)))
 
 
-def _refresh_statistics(step: int) -> None:
-    """ANALYZE the result tables after steps 1, 2, 4, 8, … of a year's first full recompute: it fills
-    them from empty, and plans made on "empty" statistics nest loops over what the steps wrote."""
+def _refresh_statistics(table: str, step: int) -> None:
+    """ANALYZE the result table a phase of a year's first full recompute fills from empty (person_result
+    in the people steps, group_result in the groups steps) after its steps 1, 2, 4, 8, …: plans made on
+    "empty" statistics nest loops over what the steps wrote."""
     if step & (step - 1) == 0 and db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("ANALYZE " + ", ".join(RESULT_TABLES)))
+        db.session.execute(sa.text(f"ANALYZE {table}"))
 
 
 def recompute_plan(root: Area | None) -> list[list[str]]:
@@ -392,7 +393,7 @@ def recompute_plan(root: Area | None) -> list[list[str]]:
     return _commune_groups(communes, current_app.config.get("RECOMPUTE_STEP_PEOPLE", 25_000))
 
 
-def _listed(ids: Select[Any]) -> Listed:
+def _listed(ids: Select[Any] | CompoundSelect[Any]) -> Listed:
     """Return the ids of a step's scope as a list bound in one parameter: the planner then knows
     exactly how many rows each statement reads (a subquery over areas it can only guess)."""
     return Listed(list(db.session.execute(ids).scalars()))
@@ -425,27 +426,29 @@ def full_recompute_chunks(
             persons = sa.select(person.c.id).where(person.c.village_id.in_(inside(paths)))
             score_people(conn, fw, _listed(persons), fresh=filling)
             if filling:
-                _refresh_statistics(number)
+                _refresh_statistics("person_result", number)
 
         return step
 
-    def groups_step(paths: list[str]) -> Callable[[], None]:
+    def groups_step(number: int, paths: list[str]) -> Callable[[], None]:
         def step() -> None:
             conn = db.session.connection()
             _lock(conn, fw.period)
             here = inside(paths)
-            families = _union(  # those living here, and those of people living here (a commune root)
+            families = sa.union(  # those living here, and those of people living here (a commune root)
                 sa.select(family.c.id).where(family.c.village_id.in_(here)),
                 sa.select(person.c.family_id).where(person.c.village_id.in_(here), person.c.family_id.is_not(None)),
             )
-            score_groups(conn, fw, "family", _listed(families), fresh=filling)  # type: ignore[arg-type]
+            score_groups(conn, fw, "family", _listed(families), fresh=filling)
             villages = sa.select(area.c.id).where(area.c.id.in_(here), area.c.level == "village")
             score_groups(conn, fw, "village", villages, fresh=filling)
+            if filling:
+                _refresh_statistics("group_result", number)
 
         return step
 
     steps.extend(people_step(n, paths) for n, paths in enumerate(groups, start=1))
-    steps.extend(groups_step(paths) for paths in groups)
+    steps.extend(groups_step(n, paths) for n, paths in enumerate(groups, start=1))
     # people living directly in an area above commune level (no commune chunk covers them)
     under = _under(root)
 
