@@ -33,11 +33,12 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
 from bench.generate import conninfo, database_name
-from bench.imports import peak_rss_child
+from bench.imports import peak_rss_child, timed_copy
 from bench.recompute import RESULTS, engine_version
 
 PERIOD = 2026
@@ -170,20 +171,14 @@ def clean_evidence(url: str) -> None:
 
 
 def copy_file(url: str, path: Path) -> float:
-    with psycopg.connect(conninfo(url)) as conn:
-        conn.execute("DROP TABLE IF EXISTS bench_copy_evidence")
-        conn.execute(SCRATCH)
-        conn.commit()
-        started = time.perf_counter()
-        with conn.cursor() as cur, cur.copy("COPY bench_copy_evidence FROM STDIN (FORMAT csv, HEADER true)") as cp:
-            with path.open("rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    cp.write(chunk)
-        conn.commit()
-        seconds = time.perf_counter() - started
-        conn.execute("DROP TABLE bench_copy_evidence")
-        conn.commit()
-    return seconds
+    """COPY of the CSV file as it is into a scratch table of text columns (no keys)."""
+
+    def feed(cp: Any) -> None:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                cp.write(chunk)
+
+    return timed_copy(url, "bench_copy_evidence", [SCRATCH], "FROM STDIN (FORMAT csv, HEADER true)", feed)
 
 
 def copy_like(url: str, resolved: list[tuple[int, str]]) -> float:
@@ -193,20 +188,12 @@ def copy_like(url: str, resolved: list[tuple[int, str]]) -> float:
         for i, (pid, ref) in enumerate(resolved)
     ).encode()
     columns = "person_id, kind, ref, category, date, hours, level, points, source, created_at"
-    with psycopg.connect(conninfo(url)) as conn:
-        conn.execute("DROP TABLE IF EXISTS bench_evidence_like")
-        conn.execute(LIKE)
-        conn.commit()
-        conn.execute("CHECKPOINT")
-        started = time.perf_counter()
-        with conn.cursor() as cur, cur.copy(f"COPY bench_evidence_like ({columns}) FROM STDIN") as cp:
-            for start in range(0, len(lines), 1 << 20):
-                cp.write(lines[start : start + (1 << 20)])
-        conn.commit()
-        seconds = time.perf_counter() - started
-        conn.execute("DROP TABLE bench_evidence_like")
-        conn.commit()
-    return seconds
+
+    def feed(cp: Any) -> None:
+        for start in range(0, len(lines), 1 << 20):
+            cp.write(lines[start : start + (1 << 20)])
+
+    return timed_copy(url, "bench_evidence_like", [LIKE], f"({columns}) FROM STDIN", feed)
 
 
 def run_evidence(url: str, sizes: list[int], log) -> list[dict[str, object]]:  # noqa: ANN001
@@ -314,21 +301,12 @@ def copy_people_like(url: str, resolved: list[tuple[object, ...]]) -> float:
         "code, full_name, name_folded, birth_year, gender, village_id, family_id, clan_id, unit_id, is_official, "
         'khuyen_hoc_member, "group", phone, email'
     )
-    with psycopg.connect(conninfo(url)) as conn:
-        conn.execute("DROP TABLE IF EXISTS bench_person_like")
-        for statement in PERSON_LIKE:
-            conn.execute(statement)
-        conn.commit()
-        conn.execute("CHECKPOINT")
-        started = time.perf_counter()
-        with conn.cursor() as cur, cur.copy(f"COPY bench_person_like ({columns}) FROM STDIN") as cp:
-            for row in resolved:
-                cp.write_row(row)
-        conn.commit()
-        seconds = time.perf_counter() - started
-        conn.execute("DROP TABLE bench_person_like")
-        conn.commit()
-    return seconds
+
+    def feed(cp: Any) -> None:
+        for row in resolved:
+            cp.write_row(row)
+
+    return timed_copy(url, "bench_person_like", list(PERSON_LIKE), f"({columns}) FROM STDIN", feed)
 
 
 def run_people(url: str, sizes: list[int], log) -> list[dict[str, object]]:  # noqa: ANN001

@@ -44,9 +44,11 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -244,45 +246,52 @@ def reset(url: str) -> None:
         conn.execute("CHECKPOINT")
 
 
+def timed_copy(
+    url: str, table: str, create: list[str], copy: str, feed: Callable[[Any], None], *, keep: bool = False
+) -> float:
+    """Seconds of one `COPY {table} …` (the `copy` clause) fed by `feed(copy_stream)`, into a table made
+    by the `create` statements before the clock (after a CHECKPOINT) and dropped afterwards (`keep`:
+    left for the caller to read)."""
+    with psycopg.connect(conninfo(url)) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in create:
+            conn.execute(statement)
+        conn.commit()
+        conn.execute("CHECKPOINT")
+        started = time.perf_counter()
+        with conn.cursor() as cur, cur.copy(f"COPY {table} {copy}") as cp:
+            feed(cp)
+        conn.commit()
+        seconds = time.perf_counter() - started
+        if not keep:
+            conn.execute(f"DROP TABLE {table}")
+            conn.commit()
+    return seconds
+
+
 def time_copy(url: str, path: Path, repeat: int) -> float:
     """Median seconds of COPY of the file into the scratch table (streamed, committed)."""
-    times = []
-    for _ in range(repeat):
-        with psycopg.connect(conninfo(url)) as conn:
-            conn.execute("DROP TABLE IF EXISTS bench_copy_people")
-            conn.execute(SCRATCH)
-            conn.commit()
-            conn.execute("CHECKPOINT")
-            started = time.perf_counter()
-            with conn.cursor() as cur, cur.copy("COPY bench_copy_people FROM STDIN (FORMAT csv, HEADER true)") as copy:
-                with path.open("rb") as fh:
-                    while chunk := fh.read(1 << 20):
-                        copy.write(chunk)
-            conn.commit()
-            times.append(time.perf_counter() - started)
-    return statistics.median(times)
+
+    def feed(cp: Any) -> None:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                cp.write(chunk)
+
+    copy = "FROM STDIN (FORMAT csv, HEADER true)"  # the table stays: FROM_FILE compares it with person
+    runs = (timed_copy(url, "bench_copy_people", [SCRATCH], copy, feed, keep=True) for _ in range(repeat))
+    return statistics.median(runs)
 
 
 def time_copy_like(url: str, resolved: list[tuple[object, ...]], repeat: int) -> float:
     """Median seconds of COPY of the resolved rows into a copy of person (same indexes and foreign keys)."""
     text = "".join(_line(*row) for row in resolved).encode()  # formatted before the clock starts
-    times = []
-    for _ in range(repeat):
-        with psycopg.connect(conninfo(url)) as conn:
-            conn.execute("DROP TABLE IF EXISTS bench_person_like")
-            for sql in PERSON_LIKE:
-                conn.execute(sql)
-            conn.commit()
-            conn.execute("CHECKPOINT")
-            started = time.perf_counter()
-            with conn.cursor() as cur, cur.copy(f"COPY bench_person_like ({PERSON_COLUMNS}) FROM STDIN") as copy:
-                for start in range(0, len(text), 1 << 20):
-                    copy.write(text[start : start + (1 << 20)])
-            conn.commit()
-            times.append(time.perf_counter() - started)
-    with psycopg.connect(conninfo(url), autocommit=True) as conn:
-        conn.execute("DROP TABLE bench_person_like")
-    return statistics.median(times)
+
+    def feed(cp: Any) -> None:
+        for start in range(0, len(text), 1 << 20):
+            cp.write(text[start : start + (1 << 20)])
+
+    copy = f"({PERSON_COLUMNS}) FROM STDIN"
+    return statistics.median(timed_copy(url, "bench_person_like", PERSON_LIKE, copy, feed) for _ in range(repeat))
 
 
 def state(url: str) -> tuple[int, str, int, str]:

@@ -561,6 +561,17 @@ class Run:
     viewers: int = 0  # cold: distinct viewers used (warm-up included)
     exhausted: bool = False  # cold: the viewers ran out before the end of the run
 
+    def record(self, t0: float, t1: float, status: int, measure_from: float, stop_at: float) -> bool:
+        """Count one response if it lies wholly in the measured window; return whether it did."""
+        if not (t0 >= measure_from and t1 <= stop_at):
+            return False
+        self.requests += 1
+        self.latencies.append(t1 - t0)
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        if status != 200:
+            self.errors += 1
+        return True
+
     @property
     def throughput(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
@@ -598,13 +609,7 @@ async def load(port: int, page: Page, accounts: Accounts, clients: int, duration
             except (OSError, asyncio.IncompleteReadError):
                 conn.close()
                 status = 0
-            t1 = time.perf_counter()
-            if t0 >= measure_from and t1 <= stop_at:
-                run.requests += 1
-                run.latencies.append(t1 - t0)
-                run.statuses[status] = run.statuses.get(status, 0) + 1
-                if status != 200:
-                    run.errors += 1
+            run.record(t0, time.perf_counter(), status, measure_from, stop_at)
 
     cpu0 = time.process_time()
     await asyncio.gather(*(client(i) for i in range(clients)))
@@ -641,13 +646,8 @@ async def load_cold(port: int, page: Page, cookies: list[str], clients: int, dur
                 conn.close()
                 status = 0
             t1 = time.perf_counter()
-            if t0 >= measure_from and t1 <= stop_at:
-                run.requests += 1
-                run.latencies.append(t1 - t0)
-                run.statuses[status] = run.statuses.get(status, 0) + 1
+            if run.record(t0, t1, status, measure_from, stop_at):
                 state["last"] = max(state["last"], t1)
-                if status != 200:
-                    run.errors += 1
 
     cpu0 = time.process_time()
     await asyncio.gather(*(client(i) for i in range(clients)))
