@@ -37,3 +37,23 @@ def test_steps_group_whole_communes_and_give_the_same_results(app, default_frame
     db.session.commit()
     assert snapshot() == by_commune
     assert by_commune["person_result"], "the population must have been scored"
+
+
+def test_every_step_is_planned_for_its_own_ids(app, default_framework):  # type: ignore[no-untyped-def]
+    """Each step runs the same statement text with other ids; a generic plan (which PostgreSQL tries
+    once psycopg has prepared a statement run five times) does not know them and, at 1,000,000 people,
+    scanned the evidence per person. A step must plan its statements for its own ids."""
+    import pytest
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("plan caching is PostgreSQL's")
+    populate(3, 20)
+    db.session.commit()
+    app.config["RECOMPUTE_STEP_PEOPLE"] = 1
+    seen = []
+    for step in full_recompute_chunks(2026, None):
+        step()
+        seen.append(db.session.scalar(sa.text("SHOW plan_cache_mode")))
+        db.session.commit()
+    assert seen == ["force_custom_plan"] * (3 + 3 + 1)
+    assert db.session.scalar(sa.text("SHOW plan_cache_mode")) == "auto", "only the recompute's own transactions"
