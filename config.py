@@ -107,6 +107,9 @@ class Config:
     RECOMPUTE_BATCH_SIZE = 5000
     # a full recompute works in steps of whole communes holding about this many people
     RECOMPUTE_STEP_PEOPLE = 25000
+    # PostgreSQL connections a full recompute's step scores its people and families on at once (in
+    # slices of consecutive ids): about the database server's cores a recompute may take
+    RECOMPUTE_CONNECTIONS = 2
     # seconds before an unacknowledged task is redelivered (longer than the longest task)
     CELERY_VISIBILITY_TIMEOUT = 1800
     # every task is interrupted after the soft limit (it stops cleanly) and killed after the hard one;
@@ -280,7 +283,9 @@ def check_settings(config: Any) -> None:
         "RETENTION_IMPORT_FILES_DAYS",
         "RETENTION_UNCONFIRMED_ACCOUNTS_DAYS",
     )
-    _positive(config, "RECOMPUTE_BATCH_SIZE", "RECOMPUTE_STEP_PEOPLE", "CELERY_VISIBILITY_TIMEOUT")
+    _positive(
+        config, "RECOMPUTE_BATCH_SIZE", "RECOMPUTE_STEP_PEOPLE", "RECOMPUTE_CONNECTIONS", "CELERY_VISIBILITY_TIMEOUT"
+    )
     _positive(config, "IMPORT_MAX_BYTES", "IMPORT_MAX_UNZIPPED_BYTES")
     if not 0 < config.CELERY_TASK_SOFT_TIME_LIMIT < config.CELERY_TASK_TIME_LIMIT:
         raise ConfigError("CELERY_TASK_SOFT_TIME_LIMIT must be above 0 and below CELERY_TASK_TIME_LIMIT")

@@ -350,7 +350,7 @@ def insert_burst(url: str, path: str, events: int, seed: int, log) -> tuple[floa
 # ---- main ---------------------------------------------------------------------------------------
 @dataclass
 class Round:
-    baseline: float
+    baseline: float | None  # bench/baseline.sql, seconds (None: --no-baseline)
     steps: list[tuple[str, float]]
     engine: Child
     engine_job: float | None
@@ -382,6 +382,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pgoptions", help='server settings for both sides, e.g. "-c jit=off" (sets PGOPTIONS)')
     parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
     parser.add_argument("--no-floor", action="store_true", help="skip bench/floor.sql (the minimal floor)")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip bench/baseline.sql and its comparison (large provinces)"
+    )
     args = parser.parse_args(argv)
     url = args.database_url or f"{DEFAULT_BASE}/bench_{label(args.citizens)}_s{args.seed}"
     if not database_name(url).startswith("bench_"):
@@ -419,13 +422,16 @@ def main(argv: list[str] | None = None) -> None:
             reset_results(url)
         log(f"round {r + 1}: {state}")
         settle(url)
-        bl_total, steps = run_baseline(url)
-        log(
-            f"  baseline SQL: {bl_total:.2f}s  ("
-            + ", ".join(f"{n.split(' (')[0]} {s:.2f}" for n, s in steps if s >= 0.05)
-            + ")"
-        )
-        settle(url)
+        bl_total: float | None = None
+        steps: list[tuple[str, float]] = []
+        if not args.no_baseline:
+            bl_total, steps = run_baseline(url)
+            log(
+                f"  baseline SQL: {bl_total:.2f}s  ("
+                + ", ".join(f"{n.split(' (')[0]} {s:.2f}" for n, s in steps if s >= 0.05)
+                + ")"
+            )
+            settle(url)
         fl_total: float | None = None
         if not args.no_floor:
             fl_total, fl_steps = run_baseline(url, "floor.sql")
@@ -446,7 +452,11 @@ def main(argv: list[str] | None = None) -> None:
             f"  engine: {child.seconds:.2f}s wall ({in_process:.2f}s in-process), peak RSS {child.max_rss_mb:.0f} MB; "
             f"{child.stdout.strip()}"
         )
-        if args.engine_area:
+        mismatch: dict = {}
+        rounds_share = 1.0
+        if bl_total is None:
+            log("  baseline skipped (--no-baseline): the engine is compared with the floor only")
+        elif args.engine_area:
             share, scope = area_share(url, args.engine_area)
             log(
                 f"  engine ran on {args.engine_area} only ({100 * share:.1f}% of the citizens): extrapolated to the "
@@ -457,7 +467,6 @@ def main(argv: list[str] | None = None) -> None:
         else:
             log(f"  ratio engine/baseline: {child.seconds / bl_total:.2f} (in-process {in_process / bl_total:.2f})")
             mismatch = compare(url)
-            rounds_share = 1.0
         identical = report_compare(mismatch, log)
         current = Round(bl_total, steps, child, in_process, identical, mismatch, rounds_share)
         if fl_total is not None and not args.engine_area:
@@ -551,13 +560,13 @@ def record(
     for n, r in enumerate(rounds, 1):
         state = "empty" if n == 1 else "steady"
         ip = f"{r.engine_job:.2f}" if r.engine_job is not None else "?"
-        ratio_ip = f"{r.engine_job / r.baseline:.2f}" if r.engine_job is not None else "?"
+        ratio_ip = f"{r.engine_job / r.baseline:.2f}" if r.engine_job is not None and r.baseline else "?"
         verdict = (
             "identical"
             if r.identical
             else "MISMATCH: " + "; ".join(f"{t} {e}/{b}" for t, (e, b, _s1, _s2) in r.mismatches.items() if e or b)
         )
-        if args.engine_area and r.engine_job is not None:
+        if args.engine_area and r.engine_job is not None and r.baseline:
             state += (
                 f", engine on {args.engine_area} only ({100 * r.share:.1f}% of the people; people and families "
                 f"compared): extrapolated {r.engine_job / r.share:.0f}s, "
@@ -574,11 +583,14 @@ def record(
                 + "; ".join(f"{t} {e}/{b}" for t, (e, b, _s1, _s2) in r.floor_mismatches.items() if e or b)
             )
             floor_cells = f"{r.floor:.2f} | **{r.engine.seconds / r.floor:.2f}** ({floor_ip}) | {floor_verdict}"
-        out.append(
-            f"| {n} | {state} | {r.baseline:.2f} | {r.engine.seconds:.2f} / {ip} | "
-            f"{r.engine.seconds / r.baseline:.2f} ({ratio_ip}) | ≤ 1.5 | {r.engine.max_rss_mb:.0f} | {verdict} | "
-            f"{floor_cells} |"
-        )
+        if r.baseline is None:
+            baseline_cells = f"— | {r.engine.seconds:.2f} / {ip} | — | ≤ 1.5 | {r.engine.max_rss_mb:.0f} | not run"
+        else:
+            baseline_cells = (
+                f"{r.baseline:.2f} | {r.engine.seconds:.2f} / {ip} | {r.engine.seconds / r.baseline:.2f} ({ratio_ip}) "
+                f"| ≤ 1.5 | {r.engine.max_rss_mb:.0f} | {verdict}"
+            )
+        out.append(f"| {n} | {state} | {baseline_cells} | {floor_cells} |")
     if p2:
         drain, commune = p2["drain"], p2["commune"]
         assert isinstance(drain, Child) and isinstance(commune, Child)

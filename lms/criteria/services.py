@@ -112,6 +112,8 @@ def delete_draft(fw: Framework, actor: str) -> None:
     audit(actor, "framework.delete", f"framework {fw.code} {fw.period} v{fw.version}", before={"version": fw.version})
     db.session.delete(fw)
     db.session.flush()
+
+
 def points_by_item(items: dict[str, Any] | None) -> dict[str, Decimal]:
     """Return a stored person_result.items ({item code: points}) as Decimals."""
     return {code: Decimal(str(points)) for code, points in (items or {}).items()}

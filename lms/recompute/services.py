@@ -9,6 +9,7 @@ only the scope differs, so the incremental state always equals a full recompute.
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +91,12 @@ def _lock(conn: sa.Connection, period: int) -> None:
     """Serialise recompute writers of a year (PostgreSQL); SQLite serialises writers anyway."""
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k, :p)"), {"k": 7301, "p": period})
+        _plan_settings(conn)
+
+
+def _plan_settings(conn: sa.Connection) -> None:
+    """How the engine's statements are planned in this transaction (PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
         # JIT compilation costs more than it saves on these short, many-join statements
         conn.execute(sa.text("SET LOCAL jit = off"))
         # every step runs the same statement text with other ids: psycopg prepares it from the 6th
@@ -393,14 +400,59 @@ def recompute_plan(root: Area | None) -> list[list[str]]:
     return _commune_groups(communes, current_app.config.get("RECOMPUTE_STEP_PEOPLE", 25_000))
 
 
-def _listed(ids: Select[Any] | CompoundSelect[Any]) -> Listed:
-    """Return the ids of a step's scope as a list bound in one parameter: the planner then knows
-    exactly how many rows each statement reads (a subquery over areas it can only guess)."""
-    return Listed(list(db.session.execute(ids).scalars()))
+def _listed(ids: Select[Any] | CompoundSelect[Any]) -> list[int]:
+    """Return the ids of a step's scope, in order: bound as one parameter (engine.Listed), the planner
+    knows exactly how many rows each statement reads (a subquery over areas it can only guess)."""
+    return sorted(db.session.execute(ids).scalars())
+
+
+def in_parts(
+    conn: sa.Connection,
+    ids: list[int],
+    work: Callable[[sa.Connection, Listed], None],
+    parts: int,
+    confirm: Callable[[], None] | None = None,
+) -> None:
+    """Run `work` over the ids in up to `parts` slices of consecutive ids at once (PostgreSQL): the first
+    slice on `conn` (the step's transaction, which holds the year's lock), each other one on a
+    connection of its own, in a thread; those commit when every slice has succeeded (after `confirm`,
+    the worker's lease check), else all roll back. The slices' key ranges are disjoint, so the writers
+    never meet. A crash between the slices' commits and the step's leaves the step undone in the job:
+    it runs again (over rows that are there: the same results)."""
+    size = -(-len(ids) // max(parts, 1)) if ids else 0
+    slices = [ids[n : n + size] for n in range(0, len(ids), size)] if size else []
+    if len(slices) <= 1 or conn.dialect.name != "postgresql":
+        work(conn, Listed(ids))
+        return
+    others = [db.engine.connect() for _ in slices[1:]]
+    try:
+        for other in others:
+            _plan_settings(other)
+        with ThreadPoolExecutor(max_workers=len(others)) as pool:
+            futures = [pool.submit(work, other, Listed(part)) for other, part in zip(others, slices[1:], strict=True)]
+            try:
+                work(conn, Listed(slices[0]))
+            finally:
+                wait(futures)
+            for future in futures:
+                future.result()  # re-raises a slice's error
+        if confirm is not None:
+            confirm()
+        for other in others:
+            other.commit()
+    finally:
+        for other in others:
+            other.close()  # rolls back what was not committed
 
 
 def full_recompute_chunks(
-    period: int, root: Area | None, fw: CompiledFramework | None = None, plan: list[list[str]] | None = None
+    period: int,
+    root: Area | None,
+    fw: CompiledFramework | None = None,
+    plan: list[list[str]] | None = None,
+    *,
+    connections: int = 1,
+    confirm: Callable[[], None] | None = None,
 ) -> list[Callable[[], None]]:
     """Return the steps of a full recompute of the year under `root` (None: everywhere).
 
@@ -409,7 +461,9 @@ def full_recompute_chunks(
     is final, so each family is scored once — then one step for clans, units and the area figures.
     A step reads its communes' rows directly (no staged scope): it is one set-based statement per
     table. Each step is one transaction when the caller commits between steps. `fw` replaces the
-    published framework (a dry run of a candidate).
+    published framework (a dry run of a candidate). With `connections` > 1 (PostgreSQL) the people
+    and the families of a step are scored in that many slices at once (`in_parts`), the other slices
+    committing at the step's end — only for a caller that commits every step (never a dry run).
     """
     fw = fw or compiled_framework(period)
     groups = plan if plan is not None else recompute_plan(root)
@@ -424,7 +478,11 @@ def full_recompute_chunks(
             conn = db.session.connection()
             _lock(conn, fw.period)
             persons = sa.select(person.c.id).where(person.c.village_id.in_(inside(paths)))
-            score_people(conn, fw, _listed(persons), fresh=filling)
+
+            def score(on: sa.Connection, ids: Listed) -> None:
+                score_people(on, fw, ids, fresh=filling)
+
+            in_parts(conn, _listed(persons), score, connections, confirm)
             if filling:
                 _refresh_statistics("person_result", number)
 
@@ -439,7 +497,11 @@ def full_recompute_chunks(
                 sa.select(family.c.id).where(family.c.village_id.in_(here)),
                 sa.select(person.c.family_id).where(person.c.village_id.in_(here), person.c.family_id.is_not(None)),
             )
-            score_groups(conn, fw, "family", _listed(families), fresh=filling)
+
+            def score(on: sa.Connection, ids: Listed) -> None:
+                score_groups(on, fw, "family", ids, fresh=filling)
+
+            in_parts(conn, _listed(families), score, connections, confirm)
             villages = sa.select(area.c.id).where(area.c.id.in_(here), area.c.level == "village")
             score_groups(conn, fw, "village", villages, fresh=filling)
             if filling:
@@ -490,13 +552,14 @@ def run_full_recompute(
 
     resume = job is not None and job.status == "running" and job.plan is not None
     plan = job.plan if resume and job is not None else recompute_plan(root)
-    steps = full_recompute_chunks(period, root, plan=plan)
+    connections = current_app.config.get("RECOMPUTE_CONNECTIONS", 1)
+    steps = full_recompute_chunks(period, root, plan=plan, connections=connections, confirm=before_commit)
     start = min(job.done, len(steps)) if resume and job is not None else 0
     if job is not None:
         if start:
             current_app.logger.warning("resuming recompute job %s after step %d of %d", job.id, start, len(steps))
         job.plan, job.total, job.done, job.status = plan, len(steps), start, "running"
-        commit()
+    commit()  # what the caller wrote before is read by the steps' other connections too
     for step in steps[start:]:
         step()
         if job is not None:

@@ -105,6 +105,8 @@ def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
             elif not dark and start is not None:
                 pdf.rect(x + start * module, y + row * module, (col - start) * module, module, style="F")
                 start = None
+
+
 def _cell_text(value: Any) -> str:
     """A grid cell: numbers with the language's separators (1.234,5 in Vietnamese, 1,234.5 in English)."""
     from decimal import Decimal

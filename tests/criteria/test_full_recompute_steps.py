@@ -3,9 +3,10 @@ the step size never changes a result."""
 
 import sqlalchemy as sa
 
+from lms.criteria.engine import Listed
 from lms.extensions import db
 from lms.people.models import Family, Person
-from lms.recompute.services import full_recompute_chunks, run_full_recompute
+from lms.recompute.services import full_recompute_chunks, in_parts, run_full_recompute
 from tests.criteria.test_incremental_equals_full import snapshot
 from tests.population import populate
 
@@ -36,6 +37,11 @@ def test_steps_group_whole_communes_and_give_the_same_results(app, default_frame
     run_full_recompute(2026, None)
     db.session.commit()
     assert snapshot() == by_commune
+
+    app.config["RECOMPUTE_CONNECTIONS"] = 1  # each step on its own connection only (2 in tests: in slices)
+    run_full_recompute(2026, None)
+    db.session.commit()
+    assert snapshot() == by_commune
     assert by_commune["person_result"], "the population must have been scored"
 
 
@@ -57,3 +63,23 @@ def test_every_step_is_planned_for_its_own_ids(app, default_framework):  # type:
         db.session.commit()
     assert seen == ["force_custom_plan"] * (3 + 3 + 1)
     assert db.session.scalar(sa.text("SHOW plan_cache_mode")) == "auto", "only the recompute's own transactions"
+
+
+def test_the_slices_of_a_step_are_disjoint_and_planned_for_their_own_ids(app):  # type: ignore[no-untyped-def]
+    import pytest
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a step runs in slices on PostgreSQL only")
+    seen: list[tuple[int, str, tuple[int, int] | None]] = []
+
+    def work(conn: sa.Connection, ids: Listed) -> None:
+        setting = conn.scalar(sa.text("SHOW plan_cache_mode"))
+        seen.append((conn.scalar(sa.text("SELECT pg_backend_pid()")), setting, ids.bounds))
+
+    conn = db.session.connection()
+    conn.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))  # as the step's _lock does
+    in_parts(conn, list(range(1, 102)), work, 3)
+    db.session.rollback()
+    assert sorted(bounds for _pid, _setting, bounds in seen) == [(1, 34), (35, 68), (69, 101)]
+    assert len({pid for pid, _setting, _bounds in seen}) == 3, "each slice on a connection of its own"
+    assert {setting for _pid, setting, _bounds in seen} == {"force_custom_plan"}
