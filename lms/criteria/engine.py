@@ -16,7 +16,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.functions import FunctionElement
 
 from lms.areas.models import Area
-from lms.bulk import id_values
+from lms.bulk import IdSet
 from lms.criteria.models import GroupResult, PersonResult
 from lms.evidence.models import Evidence, GroupEntry
 from lms.people.models import Clan, Family, Person, Unit, counted
@@ -254,22 +254,29 @@ def disadvantaged_villages() -> Select[Any]:
 Bounds = tuple[int, int]
 
 
-class Listed:
+class Listed(IdSet):
     """A scope given as a list of ids (one parameter), whose bounds are known without a query."""
 
     def __init__(self, ids: list[int]) -> None:
-        self.select = id_values(ids)
-        self.bounds: Bounds | None = (min(ids), max(ids)) if ids else None
+        super().__init__(ids)
+        self.bounds: Bounds | None = (self.ids[0], self.ids[-1]) if self.ids else None
 
 
 Scope = Select[Any] | Listed
 
 
-def resolve(conn: sa.Connection, scope: Scope) -> tuple[Select[Any], Bounds | None]:
-    """Return a scope's ids as a SELECT and their bounds (None: the scope is empty)."""
+def resolve(conn: sa.Connection, scope: Scope) -> tuple[Scope, Bounds | None]:
+    """Return a scope and its bounds (None: the scope is empty)."""
     if isinstance(scope, Listed):
-        return scope.select, scope.bounds
+        return scope, scope.bounds
     return scope, scope_bounds(conn, scope)
+
+
+def within(column: Any, scope: Scope) -> ColumnElement[bool]:
+    """SQL: the column's value is in the scope. A listed scope is tested as `column = ANY(ids)` on
+    PostgreSQL: an index on the column then returns its rows in key order, one descent per id, where
+    a join against the unnested ids hashes them, probes per id and sorts the rows again."""
+    return scope.has(column) if isinstance(scope, Listed) else column.in_(scope)
 
 
 def scope_bounds(conn: sa.Connection, ids: Select[Any]) -> Bounds | None:
@@ -297,7 +304,7 @@ def family_learning(fw: CompiledFramework, families: Select[Any]) -> Any:
     )
 
 
-def scored_people(fw: CompiledFramework, persons: Select[Any], bounds: Bounds) -> tuple[Any, list[str]]:
+def scored_people(fw: CompiledFramework, persons: Scope, bounds: Bounds) -> tuple[Any, list[str]]:
     """Return a CTE scoring every person of `persons` (ids within `bounds`) and the item codes.
 
     A person's T1.4 reads the learning of the other members of their family, wherever they live
@@ -313,7 +320,7 @@ def scored_people(fw: CompiledFramework, persons: Select[Any], bounds: Bounds) -
     lo, hi = bounds
     agg = (
         sa.select(ev.c.person_id, *(col.label(name) for name, col in feats.columns.items()))
-        .where(ev.c.person_id.in_(scope), ev.c.person_id.between(lo, hi), ev.c.date <= fw.window.end)
+        .where(within(ev.c.person_id, scope), ev.c.person_id.between(lo, hi), ev.c.date <= fw.window.end)
         .group_by(ev.c.person_id)
         .subquery("feats")
     )
@@ -329,7 +336,7 @@ def scored_people(fw: CompiledFramework, persons: Select[Any], bounds: Bounds) -
             *(sa.func.coalesce(agg.c[name], 0).label(name) for name in feats.columns),
         )
         .select_from(person.outerjoin(agg, agg.c.person_id == person.c.id))
-        .where(person.c.id.in_(scope), person.c.id.between(lo, hi))
+        .where(within(person.c.id, scope), person.c.id.between(lo, hi))
         .cte("base")
     )
     fam = family_learning(fw, sa.select(base.c.family_id).where(base.c.family_id.is_not(None)))
@@ -432,7 +439,7 @@ def clear_rows(
     table: sa.Table,
     scope: ColumnElement[bool],
     key: Any,
-    ids: Select[Any],
+    ids: Scope,
     bounds: Bounds,
     codes: list[str],
     *,
@@ -441,7 +448,7 @@ def clear_rows(
     """Delete the scope's rows before they are written again: all of them, or with upserts only item
     rows whose item is no longer in the framework. The id bounds let the delete read the scope's
     range of the primary key, not the whole year."""
-    where = sa.and_(scope, key.in_(ids), key.between(*bounds))
+    where = sa.and_(scope, within(key, ids), key.between(*bounds))
     if upsert:
         if "item_code" not in table.c:
             return
@@ -523,7 +530,7 @@ def holders(period: int) -> Select[Any]:
     return sa.select(award.c.person_id).where(award.c.period == period, award.c.revoked_at.is_(None))
 
 
-def members_of(fw: CompiledFramework, kind: str, period: int, groups: Select[Any]) -> Select[Any]:
+def members_of(fw: CompiledFramework, kind: str, period: int, groups: Scope) -> Select[Any]:
     """Return (gid, member, predicate flags...) rows for the members of the groups (scores and explanations)."""
     if kind in ("family", "unit"):
         pr = person_result
@@ -544,20 +551,20 @@ def members_of(fw: CompiledFramework, kind: str, period: int, groups: Select[Any
                     held, held.c.person_id == person.c.id
                 )
             )
-            .where(cond, gid.in_(groups), counted(person))
+            .where(cond, within(gid, groups), counted(person))
         )
     gr = group_result
     if kind == "clan":
         pairs = (
             sa.select(person.c.clan_id.label("gid"), person.c.family_id.label("member"))
-            .where(person.c.clan_id.in_(groups), person.c.family_id.is_not(None), counted(person))
+            .where(within(person.c.clan_id, groups), person.c.family_id.is_not(None), counted(person))
             .distinct()
             .subquery("pairs")
         )
     else:  # village: families living there
         pairs = (
             sa.select(family.c.village_id.label("gid"), family.c.id.label("member"))
-            .where(family.c.village_id.in_(groups))
+            .where(within(family.c.village_id, groups))
             .subquery("pairs")
         )
     return sa.select(pairs.c.gid, pairs.c.member, flag(gr.c.attained.is_(True)).label("attains_title")).select_from(
@@ -616,7 +623,7 @@ def score_groups(conn: sa.Connection, fw: CompiledFramework, kind: str, scope: S
     per_item = (
         sa.select(table.c.id.label("gid"), *(e.label(f"i{i}") for i, e in enumerate(items.values())))
         .select_from(table.outerjoin(agg, agg.c.gid == table.c.id))
-        .where(table.c.id.in_(groups))
+        .where(within(table.c.id, groups))
         .subquery("per_item")
     )
     total = sum((per_item.c[f"i{i}"] for i in range(len(codes))), start=_num(0))
