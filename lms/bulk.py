@@ -32,17 +32,6 @@ def id_values(ids: Iterable[int]) -> Select[Any]:
     return _values("ids", "id", sorted({int(i) for i in ids}), sa.BigInteger)
 
 
-def any_id(column: Any, ids: Iterable[int]) -> sa.ColumnElement[bool]:
-    """SQL: the column is one of the ids, bound as a single parameter. On PostgreSQL `column = ANY(array)`:
-    an index on the column is searched once per id, and a filter hashes the array, so the plan stays
-    linear even when the table's statistics are stale (rows written in the same transaction, say),
-    where a join against `unnest` may turn into a nested loop of ids × rows."""
-    unique = sorted({int(i) for i in ids})
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == sa.any_(sa.bindparam("ids", unique, type_=ARRAY(sa.BigInteger), unique=True))
-    return column.in_(id_values(unique))
-
-
 class IdSet:
     """Distinct ids bound ONCE as a single parameter, read both as a one-column set (`select`) and as a
     membership test (`has`): a statement using both sends the list once."""
@@ -66,6 +55,14 @@ class IdSet:
 def code_values(codes: Iterable[str]) -> Select[Any]:
     """Return a one-column SELECT of the distinct codes (people's codes, say), bound as a single parameter."""
     return _values("codes", "code", sorted({str(c) for c in codes}), sa.String)
+
+
+def any_id(column: Any, ids: Iterable[int]) -> sa.ColumnElement[bool]:
+    """SQL: the column is one of the ids, bound as a single parameter. On PostgreSQL `column = ANY(array)`:
+    an index on the column is searched once per id, and a filter hashes the array, so the plan stays
+    linear even when the table's statistics are stale (rows written in the same transaction, say),
+    where a join against `unnest` may turn into a nested loop of ids × rows."""
+    return IdSet(ids).has(column)
 
 
 def upsert(table: sa.Table) -> Any:
