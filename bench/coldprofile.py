@@ -1,7 +1,7 @@
 """What one cold render of each P3 page costs, in-process: CPU per request and SQL statements per request.
 
     python -m bench.coldprofile --database bench_webcold_200k [--redis-url redis://127.0.0.1:6379/13]
-                                [--requests 200] [--pages course,record,commune,district] [--cprofile PAGE]
+                                [--requests 200] [--pages course,record,commune,district,province] [--cprofile PAGE]
 
 The production configuration (as bench.web's gunicorn runs it) in this process, through the Flask test
 client; each request by a cold viewer never seen before (bench.web's `bench.cold.*` accounts, made by
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database", required=True)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--pages", default="healthz,course,record,commune,district")
+    parser.add_argument("--pages", default="healthz,course,record,commune,district,province")
     parser.add_argument("--cprofile", default="")
     args = parser.parse_args(argv)
     url = f"{DEFAULT_BASE}/{args.database}"
@@ -73,12 +73,13 @@ def main(argv: list[str] | None = None) -> None:
 
     app = create_app()
     n = args.requests + 1
-    signed = cookies_for(app, {"citizen": 2 * n, "officer": n, "district": n})
+    signed = cookies_for(app, {"citizen": 2 * n, "officer": n, "district": n, "province": n})
     cookies = {
         "course": signed["citizen"][0::2],
         "record": signed["citizen"][1::2],
         "commune": signed["officer"],
         "district": signed["district"],
+        "province": signed["province"],
     }
     with app.app_context():
         engine = db.engine
