@@ -453,6 +453,20 @@ def site_menu() -> Markup:
     return html
 
 
+def site_footer() -> Markup:
+    """The page footer (templates/_site_footer.html): the same for every viewer of a language, so rendered
+    once per process for each (four links and five labels every page would otherwise build again)."""
+    key = (lang(), request.script_root, request.host)
+    footers: dict[tuple[Any, ...], Markup] = current_app.extensions.setdefault("lms_site_footers", {})
+    html = footers.get(key)
+    if html is None:
+        html = Markup(render_template("_site_footer.html"))  # noqa: S704 (an autoescaped template)  # nosec B704
+        if len(footers) >= SITE_MENUS:
+            footers.clear()
+        footers[key] = html
+    return html
+
+
 def install_template_helpers(state: BlueprintSetupState) -> None:
     """Make the helpers above available to every template (installed once per app)."""
     app = state.app
@@ -466,6 +480,7 @@ def install_template_helpers(state: BlueprintSetupState) -> None:
         details=details,
         lang=lang,
         site_menu=site_menu,
+        site_footer=site_footer,
         KIND_LABELS=KIND_LABELS,
         LEVEL_LABELS=LEVEL_LABELS,
         SOURCE_LABELS=SOURCE_LABELS,
