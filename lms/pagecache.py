@@ -270,7 +270,9 @@ def cached_page(name: str, version: Iterable[Any], render: Callable[[], str]) ->
     if not current_app.config.get("PAGE_CACHE", True) or session.get("_flashes"):
         return render()
     key = page_key(name, version)
-    html = _cache_get(key)
+    # the fast path has just asked for this very key and found nothing: not asked again (a page another
+    # worker stored meanwhile is rendered once more and stored again: the same key, the same page)
+    html = None if g.pop("page_cache_missed_key", None) == key else _cache_get(key)
     placeholder = current_app.extensions["page_cache_csrf"]
     if html is None:
         had = CSRF_FIELD in g
@@ -476,9 +478,11 @@ def fast_page(
     version = accept(viewer_row, tuple(row))
     if version is None:
         return None
-    response = _cached_response(page_key(name, version, viewer_row or ("anonymous",)))
+    key = page_key(name, version, viewer_row or ("anonymous",))
+    response = _cached_response(key)
     if response is None:  # a miss: the normal path renders under this very version (missed_version)
         g.page_cache_missed = (name, version, viewer_row or ("anonymous",))
+        g.page_cache_missed_key = key  # and cached_page need not ask the cache again for this key
     return response
 
 
