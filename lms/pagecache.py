@@ -540,11 +540,22 @@ def site_parts() -> list[Any]:
     from lms.criteria.models import Framework
 
     published = Framework.published.is_(True)
+    years = sa.select(Framework.period).where(published).distinct().subquery()
     return [
         sa.select(sa.func.max(Framework.id)).where(published).scalar_subquery(),
         sa.select(sa.func.count(Framework.id)).where(published).scalar_subquery(),
         sa.select(sa.func.max(AuditEntry.id)).where(AuditEntry.action.in_(AREA_ACTIONS)).scalar_subquery(),
+        # last: the years with a published framework (the year picker's), read here rather than again
+        # by the render (published_periods)
+        sa.select(sa.func.aggregate_strings(sa.cast(years.c.period, sa.String), ",")).scalar_subquery(),
     ]
+
+
+def published_periods(version: tuple[Any, ...]) -> list[int]:
+    """The years with a published framework, as read with a version whose row ends with site_parts()
+    and which ends with site_version() — what periods_with_framework() returns, in any order."""
+    listed = version[-1 - len(site_version())]  # "2025,2026" (any order), None: none published
+    return [int(p) for p in listed.split(",")] if listed else []
 
 
 def site_version() -> tuple[Any, ...]:

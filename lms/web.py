@@ -198,11 +198,12 @@ def text_arg(name: str, max_length: int = 100) -> str:
     return (request.args.get(name) or "").replace("\x00", "").strip()[:max_length]
 
 
-def period_choices(extra: int | None = None) -> list[int]:
-    """Return the years worth offering in a year selector: those with a framework and this year."""
+def period_choices(extra: int | None = None, published: list[int] | None = None) -> list[int]:
+    """Return the years worth offering in a year selector: those with a framework and this year.
+    `published`: periods_with_framework(), when the caller has read it (lms.pagecache.published_periods)."""
     from lms.criteria.services import periods_with_framework
 
-    years = set(periods_with_framework()) | {current_period()}
+    years = set(periods_with_framework() if published is None else published) | {current_period()}
     if extra is not None:
         years.add(extra)
     return sorted(years, reverse=True)

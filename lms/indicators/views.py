@@ -22,7 +22,15 @@ from lms.indicators.former import year_tree
 from lms.indicators.models import AreaIndicator
 from lms.indicators.public import min_cell, public_count, suppress_small_cells, suppress_trend
 from lms.indicators.services import figures, history, report
-from lms.pagecache import cached_page, fast_page, missed_version, site_parts, site_version, version_of
+from lms.pagecache import (
+    cached_page,
+    fast_page,
+    missed_version,
+    published_periods,
+    site_parts,
+    site_version,
+    version_of,
+)
 from lms.web import format_number, localized, period_arg, period_choices, text_arg
 
 bp = Blueprint("indicators", __name__)
@@ -136,7 +144,9 @@ TREND_GEOMETRY = {
 }
 
 
-def _dashboard_context(area: Area, period: int, *, scope: Area | None) -> dict[str, Any]:
+def _dashboard_context(
+    area: Area, period: int, *, scope: Area | None, periods: list[int] | None = None
+) -> dict[str, Any]:
     years = history(area.id)  # every year's figures, this one's too: held, report() and figures() find them
     stored = figures(area.id, period)
     data = report(area.code, area.id, period, stored)
@@ -146,7 +156,7 @@ def _dashboard_context(area: Area, period: int, *, scope: Area | None) -> dict[s
     return {
         "area": area,
         "period": period,
-        "periods": period_choices(period),
+        "periods": period_choices(period, periods),
         "rows": indicator_rows(data),
         "counts": data["counts"],
         "computed_at": stored.computed_at if stored else None,
@@ -227,20 +237,19 @@ def dashboard() -> ResponseReturnValue:
         area_id, scope_id = area.id, scope.id
     period = period_arg()
 
-    def render() -> str:
+    def render(periods: list[int] | None = None) -> str:
         scope = officer_area()
         area = db.session.get_one(Area, area_id)
-        context = _dashboard_context(area, period, scope=scope)
+        context = _dashboard_context(area, period, scope=scope, periods=periods)
         context.update(year_tree(area, period, scope))  # the tree of that year, once areas were reorganised
         return render_template("indicators/dashboard.html", scope=scope, **context)
 
     missed = None if code else missed_version("dashboard")  # the fast path read it and found no page
-    if missed is not None:
-        return cached_page("dashboard", missed, render)
-    version = dashboard_version(area_id)
+    version = missed if missed is not None else dashboard_version(area_id)
     if version is None:
         return render()
-    return cached_page("dashboard", (scope_id, area_id, period, *version), render)
+    key = missed if missed is not None else (scope_id, area_id, period, *version)
+    return cached_page("dashboard", key, lambda: render(published_periods(key)))
 
 
 def public_area(code: str | None) -> Area:
