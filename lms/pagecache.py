@@ -536,6 +536,7 @@ def site_parts() -> list[Any]:
     scoring rules) and the area tree's names and flags (through their audited changes)."""
     import sqlalchemy as sa
 
+    from lms.areas.models import AreaChange
     from lms.audit.models import AuditEntry
     from lms.criteria.models import Framework
 
@@ -545,8 +546,10 @@ def site_parts() -> list[Any]:
         sa.select(sa.func.max(Framework.id)).where(published).scalar_subquery(),
         sa.select(sa.func.count(Framework.id)).where(published).scalar_subquery(),
         sa.select(sa.func.max(AuditEntry.id)).where(AuditEntry.action.in_(AREA_ACTIONS)).scalar_subquery(),
-        # last: the years with a published framework (the year picker's), read here rather than again
-        # by the render (published_periods)
+        # last two, read here rather than again by the render: whether areas were ever reorganised
+        # (lms.areas.history.reorganised: site_reorganised) and the years with a published framework
+        # (the year picker's: published_periods)
+        sa.exists().where(AreaChange.id.is_not(None)).select().scalar_subquery(),
         sa.select(sa.func.aggregate_strings(sa.cast(years.c.period, sa.String), ",")).scalar_subquery(),
     ]
 
@@ -556,6 +559,11 @@ def published_periods(version: tuple[Any, ...]) -> list[int]:
     and which ends with site_version() — what periods_with_framework() returns, in any order."""
     listed = version[-1 - len(site_version())]  # "2025,2026" (any order), None: none published
     return [int(p) for p in listed.split(",")] if listed else []
+
+
+def site_reorganised(version: tuple[Any, ...]) -> bool:
+    """lms.areas.history.reorganised(), as read with such a version (the site part before the years)."""
+    return bool(version[-2 - len(site_version())])
 
 
 def site_version() -> tuple[Any, ...]:

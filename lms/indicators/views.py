@@ -28,6 +28,7 @@ from lms.pagecache import (
     missed_version,
     published_periods,
     site_parts,
+    site_reorganised,
     site_version,
     version_of,
 )
@@ -237,11 +238,15 @@ def dashboard() -> ResponseReturnValue:
         area_id, scope_id = area.id, scope.id
     period = period_arg()
 
-    def render(periods: list[int] | None = None) -> str:
+    def render(known: tuple[Any, ...] | None = None) -> str:
+        """`known`: the page's version, whose site parts say the published years and whether areas were
+        ever reorganised (None: ask)."""
         scope = officer_area()
         area = db.session.get_one(Area, area_id)
+        periods = published_periods(known) if known is not None else None
         context = _dashboard_context(area, period, scope=scope, periods=periods)
-        context.update(year_tree(area, period, scope))  # the tree of that year, once areas were reorganised
+        # the tree of that year, once areas were reorganised
+        context.update(year_tree(area, period, scope, site_reorganised(known) if known is not None else None))
         return render_template("indicators/dashboard.html", scope=scope, **context)
 
     missed = None if code else missed_version("dashboard")  # the fast path read it and found no page
@@ -249,7 +254,7 @@ def dashboard() -> ResponseReturnValue:
     if version is None:
         return render()
     key = missed if missed is not None else (scope_id, area_id, period, *version)
-    return cached_page("dashboard", key, lambda: render(published_periods(key)))
+    return cached_page("dashboard", key, lambda: render(key))
 
 
 def public_area(code: str | None) -> Area:
