@@ -293,7 +293,7 @@ def install_template_gettext(app: Flask) -> None:
         rv = request_translations().ugettext(__string)
         if __context.eval_ctx.autoescape:
             rv = Markup(rv)  # noqa: S704 (a translation of the template's own text, as Jinja does)  # nosec B704
-        return rv % variables  # type: ignore[no-any-return]
+        return rv % variables
 
     @pass_context
     def ngettext(__context: Any, __singular: str, __plural: str, __num: int, **variables: Any) -> str:
@@ -301,6 +301,6 @@ def install_template_gettext(app: Flask) -> None:
         rv = request_translations().ungettext(__singular, __plural, __num)
         if __context.eval_ctx.autoescape:
             rv = Markup(rv)  # noqa: S704 (as above)  # nosec B704
-        return rv % variables  # type: ignore[no-any-return]
+        return rv % variables
 
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)

@@ -337,9 +337,9 @@ def percent_of(value: Any, maximum: Any) -> float:
 def bar_svg(value: Any, maximum: Any, text: Any, kind: str = "", targets: Any = ()) -> Markup:
     """A progress bar (templates/_macros.html `bar`): the SVG the macro printed, built here — pages print
     one per indicator, criterion item or course, and a macro call with its loop and filters costs more
-    than the markup. Numbers as the macro's `'%.1f' | format(...)`; the label and kind escaped."""
+    than the markup. Numbers as the macro's `'%.1f' | format(...)` (through float); the label and kind escaped."""
     marks = "".join(
-        f'\n  <rect class="bar-target bar-target-{i}" x="{"%.1f" % min(max(t, 0), 99.4)}" y="0" width="0.6"'
+        f'\n  <rect class="bar-target bar-target-{i}" x="{float(min(max(t, 0), 99.4)):.1f}" y="0" width="0.6"'
         ' height="10"></rect>'
         for i, t in enumerate(targets, start=1)
     )
@@ -347,7 +347,7 @@ def bar_svg(value: Any, maximum: Any, text: Any, kind: str = "", targets: Any = 
         f'\n<svg class="bar {escape(kind)}" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
         f'aria-label="{escape(text)}" focusable="false">\n'
         '  <rect class="bar-track" x="0" y="0" width="100" height="10" rx="2"></rect>\n'
-        f'  <rect class="bar-fill" x="0" y="0" width="{"%.1f" % percent_of(value, maximum)}" height="10" rx="2">'
+        f'  <rect class="bar-fill" x="0" y="0" width="{percent_of(value, maximum):.1f}" height="10" rx="2">'
         f"</rect>{marks}\n</svg>"
     )
 

@@ -122,8 +122,11 @@ def child_rows(
     for c in child_table(children, rows, drill, public_levels, period, k):
         name = escape(c["name"])
         head = f'<a href="{escape(c["href"])}">{name}</a>' if c["href"] else name
-        cells = "".join(f'\n          <td class="num" data-value="{escape(v)}">{escape(t)}</td>' for v, t in c["cells"])
-        out.append(f'\n        <tr>\n          <th scope="row">\n            {head}\n          </th>{cells}\n        </tr>')
+        cells = "".join(
+            f'\n          <td class="num" data-value="{escape(v)}">{escape(t)}</td>' for v, t in c["cells"]
+        )
+        row = f'\n        <tr>\n          <th scope="row">\n            {head}\n          </th>{cells}\n        </tr>'
+        out.append(row)
     return Markup("".join(out))  # noqa: S704 (every value above escaped)  # nosec B704
 
 
