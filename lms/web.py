@@ -298,6 +298,11 @@ def format_number(value: Any, locale: str) -> str:
     """
     group, decimal, minus = _number_symbols(locale)
     kind = type(value)
+    if kind is int and abs(value) < 1e15:  # a count: its digits grouped, nothing else to do
+        text = f"{abs(value):,}"
+        if group != ",":
+            text = text.replace(",", group)
+        return (minus + text) if value < 0 else text
     if (kind is int or (kind is float and round(value, 2) == value)) and abs(value) < 1e15:
         # a whole number, or a float of at most two decimals (its shortest form, which Decimal(str())
         # reads): nothing to round, the float's own formatting gives the same digits without Decimal

@@ -71,42 +71,6 @@ def trail_and_children(area: Area, period: int) -> tuple[list[Area], list[dict[s
 
 
 @bp.app_template_global()
-def child_table(
-    children: list[dict[str, Any]],
-    rows: list[dict[str, Any]],
-    drill: str | None,
-    public_levels: tuple[str, ...],
-    period: int,
-    k: Any = None,
-) -> list[dict[str, Any]]:
-    """The table of child areas, ready to print: per child its link (None: not linked), its name and
-    (sort value, text) of every cell — the counts, then I1–I5. Done here once rather than in Jinja cell
-    by cell (a district has dozens of communes × 8 cells): one url_for for all the links."""
-    locale = str(get_locale() or "vi")
-    base = url_for(drill) if drill else ""
-    withheld = Markup("&lt;") + ("" if isinstance(k, Undefined) else str(k))
-    codes = [r["code"] for r in rows]
-    out = []
-    for child in children:
-        area, data = child["area"], child["report"]
-        counts, indicators = data["counts"], data["indicators"]
-        cells = []
-        for name in ("people", "eligible", "holders"):
-            v = counts[name]
-            cells.append((-1 if v is None else v, withheld if v is None else format_number(v, locale)))
-        for code in codes:
-            v = indicators[code]["value"]
-            cells.append((-1 if v is None else v, "—" if v is None else format_number(v, locale) + "%"))
-        link = (
-            f"{base}?{_urlencode([('area', area.code), ('period', str(period))])}"
-            if drill and area.level in public_levels
-            else None
-        )
-        out.append({"href": link, "name": area.name, "cells": cells})
-    return out
-
-
-@bp.app_template_global()
 def child_rows(
     children: list[dict[str, Any]],
     rows: list[dict[str, Any]],
@@ -115,19 +79,34 @@ def child_rows(
     period: int,
     k: Any = None,
 ) -> Markup:
-    """The rows (`<tr>…</tr>`) of the child-area table as one piece of HTML, from child_table: the
-    markup the template printed row by row and cell by cell (hundreds of escapes on a district's
-    dashboard), joined here with each text escaped once."""
+    """The rows (`<tr>…</tr>`) of the child-area table as one piece of HTML: per child its name (a link
+    to its dashboard when `drill` and its level allows), then (sort value, text) of every cell — the
+    counts, then I1–I5. Done here once rather than in Jinja cell by cell (a district has dozens of
+    communes × 8 cells): one url_for for all the links, the names escaped, the numbers (digits and the
+    locale's separators, nothing to escape) written as they are formatted."""
+    locale = str(get_locale() or "vi")
+    base = url_for(drill) if drill else ""
+    withheld = escape(Markup("&lt;") + ("" if isinstance(k, Undefined) else str(k)))
+    codes = [r["code"] for r in rows]
+    cell = '\n          <td class="num" data-value="{}">{}</td>'
     out = []
-    for c in child_table(children, rows, drill, public_levels, period, k):
-        name = escape(c["name"])
-        head = f'<a href="{escape(c["href"])}">{name}</a>' if c["href"] else name
-        cells = "".join(
-            f'\n          <td class="num" data-value="{escape(v)}">{escape(t)}</td>' for v, t in c["cells"]
-        )
-        row = f'\n        <tr>\n          <th scope="row">\n            {head}\n          </th>{cells}\n        </tr>'
-        out.append(row)
-    return Markup("".join(out))  # noqa: S704 (every value above escaped)  # nosec B704
+    for child in children:
+        area, data = child["area"], child["report"]
+        counts, indicators = data["counts"], data["indicators"]
+        cells = []
+        for name in ("people", "eligible", "holders"):
+            v = counts[name]
+            cells.append(cell.format(-1, withheld) if v is None else cell.format(v, format_number(v, locale)))
+        for code in codes:
+            v = indicators[code]["value"]
+            cells.append(cell.format(-1, "—") if v is None else cell.format(v, format_number(v, locale) + "%"))
+        name = escape(area.name)
+        if drill and area.level in public_levels:
+            href = escape(f"{base}?{_urlencode([('area', area.code), ('period', str(period))])}")
+            name = Markup(f'<a href="{href}">{name}</a>')  # noqa: S704 (escaped above)  # nosec B704
+        head = f'\n        <tr>\n          <th scope="row">\n            {name}\n          </th>'
+        out.append(head + "".join(cells) + "\n        </tr>")
+    return Markup("".join(out))  # noqa: S704 (the names and links escaped, the rest numbers)  # nosec B704
 
 
 def trend(area: Area, period: int, years: list[AreaIndicator] | None = None) -> list[Any]:
