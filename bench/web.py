@@ -481,6 +481,7 @@ class Connection:
         self.port = port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.location = ""  # the Location header of the last response ("" when none)
 
     async def send(self, method: str, path: str, cookies: dict[str, str], body: bytes = b"") -> tuple[int, bytes]:
         if self.writer is None:
@@ -496,6 +497,7 @@ class Connection:
         lines = raw.decode("latin-1").split("\r\n")
         status = int(lines[0].split(" ", 2)[1])
         length, close = None, False
+        self.location = ""
         for line in lines[1:]:
             name, _, value = line.partition(":")
             name, value = name.strip().lower(), value.strip()
@@ -503,6 +505,8 @@ class Connection:
                 length = int(value)
             elif name == "connection" and value.lower() == "close":
                 close = True
+            elif name == "location":
+                self.location = value
             elif name == "set-cookie":
                 pair = value.split(";", 1)[0]
                 k, _, v = pair.partition("=")
@@ -536,7 +540,10 @@ async def sign_in(conn: Connection, login: str) -> dict[str, str]:
         raise SystemExit(f"no login form (HTTP {status})")
     body = urlencode({"csrf_token": token.group(1), "login": login, "password": PASSWORD}).encode()
     status, _ = await conn.send("POST", "/auth/login", cookies, body)
-    if status == 302 and login.startswith(("bench.officer", "bench.district")):  # the second factor
+    # every officer (commune, district, province) is sent on to the second factor: follow the redirect
+    # itself, not a list of login prefixes (the province officers were missing from it: their sign-in
+    # stopped half-way and the dashboard answered 302)
+    if status == 302 and conn.location.split("?", 1)[0].endswith("/auth/two-factor"):
         status, html = await conn.send("GET", "/auth/two-factor", cookies)
         token = CSRF.search(html.decode("utf-8"))
         if status != 200 or token is None:

@@ -270,7 +270,9 @@ def cached_page(name: str, version: Iterable[Any], render: Callable[[], str]) ->
     if not current_app.config.get("PAGE_CACHE", True) or session.get("_flashes"):
         return render()
     key = page_key(name, version)
-    html = _cache_get(key)
+    # the fast path has just asked for this very key and found nothing: not asked again (a page another
+    # worker stored meanwhile is rendered once more and stored again: the same key, the same page)
+    html = None if g.pop("page_cache_missed_key", None) == key else _cache_get(key)
     placeholder = current_app.extensions["page_cache_csrf"]
     if html is None:
         had = CSRF_FIELD in g
@@ -476,9 +478,11 @@ def fast_page(
     version = accept(viewer_row, tuple(row))
     if version is None:
         return None
-    response = _cached_response(page_key(name, version, viewer_row or ("anonymous",)))
+    key = page_key(name, version, viewer_row or ("anonymous",))
+    response = _cached_response(key)
     if response is None:  # a miss: the normal path renders under this very version (missed_version)
         g.page_cache_missed = (name, version, viewer_row or ("anonymous",))
+        g.page_cache_missed_key = key  # and cached_page need not ask the cache again for this key
     return response
 
 
@@ -532,15 +536,34 @@ def site_parts() -> list[Any]:
     scoring rules) and the area tree's names and flags (through their audited changes)."""
     import sqlalchemy as sa
 
+    from lms.areas.models import AreaChange
     from lms.audit.models import AuditEntry
     from lms.criteria.models import Framework
 
     published = Framework.published.is_(True)
+    years = sa.select(Framework.period).where(published).distinct().subquery()
     return [
         sa.select(sa.func.max(Framework.id)).where(published).scalar_subquery(),
         sa.select(sa.func.count(Framework.id)).where(published).scalar_subquery(),
         sa.select(sa.func.max(AuditEntry.id)).where(AuditEntry.action.in_(AREA_ACTIONS)).scalar_subquery(),
+        # last two, read here rather than again by the render: whether areas were ever reorganised
+        # (lms.areas.history.reorganised: site_reorganised) and the years with a published framework
+        # (the year picker's: published_periods)
+        sa.exists().where(AreaChange.id.is_not(None)).select().scalar_subquery(),
+        sa.select(sa.func.aggregate_strings(sa.cast(years.c.period, sa.String), ",")).scalar_subquery(),
     ]
+
+
+def published_periods(version: tuple[Any, ...]) -> list[int]:
+    """The years with a published framework, as read with a version whose row ends with site_parts()
+    and which ends with site_version() — what periods_with_framework() returns, in any order."""
+    listed = version[-1 - len(site_version())]  # "2025,2026" (any order), None: none published
+    return [int(p) for p in listed.split(",")] if listed else []
+
+
+def site_reorganised(version: tuple[Any, ...]) -> bool:
+    """lms.areas.history.reorganised(), as read with such a version (the site part before the years)."""
+    return bool(version[-2 - len(site_version())])
 
 
 def site_version() -> tuple[Any, ...]:

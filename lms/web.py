@@ -10,7 +10,7 @@ from flask import current_app, flash, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -198,11 +198,12 @@ def text_arg(name: str, max_length: int = 100) -> str:
     return (request.args.get(name) or "").replace("\x00", "").strip()[:max_length]
 
 
-def period_choices(extra: int | None = None) -> list[int]:
-    """Return the years worth offering in a year selector: those with a framework and this year."""
+def period_choices(extra: int | None = None, published: list[int] | None = None) -> list[int]:
+    """Return the years worth offering in a year selector: those with a framework and this year.
+    `published`: periods_with_framework(), when the caller has read it (lms.pagecache.published_periods)."""
     from lms.criteria.services import periods_with_framework
 
-    years = set(periods_with_framework()) | {current_period()}
+    years = set(periods_with_framework() if published is None else published) | {current_period()}
     if extra is not None:
         years.add(extra)
     return sorted(years, reverse=True)
@@ -297,6 +298,11 @@ def format_number(value: Any, locale: str) -> str:
     """
     group, decimal, minus = _number_symbols(locale)
     kind = type(value)
+    if kind is int and abs(value) < 1e15:  # a count: its digits grouped, nothing else to do
+        text = f"{abs(value):,}"
+        if group != ",":
+            text = text.replace(",", group)
+        return (minus + text) if value < 0 else text
     if (kind is int or (kind is float and round(value, 2) == value)) and abs(value) < 1e15:
         # a whole number, or a float of at most two decimals (its shortest form, which Decimal(str())
         # reads): nothing to round, the float's own formatting gives the same digits without Decimal
@@ -331,6 +337,24 @@ def percent_of(value: Any, maximum: Any) -> float:
     if m <= 0:
         return 0.0
     return max(0.0, min(100.0, 100.0 * v / m))
+
+
+def bar_svg(value: Any, maximum: Any, text: Any, kind: str = "", targets: Any = ()) -> Markup:
+    """A progress bar (templates/_macros.html `bar`): the SVG the macro printed, built here — pages print
+    one per indicator, criterion item or course, and a macro call with its loop and filters costs more
+    than the markup. Numbers as the macro's `'%.1f' | format(...)` (through float); the label and kind escaped."""
+    marks = "".join(
+        f'\n  <rect class="bar-target bar-target-{i}" x="{float(min(max(t, 0), 99.4)):.1f}" y="0" width="0.6"'
+        ' height="10"></rect>'
+        for i, t in enumerate(targets, start=1)
+    )
+    return Markup(  # noqa: S704 (every value escaped or a formatted number)  # nosec B704
+        f'\n<svg class="bar {escape(kind)}" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
+        f'aria-label="{escape(text)}" focusable="false">\n'
+        '  <rect class="bar-track" x="0" y="0" width="100" height="10" rx="2"></rect>\n'
+        f'  <rect class="bar-fill" x="0" y="0" width="{percent_of(value, maximum):.1f}" height="10" rx="2">'
+        f"</rect>{marks}\n</svg>"
+    )
 
 
 def when(value: Any) -> str:
@@ -453,6 +477,20 @@ def site_menu() -> Markup:
     return html
 
 
+def site_footer() -> Markup:
+    """The page footer (templates/_site_footer.html): the same for every viewer of a language, so rendered
+    once per process for each (four links and five labels every page would otherwise build again)."""
+    key = (lang(), request.script_root, request.host)
+    footers: dict[tuple[Any, ...], Markup] = current_app.extensions.setdefault("lms_site_footers", {})
+    html = footers.get(key)
+    if html is None:
+        html = Markup(render_template("_site_footer.html"))  # noqa: S704 (an autoescaped template)  # nosec B704
+        if len(footers) >= SITE_MENUS:
+            footers.clear()
+        footers[key] = html
+    return html
+
+
 def install_template_helpers(state: BlueprintSetupState) -> None:
     """Make the helpers above available to every template (installed once per app)."""
     app = state.app
@@ -460,12 +498,14 @@ def install_template_helpers(state: BlueprintSetupState) -> None:
         localized=localized,
         number=number,
         percent_of=percent_of,
+        bar_svg=bar_svg,
         when=when,
         label=label,
         page_url=page_url,
         details=details,
         lang=lang,
         site_menu=site_menu,
+        site_footer=site_footer,
         KIND_LABELS=KIND_LABELS,
         LEVEL_LABELS=LEVEL_LABELS,
         SOURCE_LABELS=SOURCE_LABELS,

@@ -130,15 +130,16 @@ def percent_done(done: int, total: int, quiz: bool, quiz_passed: bool, completed
     return min(100, 100 * finished // steps) if steps else 0
 
 
-def progress(enrolment: Enrolment, finished: set[int] | None = None) -> dict[str, Any]:
+def progress(enrolment: Enrolment, finished: set[int] | None = None, quiz: bool | None = None) -> dict[str, Any]:
     """Return {done, total, percent, quiz, quiz_passed, completed, steps, steps_done} for an enrolment.
 
     `steps` counts the lessons and the quiz, when the course has one, as one more step: the learner sees
     "3/4 bước" rather than "3/3 bài học" with 75 %. `finished`: done_lessons(enrolment), when the caller
-    has read it."""
+    has read it; `quiz`: requires_quiz(enrolment.course), when the caller knows it."""
     lesson_ids = {lesson.id for lesson in enrolment.course.lessons}
     done = len((done_lessons(enrolment) if finished is None else finished) & lesson_ids)
-    quiz = requires_quiz(enrolment.course)
+    if quiz is None:
+        quiz = requires_quiz(enrolment.course)
     passed = enrolment.quiz_passed_at is not None
     completed = enrolment.completed_at is not None
     return {

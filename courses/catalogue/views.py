@@ -174,14 +174,17 @@ def course(code: str) -> ResponseReturnValue:
         person = _viewer_person()
         enrolment = enrolment_of(person, found) if person is not None else None
         done = done_lessons(enrolment) if enrolment else set()  # read once for the ticks, progress and resume
+        # the quiz's status is None exactly when passing a quiz is no part of the course (no quiz, or
+        # one without questions: requires_quiz): progress() is told, not asked again
+        quiz = quiz_status(found, enrolment)
         return render_template(
             "catalogue/course.html",
             course=found,
             enrolment=enrolment,
             done=done,
-            progress=progress(enrolment, done) if enrolment else None,
+            progress=progress(enrolment, done, quiz is not None) if enrolment else None,
             resume=next_lesson(enrolment, done) if enrolment else None,
-            quiz=quiz_status(found, enrolment),
+            quiz=quiz,
             can_enrol=person is not None and enrolment is None,
             enrol_form=EnrolForm(),
             leave_form=LeaveForm(),

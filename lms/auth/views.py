@@ -42,12 +42,6 @@ PENDING_LOGIN, PENDING_AT, PENDING_NEXT = "_pending_login", "_pending_at", "_pen
 PENDING_SECONDS = 600  # the second factor must follow the password within ten minutes
 
 
-@bp.app_context_processor
-def inject_logout_form() -> dict[str, object]:
-    """Give the layout its logout button form (never bound to the request: a 413 page must not read the body)."""
-    return {"logout_form": LogoutForm(formdata=None) if current_user.is_authenticated else None}
-
-
 def begin_sign_in(user: User, target: str | None) -> Response:
     """After the password (or an activation): ask for the second factor, or its enrolment, or sign in."""
     if user.two_factor_enabled or twofactor.required_for(user):

@@ -42,14 +42,15 @@ def former_figures(area_id: int, period: int, out: dict[str, Any]) -> Any:
     return SimpleNamespace(**summed, computed_at=min(r.computed_at for r in rows))
 
 
-def year_tree(found: Area, period: int, scope: Area | None) -> dict[str, Any]:
+def year_tree(found: Area, period: int, scope: Area | None, changed: bool | None = None) -> dict[str, Any]:
     """Return what a dashboard shows differently once areas were reorganised: the children and the
-    trail of the tree of that year, the successors of a closed area, whether the area existed."""
+    trail of the tree of that year, the successors of a closed area, whether the area existed.
+    `changed`: reorganised(), when the caller has read it (lms.pagecache.site_reorganised)."""
     from lms.areas.history import children_in, predecessors_of, reorganised, trail_in
     from lms.areas.services import within
     from lms.indicators.services import report
 
-    if not reorganised():
+    if not (reorganised() if changed is None else changed):
         return {}
     data = report(found.code, found.id, period)
     absent = data.get("exists") is False

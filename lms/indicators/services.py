@@ -224,6 +224,12 @@ def indicator_value(numerator: int, denominator: int) -> float | None:
     """Return the percentage with one decimal (half up), or None for an empty denominator."""
     if not denominator:
         return None
+    if type(numerator) is int and type(denominator) is int and numerator >= 0 and denominator > 0:
+        # whole counts (every stored figure): the same half-up rounding in integers, no Decimal — a
+        # dashboard computes five per child area. q/10 is the float nearest the exact tenth, as
+        # float(Decimal("q/10")) is.
+        tenths, rest = divmod(1000 * numerator, denominator)
+        return (tenths + (2 * rest >= denominator)) / 10
     from decimal import ROUND_HALF_UP, Decimal
 
     return float((Decimal(100) * numerator / Decimal(denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP))
@@ -247,12 +253,16 @@ def history(area_id: int) -> list[AreaIndicator]:
     )
 
 
-def report(area_code: str, area_id: int, period: int) -> dict[str, Any]:
-    """Return the indicators and counts of an area in the CLI/API JSON shape (SPEC §7)."""
+_READ = object()  # report(): no stored row given, read it
+
+
+def report(area_code: str, area_id: int, period: int, stored: Any = _READ) -> dict[str, Any]:
+    """Return the indicators and counts of an area in the CLI/API JSON shape (SPEC §7). `stored`: the
+    area's AreaIndicator row of that year (or None: it has none) when the caller has read it already."""
     from lms.indicators.definitions import definitions
     from lms.indicators.models import COUNT_COLUMNS
 
-    row: Any = figures(area_id, period)
+    row: Any = figures(area_id, period) if stored is _READ else stored
     out: dict[str, Any] = {"area": area_code, "period": period, "indicators": {}, "counts": {}}
     if row is None and reorganised():  # a closed area: its successors' figures (lms.indicators.former)
         from lms.indicators.former import former_figures

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from jinja2 import Undefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.urls import _urlencode
 
 from lms.areas.models import Area
@@ -22,7 +22,16 @@ from lms.indicators.former import year_tree
 from lms.indicators.models import AreaIndicator
 from lms.indicators.public import min_cell, public_count, suppress_small_cells, suppress_trend
 from lms.indicators.services import figures, history, report
-from lms.pagecache import cached_page, fast_page, missed_version, site_parts, site_version, version_of
+from lms.pagecache import (
+    cached_page,
+    fast_page,
+    missed_version,
+    published_periods,
+    site_parts,
+    site_reorganised,
+    site_version,
+    version_of,
+)
 from lms.web import format_number, localized, period_arg, period_choices, text_arg
 
 bp = Blueprint("indicators", __name__)
@@ -50,32 +59,36 @@ def trail_and_children(area: Area, period: int) -> tuple[list[Area], list[dict[s
         .where(sa.or_(Area.id.in_(ids), Area.parent_id == area.id))
         .order_by(Area.name)
     ).all()
-    # the figures are held in `found` while report() runs: it finds each row in the session's identity
-    # map (which holds objects weakly) instead of asking again, child by child
     by_id = {a.id: a for a, _ in found}
     trail = [by_id[i] for i in ids if i in by_id]
-    kids = [a for a, _ in found if a.parent_id == area.id]
-    rows = [{"area": child, "report": report(child.code, child.id, period)} for child in kids]
-    del found
+    # each child's figures of the year come with it (None: none stored): report() is handed the row
+    rows = [
+        {"area": child, "report": report(child.code, child.id, period, stored)}
+        for child, stored in found
+        if child.parent_id == area.id
+    ]
     return trail, rows
 
 
 @bp.app_template_global()
-def child_table(
+def child_rows(
     children: list[dict[str, Any]],
     rows: list[dict[str, Any]],
     drill: str | None,
     public_levels: tuple[str, ...],
     period: int,
     k: Any = None,
-) -> list[dict[str, Any]]:
-    """The table of child areas, ready to print: per child its link (None: not linked), its name and
-    (sort value, text) of every cell — the counts, then I1–I5. Done here once rather than in Jinja cell
-    by cell (a district has dozens of communes × 8 cells): one url_for for all the links."""
+) -> Markup:
+    """The rows (`<tr>…</tr>`) of the child-area table as one piece of HTML: per child its name (a link
+    to its dashboard when `drill` and its level allows), then (sort value, text) of every cell — the
+    counts, then I1–I5. Done here once rather than in Jinja cell by cell (a district has dozens of
+    communes × 8 cells): one url_for for all the links, the names escaped, the numbers (digits and the
+    locale's separators, nothing to escape) written as they are formatted."""
     locale = str(get_locale() or "vi")
     base = url_for(drill) if drill else ""
-    withheld = Markup("&lt;") + ("" if isinstance(k, Undefined) else str(k))
+    withheld = escape(Markup("&lt;") + ("" if isinstance(k, Undefined) else str(k)))
     codes = [r["code"] for r in rows]
+    cell = '\n          <td class="num" data-value="{}">{}</td>'
     out = []
     for child in children:
         area, data = child["area"], child["report"]
@@ -83,17 +96,17 @@ def child_table(
         cells = []
         for name in ("people", "eligible", "holders"):
             v = counts[name]
-            cells.append((-1 if v is None else v, withheld if v is None else format_number(v, locale)))
+            cells.append(cell.format(-1, withheld) if v is None else cell.format(v, format_number(v, locale)))
         for code in codes:
             v = indicators[code]["value"]
-            cells.append((-1 if v is None else v, "—" if v is None else format_number(v, locale) + "%"))
-        link = (
-            f"{base}?{_urlencode([('area', area.code), ('period', str(period))])}"
-            if drill and area.level in public_levels
-            else None
-        )
-        out.append({"href": link, "name": area.name, "cells": cells})
-    return out
+            cells.append(cell.format(-1, "—") if v is None else cell.format(v, format_number(v, locale) + "%"))
+        name = escape(area.name)
+        if drill and area.level in public_levels:
+            href = escape(f"{base}?{_urlencode([('area', area.code), ('period', str(period))])}")
+            name = Markup(f'<a href="{href}">{name}</a>')  # noqa: S704 (escaped above)  # nosec B704
+        head = f'\n        <tr>\n          <th scope="row">\n            {name}\n          </th>'
+        out.append(head + "".join(cells) + "\n        </tr>")
+    return Markup("".join(out))  # noqa: S704 (the names and links escaped, the rest numbers)  # nosec B704
 
 
 def trend(area: Area, period: int, years: list[AreaIndicator] | None = None) -> list[Any]:
@@ -114,17 +127,19 @@ TREND_GEOMETRY = {
 }
 
 
-def _dashboard_context(area: Area, period: int, *, scope: Area | None) -> dict[str, Any]:
+def _dashboard_context(
+    area: Area, period: int, *, scope: Area | None, periods: list[int] | None = None
+) -> dict[str, Any]:
     years = history(area.id)  # every year's figures, this one's too: held, report() and figures() find them
     stored = figures(area.id, period)
-    data = report(area.code, area.id, period)
+    data = report(area.code, area.id, period, stored)
     trail, kids = trail_and_children(area, period)
     if scope is not None:
         trail = [a for a in trail if within(a, scope)]
     return {
         "area": area,
         "period": period,
-        "periods": period_choices(period),
+        "periods": period_choices(period, periods),
         "rows": indicator_rows(data),
         "counts": data["counts"],
         "computed_at": stored.computed_at if stored else None,
@@ -205,20 +220,23 @@ def dashboard() -> ResponseReturnValue:
         area_id, scope_id = area.id, scope.id
     period = period_arg()
 
-    def render() -> str:
+    def render(known: tuple[Any, ...] | None = None) -> str:
+        """`known`: the page's version, whose site parts say the published years and whether areas were
+        ever reorganised (None: ask)."""
         scope = officer_area()
         area = db.session.get_one(Area, area_id)
-        context = _dashboard_context(area, period, scope=scope)
-        context.update(year_tree(area, period, scope))  # the tree of that year, once areas were reorganised
+        periods = published_periods(known) if known is not None else None
+        context = _dashboard_context(area, period, scope=scope, periods=periods)
+        # the tree of that year, once areas were reorganised
+        context.update(year_tree(area, period, scope, site_reorganised(known) if known is not None else None))
         return render_template("indicators/dashboard.html", scope=scope, **context)
 
     missed = None if code else missed_version("dashboard")  # the fast path read it and found no page
-    if missed is not None:
-        return cached_page("dashboard", missed, render)
-    version = dashboard_version(area_id)
+    version = missed if missed is not None else dashboard_version(area_id)
     if version is None:
         return render()
-    return cached_page("dashboard", (scope_id, area_id, period, *version), render)
+    key = missed if missed is not None else (scope_id, area_id, period, *version)
+    return cached_page("dashboard", key, lambda: render(key))
 
 
 def public_area(code: str | None) -> Area:

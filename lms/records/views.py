@@ -12,7 +12,16 @@ from lms.criteria.explain import explain_person
 from lms.criteria.models import PersonResult
 from lms.evidence.models import Evidence
 from lms.extensions import db
-from lms.pagecache import cached_page, fast_page, missed_version, packed, site_parts, site_version, version_of
+from lms.pagecache import (
+    cached_page,
+    fast_page,
+    missed_version,
+    packed,
+    published_periods,
+    site_parts,
+    site_version,
+    version_of,
+)
 from lms.people.models import Person
 from lms.records.services import learning, record_context
 from lms.titles.models import Award
@@ -105,7 +114,7 @@ def record() -> ResponseReturnValue:
             "records/record.html",
             person=person,
             period=period,
-            periods=period_choices(period),
+            periods=period_choices(period, published_periods(version)),
             explanation=explanation,
             **record_context(person_id, explanation),
         )

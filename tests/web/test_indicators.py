@@ -143,3 +143,41 @@ def test_fast_number_format_matches_babel():
         for locale in ("vi", "en"):
             assert format_number(value, locale) == format_decimal(Decimal(str(value)), "#,##0.##", locale=locale)
     assert format_number(1234567.5, "vi") == "1.234.567,5"
+
+
+def test_indicator_percentages_round_half_up_to_one_decimal():
+    """Dashboards print I1–I5 as percentages with one decimal, halves rounded up (the rule of the
+    reports): the same figure whether computed from whole counts or from any other number."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from lms.indicators.services import indicator_value
+
+    def rule(num, den):  # type: ignore[no-untyped-def]
+        return float((Decimal(100) * Decimal(num) / Decimal(den)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+    assert indicator_value(1, 16) == 6.3  # 6.25: a half, up
+    assert indicator_value(1, 80) == 1.3  # 1.25
+    assert indicator_value(2, 3) == 66.7
+    assert indicator_value(3, 3) == 100.0
+    assert indicator_value(0, 7) == 0.0
+    assert indicator_value(5, 0) is None
+    for den in range(1, 250):
+        for num in range(den + 1):
+            assert indicator_value(num, den) == rule(num, den), (num, den)
+    for num, den in ((123_456, 1_000_000), (999_999, 1_000_000), (2_499_999, 5_000_000)):
+        assert indicator_value(num, den) == rule(num, den)
+
+
+def test_progress_bar_markup(app):
+    """A progress bar: its fill as a percentage of the maximum, its target marks inside the track, its
+    label escaped."""
+    from decimal import Decimal
+
+    from lms.web import bar_svg
+
+    with app.test_request_context("/"):
+        html = str(bar_svg(Decimal("33.35"), 50, "<I1> 66%", "bar-indicator", [Decimal("0.35"), 120, -3]))
+    assert 'class="bar bar-indicator"' in html and 'aria-label="&lt;I1&gt; 66%"' in html
+    assert 'class="bar-fill" x="0" y="0" width="66.7"' in html
+    assert 'class="bar-target bar-target-1" x="0.3"' in html  # as '%.1f' prints 0.35 (a float just below)
+    assert 'class="bar-target bar-target-2" x="99.4"' in html and 'class="bar-target bar-target-3" x="0.0"' in html
