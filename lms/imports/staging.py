@@ -53,14 +53,18 @@ class Stage:
         """The staged table's columns."""
         return self.table.c
 
+    def create(self) -> None:
+        """Create the temporary table (once)."""
+        if not self.created:
+            self.table.create(db.session.connection())
+            self.created = True
+
     def add(self, records: list[dict[str, Any]]) -> None:
         """Append checked records (dicts with the staged fields and `row`, their row in the file)."""
         if not records:
             return
+        self.create()
         conn = db.session.connection()
-        if not self.created:
-            self.table.create(conn)
-            self.created = True
         if conn.dialect.name == "postgresql":
             self._copy(conn, records)
         else:
