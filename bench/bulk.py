@@ -22,6 +22,9 @@ outbox rows it adds are deleted afterwards).
   people FILE`, against COPY of the same rows resolved to ids (folded names) into a copy of `person`
   with its keys, indexes and foreign keys (`bench.imports.PERSON_LIKE`), same run; `--small` rows
   first here too. The people are deleted afterwards.
+- `--before DIR [--label TEXT] [--rounds K]`: every import also runs from DIR (a `git archive` of
+  another commit, with its compiled translations), alternating with this tree K times, against the
+  same COPY figures: a same-run before/after on a shared machine.
 """
 
 import argparse
@@ -37,7 +40,7 @@ from typing import Any
 
 import psycopg
 
-from bench.generate import conninfo, database_name
+from bench.generate import CODE_ROOT, ROOT, conninfo, database_name
 from bench.imports import peak_rss_child, timed_copy
 from bench.recompute import RESULTS, engine_version
 
@@ -196,6 +199,32 @@ def copy_like(url: str, resolved: list[tuple[int, str]]) -> float:
     return timed_copy(url, "bench_evidence_like", [LIKE], f"({columns}) FROM STDIN", feed)
 
 
+# the code the imports run from: this work tree, and (--before DIR) a copy of another commit, run
+# alternately (--rounds) against the same COPY figures: a same-run before/after
+CODES: dict[str, Any] = {"before": None, "label": "before", "rounds": 1}
+
+
+def imports(url: str, kind: str, path: Path, empty: Path, clean: Any) -> list[tuple[str, Any, Any, Any]]:
+    """Import the file (and a header-only file: start-up) from each code in turn; return (code label,
+    child, report, start-up child) per import; the rows are deleted after each (`clean`)."""
+    roots = [(f" — {CODES['label']}", Path(CODES["before"]).resolve())] if CODES["before"] else []
+    roots.append((" — this tree" if roots else "", ROOT))
+    runs = []
+    for _ in range(CODES["rounds"]):
+        for label, root in roots:
+            CODE_ROOT["path"] = root
+            with psycopg.connect(conninfo(url), autocommit=True) as conn:
+                conn.execute("CHECKPOINT")
+            child = peak_rss_child(url, "import", kind, str(path))
+            if child.returncode:
+                raise SystemExit(f"import failed ({child.returncode}):\n{child.stderr[-3000:]}")
+            report = json.loads(child.stdout.strip().splitlines()[-1])
+            runs.append((label, child, report, peak_rss_child(url, "import", kind, str(empty))))
+            clean(url)
+    CODE_ROOT["path"] = ROOT
+    return runs
+
+
 def run_evidence(url: str, sizes: list[int], log) -> list[dict[str, object]]:  # noqa: ANN001
     out = []
     folder = Path(tempfile.mkdtemp(prefix="bench-evidence-"))
@@ -209,31 +238,26 @@ def run_evidence(url: str, sizes: list[int], log) -> list[dict[str, object]]:  #
         bare = statistics.median(copy_file(url, path) for _ in range(3))
         like = statistics.median(copy_like(url, resolved) for _ in range(3))  # one slow run on a shared machine
         del resolved
-        with psycopg.connect(conninfo(url), autocommit=True) as conn:
-            conn.execute("CHECKPOINT")
-        child = peak_rss_child(url, "import", "evidence", str(path))
-        if child.returncode:
-            raise SystemExit(f"import failed ({child.returncode}):\n{child.stderr[-3000:]}")
-        report = json.loads(child.stdout.strip().splitlines()[-1])
-        start_up = peak_rss_child(url, "import", "evidence", str(empty))
-        net = child.seconds - start_up.seconds
-        log(
-            f"evidence CSV {rows:,} rows ({size_mb:.1f} MB): import {child.seconds:.2f}s wall, {net:.2f}s net "
-            f"(created {report['created']:,}), peak RSS {child.max_rss_mb:.0f} MB; COPY bare {bare:.2f}s, "
-            f"COPY into a copy of evidence with keys {like:.2f}s; ratio to the keyed COPY {child.seconds / like:.2f} "
-            f"wall, {net / like:.2f} net"
-        )
-        out.append(
-            {
-                "rows": rows,
-                "mb": size_mb,
-                "child": child,
-                "net": net,
-                "created": report["created"],
-                "bare": bare,
-                "like": like,
-            }
-        )
+        for code, child, report, start_up in imports(url, "evidence", path, empty, clean_evidence):
+            net = child.seconds - start_up.seconds
+            log(
+                f"evidence CSV {rows:,} rows ({size_mb:.1f} MB){code}: import {child.seconds:.2f}s wall, {net:.2f}s "
+                f"net (created {report['created']:,}), peak RSS {child.max_rss_mb:.0f} MB; COPY bare {bare:.2f}s, "
+                f"COPY into a copy of evidence with keys {like:.2f}s; ratio to the keyed COPY "
+                f"{child.seconds / like:.2f} wall, {net / like:.2f} net"
+            )
+            out.append(
+                {
+                    "rows": rows,
+                    "code": code,
+                    "mb": size_mb,
+                    "child": child,
+                    "net": net,
+                    "created": report["created"],
+                    "bare": bare,
+                    "like": like,
+                }
+            )
         path.unlink()
     clean_evidence(url)
     return out
@@ -321,22 +345,24 @@ def run_people(url: str, sizes: list[int], log) -> list[dict[str, object]]:  # n
         size_mb = path.stat().st_size / (1 << 20)
         like = copy_people_like(url, resolved)
         del resolved
-        with psycopg.connect(conninfo(url), autocommit=True) as conn:
-            conn.execute("CHECKPOINT")
-        child = peak_rss_child(url, "import", "people", str(path))
-        if child.returncode:
-            raise SystemExit(f"import failed ({child.returncode}):\n{child.stderr[-3000:]}")
-        report = json.loads(child.stdout.strip().splitlines()[-1])
-        start_up = peak_rss_child(url, "import", "people", str(empty))
-        net = child.seconds - start_up.seconds
-        log(
-            f"people CSV {rows:,} rows ({size_mb:.1f} MB): import {child.seconds:.2f}s wall, {net:.2f}s net "
-            f"(created {report['created']:,}), peak RSS {child.max_rss_mb:.0f} MB; COPY into a copy of person "
-            f"with keys {like:.2f}s; ratio {child.seconds / like:.2f} wall, {net / like:.2f} net"
-        )
-        out.append(
-            {"rows": rows, "mb": size_mb, "child": child, "net": net, "created": report["created"], "like": like}
-        )
+        for code, child, report, start_up in imports(url, "people", path, empty, clean_people):
+            net = child.seconds - start_up.seconds
+            log(
+                f"people CSV {rows:,} rows ({size_mb:.1f} MB){code}: import {child.seconds:.2f}s wall, {net:.2f}s net "
+                f"(created {report['created']:,}), peak RSS {child.max_rss_mb:.0f} MB; COPY into a copy of person "
+                f"with keys {like:.2f}s; ratio {child.seconds / like:.2f} wall, {net / like:.2f} net"
+            )
+            out.append(
+                {
+                    "rows": rows,
+                    "code": code,
+                    "mb": size_mb,
+                    "child": child,
+                    "net": net,
+                    "created": report["created"],
+                    "like": like,
+                }
+            )
         path.unlink()
     clean_people(url)
     return out
@@ -350,7 +376,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--people-rows", type=int, default=0)
     parser.add_argument("--small", type=int, default=0, help="a smaller file first (peak memory)")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--before", help="also import from this copy of the platform (a `git archive` of a commit)")
+    parser.add_argument("--label", default="before", help="what --before holds, for the record")
+    parser.add_argument("--rounds", type=int, default=1, help="imports per code, alternating")
     args = parser.parse_args(argv)
+    CODES.update(before=args.before, label=args.label, rounds=args.rounds)
     if not database_name(args.database_url).startswith("bench_"):
         raise SystemExit("benchmark databases are named bench_*")
     command = "python -m bench.bulk " + shlex.join(argv if argv is not None else sys.argv[1:])
@@ -402,7 +432,7 @@ def record(
         for e in evidence:
             child = e["child"]
             out.append(
-                f"| {e['rows']:,} rows (created {e['created']:,}) | {e['mb']:.1f} | {child.seconds:.2f} "  # type: ignore[attr-defined]
+                f"| {e['rows']:,} rows (created {e['created']:,}){e['code']} | {e['mb']:.1f} | {child.seconds:.2f} "  # type: ignore[attr-defined]
                 f"| {e['net']:.2f} | {e['bare']:.2f} | {e['like']:.2f} | **{child.seconds / e['like']:.2f}** "  # type: ignore[attr-defined,operator]
                 f"| {e['net'] / e['like']:.2f} | {child.max_rss_mb:.0f} |"  # type: ignore[attr-defined,operator]
             )
@@ -416,7 +446,7 @@ def record(
         for e in imported:
             child = e["child"]
             out.append(
-                f"| {e['rows']:,} rows (created {e['created']:,}) | {e['mb']:.1f} | {child.seconds:.2f} "  # type: ignore[attr-defined]
+                f"| {e['rows']:,} rows (created {e['created']:,}){e['code']} | {e['mb']:.1f} | {child.seconds:.2f} "  # type: ignore[attr-defined]
                 f"| {e['net']:.2f} | {e['like']:.2f} | **{child.seconds / e['like']:.2f}** "  # type: ignore[attr-defined,operator]
                 f"| {e['net'] / e['like']:.2f} | {child.max_rss_mb:.0f} |"  # type: ignore[attr-defined,operator]
             )

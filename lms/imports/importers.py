@@ -25,7 +25,7 @@ from lms.evidence.models import Evidence, GroupEntry
 from lms.evidence.services import LASTING_CATEGORIES
 from lms.extensions import db
 from lms.imports.specs import Refs, Row, RowError, Spec, unknown_code
-from lms.imports.staging import CHANGED, NEW, SAME, Stage, dialect_insert
+from lms.imports.staging import CHANGED, NEW, SAME, WORK_MEM, Stage, dialect_insert
 from lms.people.models import Clan, Family, Person, Unit
 from lms.recompute.services import mark_dirty
 from lms.util import today_local
@@ -118,6 +118,10 @@ class Importer:
             return {NEW: 0, CHANGED: 0, SAME: 0}
         if not self.dry_run:
             serialise_writes(self.target.name)
+        return self.classify_and_write()
+
+    def classify_and_write(self) -> Counts:
+        """Count new / changed / same rows against the target and (unless a dry run) write."""
         counts = self.counts = self.stage.classify(self.spec.key, self.compared)
         if not self.dry_run and (counts[NEW] or counts[CHANGED]):
             self.write()
@@ -252,6 +256,7 @@ class EvidenceImporter(Importer):
     def __init__(self, spec: Spec, present: Iterable[str], dry_run: bool) -> None:
         super().__init__(spec, present, dry_run)
         self.stage = Stage(self.target, [*self.fields, "person_code"], self.extra)
+        self.written = Stage(self.target, ["person_id", "kind", "category", "period"], self.extra)  # by the merge
         self.refs.persons_later = True
         self.looked_up: set[str] = set()
         self.periods: set[int] = set()
@@ -304,21 +309,71 @@ class EvidenceImporter(Importer):
         for row, code in sorted(missing)[: max(room, 0)]:
             errors.append(RowError(row, "person_code", unknown_code(code)))
 
+    def classify_and_write(self) -> Counts:
+        """On PostgreSQL the merge itself classifies the rows (its look-up of each key is the one a
+        classification would make): one INSERT … ON CONFLICT DO UPDATE … WHERE the row differs, whose
+        RETURNING notes the rows written in a second temporary table, new or changed; the others are
+        the same. A dry run, or SQLite, classifies first and writes nothing or then writes."""
+        if self.dry_run or db.session.get_bind().dialect.name != "postgresql" or not self.stage.created:
+            return super().classify_and_write()
+        conn = db.session.connection()
+        conn.execute(sa.text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
+        self.written.create()
+        conn.execute(self._merge_noting())
+        w = self.written.c
+        staged = sa.select(sa.func.count()).select_from(self.stage.table).scalar_subquery()
+        total, new, changed = conn.execute(
+            sa.select(staged, sa.func.count().filter(w.state == NEW), sa.func.count().filter(w.state == CHANGED))
+        ).one()
+        counts = self.counts = {NEW: new, CHANGED: changed, SAME: total - new - changed}
+        if new or changed:
+            self.mark(self.written)
+        return counts
+
+    def _merge_noting(self) -> Any:
+        """INSERT … ON CONFLICT DO UPDATE of every staged row, in key order, updating only rows that
+        differ; the rows it wrote go to `written` (person, kind, category, year, new or changed)."""
+        t, s = self.target, self.stage.c
+        fields = [f for f in self.stage.fields if f in t.c]
+        source = sa.select(*[s[f] for f in fields]).order_by(*[s[k] for k in self.spec.key])
+        stmt = dialect_insert(t).from_select(fields, source)
+        differs = sa.or_(*[t.c[f].is_distinct_from(stmt.excluded[f]) for f in self.compare])
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(self.spec.key), set_={f: stmt.excluded[f] for f in self.updates}, where=differs
+        )
+        # a row the conflict updated carries this transaction's lock (xmax); an inserted one has none
+        state = sa.case((sa.literal_column(f"{t.name}.xmax = 0"), NEW), else_=CHANGED)
+        period = sa.cast(sa.extract("year", t.c.date), sa.Integer)
+        merged = stmt.returning(t.c.person_id, t.c.kind, t.c.category, period.label("period"), state.label("state"))
+        m = merged.cte("merged")
+        columns = ["person_id", "kind", "category", "period", "state"]
+        return self.written.table.insert().from_select(columns, sa.select(*[m.c[f] for f in columns]))
+
     def write(self) -> None:
-        """Merge, then mark each written person for the evidence's year."""
+        """Merge, then mark (SQLite: the rows classified beforehand)."""
         super().write()
-        s = self.stage.c
+        self.mark()
+
+    def mark(self, rows: Stage | None = None) -> None:
+        """Mark each written person (of `rows`, else the staged rows) for the evidence's year."""
+        stage = rows or self.stage
+        s = stage.c
         for period in sorted(self.periods):
-            people = sa.select(s.person_id).where(self.stage.written(), s.period == period).distinct()
+            people = sa.select(s.person_id).where(stage.written(), s.period == period).distinct()
             mark_dirty("person", people, period)
         # digital-skill and criteria-study courses also count in later years (see affected_years)
         for later in periods_with_framework():
             lasting = (
                 sa.select(s.person_id)
-                .where(self.stage.written(), s.kind == "course", s.category.in_(LASTING_CATEGORIES), s.period < later)
+                .where(stage.written(), s.kind == "course", s.category.in_(LASTING_CATEGORIES), s.period < later)
                 .distinct()
             )
             mark_dirty("person", lasting, later)
+
+    def close(self) -> None:
+        """Drop the staging tables."""
+        super().close()
+        self.written.drop()
 
 
 class GroupScoreImporter(Importer):

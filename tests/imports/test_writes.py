@@ -109,6 +109,30 @@ def test_evidence_upsert_by_person_kind_ref_date_and_marks_the_year(tree, defaul
     assert set(db.session.scalars(sa.select(Evidence.source))) == {"import"}
 
 
+def test_evidence_reimport_marks_only_the_people_whose_rows_changed(tree, default_framework, make_person, run_import):
+    """The merge tells new, changed and same rows apart itself: a re-import marks no one, an edit marks its person."""
+    p1, p2 = make_person(tree["A1"], code="P1"), make_person(tree["A1"], code="P2")
+    content = (
+        "person_code,kind,ref,category,date,hours,level,points\n"
+        "P1,course,C-1,law,2026-03-01,2,,\n"
+        "P2,course,C-1,law,2026-03-01,2,,\n"
+        "P2,session,S-1,,2026-04-01,3,,\n"
+    )
+    assert counts(run_import("evidence", content)) == (3, 0, 0)
+    assert {("person", p1.id, 2026), ("person", p2.id, 2026)} <= dirty()
+    db.session.execute(sa.delete(DirtySubject))
+    assert counts(run_import("evidence", content)) == (0, 0, 3)
+    assert dirty() == set()
+    edited = content.replace("S-1,,2026-04-01,3", "S-1,,2026-04-01,4")
+    assert counts(run_import("evidence", edited + "P1,course,C-2,law,2026-05-01,1,,\n")) == (1, 1, 2)
+    assert {(kind, who) for kind, who, _ in dirty()} == {("person", p1.id), ("person", p2.id)}
+    db.session.execute(sa.delete(DirtySubject))
+    assert counts(run_import("evidence", edited.replace("S-1,,2026-04-01,4", "S-1,,2026-04-01,5"))) == (0, 1, 2)
+    assert {(kind, who) for kind, who, _ in dirty()} == {("person", p2.id)}
+    hours = db.session.scalar(sa.select(Evidence.hours).where(Evidence.kind == "session"))
+    assert hours == Decimal("5")
+
+
 def test_catalogue_course_fills_category_hours_and_level(tree, app, make_person, run_import):
     make_person(tree["A1"], code="P1")
     app.extensions["course_lookup"] = lambda codes: {
