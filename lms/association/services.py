@@ -18,6 +18,7 @@ from lms.areas.models import Area
 from lms.association.models import POSITIONS, Branch, Member
 from lms.audit.services import audit
 from lms.bulk import any_id
+from lms.criteria.engine import scope_bounds
 from lms.criteria.models import PersonResult
 from lms.extensions import db
 from lms.people.models import Person, Unit
@@ -158,10 +159,14 @@ def sync_roll(ids: list[int] | Select[Any]) -> None:
 
 def _sync_roll(chosen_ids: Select[Any]) -> None:
     """sync_roll over the people `chosen_ids` selects."""
+    bounds = scope_bounds(db.session.connection(), chosen_ids)
+    if bounds is None:
+        return
     unmarked = sa.exists().where(person.c.id == member.c.person_id, person.c.khuyen_hoc_member.is_(False))
     db.session.execute(member.delete().where(member.c.person_id.in_(chosen_ids), unmarked))
     missing = sa.and_(
         person.c.id.in_(chosen_ids),
+        person.c.id.between(*bounds),  # else a merge join walks the people's key from its start
         person.c.khuyen_hoc_member.is_(True),
         sa.not_(sa.exists().where(member.c.person_id == person.c.id)),
     )
