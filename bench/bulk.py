@@ -225,6 +225,22 @@ def imports(url: str, kind: str, path: Path, empty: Path, clean: Any) -> list[tu
     return runs
 
 
+def measured(
+    rows: int, code: str, size_mb: float, child: Any, net: float, report: dict[str, Any], like: float, **extra: float
+) -> dict[str, object]:
+    """One import's figures, as the RESULTS table reads them."""
+    return {
+        "rows": rows,
+        "code": code,
+        "mb": size_mb,
+        "child": child,
+        "net": net,
+        "created": report["created"],
+        "like": like,
+        **extra,
+    }
+
+
 def run_evidence(url: str, sizes: list[int], log) -> list[dict[str, object]]:  # noqa: ANN001
     out = []
     folder = Path(tempfile.mkdtemp(prefix="bench-evidence-"))
@@ -246,18 +262,7 @@ def run_evidence(url: str, sizes: list[int], log) -> list[dict[str, object]]:  #
                 f"COPY into a copy of evidence with keys {like:.2f}s; ratio to the keyed COPY "
                 f"{child.seconds / like:.2f} wall, {net / like:.2f} net"
             )
-            out.append(
-                {
-                    "rows": rows,
-                    "code": code,
-                    "mb": size_mb,
-                    "child": child,
-                    "net": net,
-                    "created": report["created"],
-                    "bare": bare,
-                    "like": like,
-                }
-            )
+            out.append(measured(rows, code, size_mb, child, net, report, like, bare=bare))
         path.unlink()
     clean_evidence(url)
     return out
@@ -352,17 +357,7 @@ def run_people(url: str, sizes: list[int], log) -> list[dict[str, object]]:  # n
                 f"(created {report['created']:,}), peak RSS {child.max_rss_mb:.0f} MB; COPY into a copy of person "
                 f"with keys {like:.2f}s; ratio {child.seconds / like:.2f} wall, {net / like:.2f} net"
             )
-            out.append(
-                {
-                    "rows": rows,
-                    "code": code,
-                    "mb": size_mb,
-                    "child": child,
-                    "net": net,
-                    "created": report["created"],
-                    "like": like,
-                }
-            )
+            out.append(measured(rows, code, size_mb, child, net, report, like))
         path.unlink()
     clean_people(url)
     return out
