@@ -453,7 +453,19 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
 
 
-SITE_MENUS = 64  # at most this many rendered menus kept per process (roles × languages × hosts)
+SITE_MENUS = 64  # at most this many rendered site parts kept per process, per part (roles × languages × hosts)
+
+
+def _rendered_once(part: str, key: tuple[Any, ...], template: str, **context: Any) -> Markup:
+    """A site part rendered once per process for each key (nothing of one viewer may be in it)."""
+    cache: dict[tuple[Any, ...], Markup] = current_app.extensions.setdefault(f"lms_site_{part}", {})
+    html = cache.get(key)
+    if html is None:
+        html = Markup(render_template(template, **context))  # noqa: S704 (an autoescaped template)  # nosec B704
+        if len(cache) >= SITE_MENUS:
+            cache.clear()
+        cache[key] = html
+    return html
 
 
 def site_menu() -> Markup:
@@ -466,29 +478,14 @@ def site_menu() -> Markup:
     authenticated = bool(current_user.is_authenticated)
     favicon = url_for("static", filename="favicon.svg")  # its digest follows the file (register_static_digests)
     role = current_user.role if authenticated else None
-    key: tuple[Any, ...] = (authenticated, role, lang(), request.script_root, request.host, favicon)
-    menus: dict[tuple[Any, ...], Markup] = current_app.extensions.setdefault("lms_site_menus", {})
-    html = menus.get(key)
-    if html is None:
-        html = Markup(render_template("_site_menu.html", favicon=favicon))  # noqa: S704 (an autoescaped template)  # nosec B704
-        if len(menus) >= SITE_MENUS:
-            menus.clear()
-        menus[key] = html
-    return html
+    key = (authenticated, role, lang(), request.script_root, request.host, favicon)
+    return _rendered_once("menus", key, "_site_menu.html", favicon=favicon)
 
 
 def site_footer() -> Markup:
     """The page footer (templates/_site_footer.html): the same for every viewer of a language, so rendered
     once per process for each (four links and five labels every page would otherwise build again)."""
-    key = (lang(), request.script_root, request.host)
-    footers: dict[tuple[Any, ...], Markup] = current_app.extensions.setdefault("lms_site_footers", {})
-    html = footers.get(key)
-    if html is None:
-        html = Markup(render_template("_site_footer.html"))  # noqa: S704 (an autoescaped template)  # nosec B704
-        if len(footers) >= SITE_MENUS:
-            footers.clear()
-        footers[key] = html
-    return html
+    return _rendered_once("footers", (lang(), request.script_root, request.host), "_site_footer.html")
 
 
 def install_template_helpers(state: BlueprintSetupState) -> None:
