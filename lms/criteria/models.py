@@ -38,7 +38,8 @@ class PersonResult(Model):
 
     __tablename__ = "person_result"
 
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    # person.id, without a foreign key: see RESULTS_GO_WITH_THE_PERSON below
+    person_id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[int] = mapped_column(primary_key=True)
     audience: Mapped[str] = mapped_column(sa.String(16))
     total: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2))
@@ -55,6 +56,34 @@ class PersonResult(Model):
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, server_default=sa.text("CURRENT_TIMESTAMP")
     )
+
+
+# person_result.person_id has no foreign key: PostgreSQL checked it on every inserted row (one look-up
+# and one KEY SHARE lock written on the person's row each), a quarter of a year's first full recompute
+# (bench/RESULTS.md, issue #10: 1M citizens 38-40 s with it, 28-29 s without). What the key gave is
+# kept by a trigger on person: a deleted person's results go with them (ON DELETE CASCADE), once the
+# writers of results in progress have committed (SHARE ROW EXCLUSIVE waits for them and holds off new
+# ones), so none is left behind; the engine writes results only for people it reads from `person` in
+# the same statement. The migration f3b8d2a6c1e9 writes the same statements.
+RESULTS_GO_WITH_THE_PERSON = {
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION person_result_cascade() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN"
+        " LOCK TABLE person_result IN SHARE ROW EXCLUSIVE MODE;"
+        " DELETE FROM person_result r USING gone g WHERE r.person_id = g.id;"
+        " RETURN NULL;"
+        " END $$",
+        "CREATE TRIGGER person_result_cascade AFTER DELETE ON person REFERENCING OLD TABLE AS gone"
+        " FOR EACH STATEMENT EXECUTE FUNCTION person_result_cascade()",
+    ),
+    "sqlite": (
+        "CREATE TRIGGER person_result_cascade AFTER DELETE ON person FOR EACH ROW"
+        " BEGIN DELETE FROM person_result WHERE person_id = OLD.id; END",
+    ),
+}
+for _dialect, _statements in RESULTS_GO_WITH_THE_PERSON.items():
+    for _statement in _statements:  # create_all (the tests, the demo): after every table exists
+        sa.event.listen(Model.metadata, "after_create", sa.DDL(_statement).execute_if(dialect=_dialect))
 
 
 class GroupResult(Model):

@@ -338,7 +338,6 @@ def merge_person(source: Person, target: Person, *, actor: str, scope: Area) -> 
     the registry person already has stays theirs, and the self-registered record goes; audited."""
     from lms.auth.models import User
     from lms.recompute.models import DirtySubject
-    from lms.recompute.services import RESULT_TABLES
     from lms.titles.models import Award
 
     if source.id == target.id:
@@ -355,11 +354,9 @@ def merge_person(source: Person, target: Person, *, actor: str, scope: Area) -> 
         raise RegistryError(_("Người tự đăng ký này đã có quyết định công nhận: không gộp được."))
     before = {"code": source.code, "full_name": source.full_name, "birth_year": source.birth_year}
     db.session.flush()
-    for name in RESULT_TABLES:  # the engine's results of the self-registered record (recomputed for the target)
-        table = db.metadata.tables.get(name)
-        if table is not None and "person_id" in table.c:
-            db.session.execute(table.delete().where(table.c.person_id == source.id))
-    tables = [t for t in _person_tables() if t.name not in RESULT_TABLES]
+    # the engine's results of the self-registered record go with it (the trigger on person: see
+    # lms.criteria.models.RESULTS_GO_WITH_THE_PERSON); the target's are recomputed
+    tables = _person_tables()
     moved = {table.name: n for table in tables if (n := _move_rows(table, source.id, target.id))}
     for table in reversed(tables):  # what the registry person already had: the duplicates go (with
         # what hangs off them: ON DELETE CASCADE)

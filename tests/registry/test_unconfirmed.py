@@ -133,6 +133,7 @@ def test_an_officer_confirms_in_bulk_audited_and_then_they_count(client, tree, r
 
 def test_merging_moves_the_account_and_learning_onto_the_registry_person(client, tree, registry, officer_a, course):
     from courses.catalogue.models import Enrolment
+    from lms.criteria.models import PersonResult
     from lms.evidence.services import add_evidence
 
     target = registry[0]
@@ -144,6 +145,9 @@ def test_merging_moves_the_account_and_learning_onto_the_registry_person(client,
     db.session.add(Enrolment(person_id=source.id, course_id=course.id, certificate_code="ABCD-EFGH-JKMN-PQRS"))
     db.session.commit()
     source_id, source_code = source.id, source.code
+    score()
+    results = sa.select(sa.func.count()).where(PersonResult.person_id == source_id)
+    assert db.session.scalar(results) == 1  # the self-registered record was scored
 
     sign_in(client, "canbo.a@example.vn")
     page = client.get(f"/officer/registry/people/{source_id}/merge").get_data(as_text=True)
@@ -157,6 +161,7 @@ def test_merging_moves_the_account_and_learning_onto_the_registry_person(client,
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Person, source_id) is None
+    assert db.session.scalar(results) == 0  # its results went with it
     assert db.session.get(User, account.id).person_id == target.id
     evidence = list(db.session.scalars(sa.select(Evidence).where(Evidence.person_id == target.id)))
     assert sorted((e.kind, e.ref) for e in evidence) == [("plan", ""), ("session", "TH-1")]  # no duplicate
