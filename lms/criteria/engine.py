@@ -244,11 +244,14 @@ def audience_expr() -> ColumnElement[str]:
 
 
 def disadvantaged_villages() -> Select[Any]:
-    """Return the ids of areas lying in (or being) an area flagged disadvantaged."""
-    flagged = area.alias("flagged")
-    return sa.select(area.c.id).where(
-        sa.exists().where(flagged.c.disadvantaged.is_(True), area.c.path.startswith(flagged.c.path))
-    )
+    """Return the ids of areas lying in (or being) an area flagged disadvantaged: the flagged areas,
+    then level by level the areas below them (the parent links the paths are built from). A few hash
+    joins over the area table, where testing every area's path against every flagged area's
+    (`LIKE flagged.path || '%'`) took a quarter of a people step's statement at 1M citizens."""
+    below = area.alias("below")
+    flagged = sa.select(area.c.id).where(area.c.disadvantaged.is_(True)).cte("disadvantaged", recursive=True)
+    flagged = flagged.union(sa.select(below.c.id).join(flagged, below.c.parent_id == flagged.c.id))
+    return sa.select(flagged.c.id)
 
 
 Bounds = tuple[int, int]
