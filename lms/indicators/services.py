@@ -130,10 +130,24 @@ def contributions(fw: CompiledFramework, areas: Select[Any], *, as_of: bool = Fa
     )
 
 
+# The tree is walked along its parent links (the paths are built from them): a few hash joins,
+# where matching every area's path against every other's (`below.path LIKE area.path || '%'`) took
+# 1.3 s of a full recompute's final step at 1M citizens (1,885 areas).
 def ancestors_of(areas: Select[Any]) -> Select[Any]:
     """Return the ids of the given areas and every area above them."""
-    below = area.alias("below")
-    return sa.select(area.c.id).where(sa.exists().where(below.c.id.in_(areas), below.c.path.startswith(area.c.path)))
+    link = area.alias("up_link")
+    up = sa.select(area.c.id).where(area.c.id.in_(areas)).cte("up", recursive=True)
+    up = up.union(sa.select(link.c.parent_id).join(up, link.c.id == up.c.id).where(link.c.parent_id.is_not(None)))
+    return sa.select(up.c.id)
+
+
+def descendants_of(targets: Select[Any]) -> Any:
+    """Return a CTE (ancestor, descendant): every area of `targets` with itself and each area below it."""
+    link = area.alias("down_link")
+    down = sa.select(area.c.id.label("ancestor"), area.c.id.label("descendant"))
+    down = down.where(area.c.id.in_(targets)).cte("down", recursive=True)
+    step = sa.select(down.c.ancestor, link.c.id).join(down, link.c.parent_id == down.c.descendant)
+    return down.union_all(step)
 
 
 def _store_contributions(
@@ -166,22 +180,17 @@ def refresh(conn: sa.Connection, fw: CompiledFramework, areas: Select[Any]) -> N
     _store_contributions(conn, fw, areas, now)
     targets = ancestors_of(areas)
     conn.execute(indicator.delete().where(indicator.c.period == period, indicator.c.area_id.in_(targets)))
-    below = area.alias("below")
+    tree = descendants_of(targets)
     c = contribution.alias("c")
     rolled = (
         sa.select(
-            area.c.id,
+            tree.c.ancestor,
             sa.literal(period),
             *(sa.func.coalesce(sa.func.sum(c.c[col]), 0) for col in FIGURE_COLUMNS),
             sa.literal(now, sa.DateTime(timezone=True)),
         )
-        .select_from(
-            area.outerjoin(below, below.c.path.startswith(area.c.path)).outerjoin(
-                c, sa.and_(c.c.area_id == below.c.id, c.c.period == period)
-            )
-        )
-        .where(area.c.id.in_(targets))
-        .group_by(area.c.id)
+        .select_from(tree.outerjoin(c, sa.and_(c.c.area_id == tree.c.descendant, c.c.period == period)))
+        .group_by(tree.c.ancestor)
     )
     conn.execute(indicator.insert().from_select(["area_id", "period", *FIGURE_COLUMNS, "computed_at"], rolled))
 
