@@ -144,8 +144,8 @@ def ancestors_of(areas: Select[Any]) -> Select[Any]:
 def descendants_of(targets: Select[Any]) -> Any:
     """Return a CTE (ancestor, descendant): every area of `targets` with itself and each area below it."""
     link = area.alias("down_link")
-    down = sa.select(area.c.id.label("ancestor"), area.c.id.label("descendant"))
-    down = down.where(area.c.id.in_(targets)).cte("down", recursive=True)
+    start = sa.select(area.c.id.label("ancestor"), area.c.id.label("descendant")).where(area.c.id.in_(targets))
+    down = start.cte("down", recursive=True)
     step = sa.select(down.c.ancestor, link.c.id).join(down, link.c.parent_id == down.c.descendant)
     return down.union_all(step)
 
