@@ -39,10 +39,11 @@ class IdSet:
     def __init__(self, ids: Iterable[int]) -> None:
         self.ids = sorted({int(i) for i in ids})
         self._array: Any = None
+        self.text = ""
         if db.session.get_bind().dialect.name == "postgresql":
             # an array literal built here: psycopg's list adapter costs ~2 µs an element in Python
-            text = "{" + ",".join(map(str, self.ids)) + "}"
-            self._array = sa.cast(sa.bindparam("ids", text, type_=sa.Text, unique=True), ARRAY(sa.BigInteger))
+            self.text = "{" + ",".join(map(str, self.ids)) + "}"
+            self._array = sa.cast(sa.bindparam("ids", self.text, type_=sa.Text, unique=True), ARRAY(sa.BigInteger))
             self.select = sa.select(sa.func.unnest(self._array).column_valued("id"))
         else:
             self.select = id_values(self.ids)
