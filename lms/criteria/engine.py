@@ -280,7 +280,8 @@ class Slot(Listed):
         self.select = sa.select(sa.func.unnest(self._array).column_valued("id"))
         self.bounds = None
         # the bounds as parameters, where the engine's functions take a scope's bounds
-        self.slots: Bounds = (sa.bindparam("slot_lo", 0, type_=sa.Integer), sa.bindparam("slot_hi", 0, type_=sa.Integer))  # type: ignore[assignment]
+        lo, hi = (sa.bindparam(name, 0, type_=sa.Integer) for name in ("slot_lo", "slot_hi"))
+        self.slots: Bounds = (lo, hi)  # type: ignore[assignment]
 
 
 Scope = Select[Any] | Listed
