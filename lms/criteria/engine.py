@@ -476,21 +476,33 @@ def write_sql(
     return merge, dict(compiled.params)
 
 
-def cached_write(
+def write_scoped(
     conn: sa.Connection,
     fw: CompiledFramework,
+    table: sa.Table,
+    columns: list[str],
+    rows_for: Callable[[Scope, Bounds], Select[Any]],
+    scope: Scope,
+    bounds: Bounds,
+    *,
     name: str,
-    scope: Listed,
-    build: Callable[[Slot], tuple[str, dict[str, Any]]],
+    upsert: bool,
+    key: str,
 ) -> None:
-    """Run the write statement `build(slot)` for a listed scope, built and compiled once per framework,
-    statement `name` and dialect, its ids and bounds given as parameters (PostgreSQL)."""
-    assert scope.bounds is not None  # noqa: S101  # an empty scope writes nothing: callers return first
+    """`write_rows` of `rows_for(scope, bounds)`. For a listed scope on PostgreSQL (a full recompute's
+    steps) the statement is built and compiled once per framework, table and write mode, the scope's
+    ids and bounds given as parameters (a `Slot`)."""
+    if not (isinstance(scope, Listed) and conn.dialect.name == "postgresql"):
+        write_rows(conn, table, columns, rows_for(scope, bounds), upsert=upsert, key=key, bounds=bounds)
+        return
     statements = fw.__dict__.setdefault("_statements", {})
-    if name not in statements:
-        statements[name] = build(Slot())
-    sql, params = statements[name]
-    lo, hi = scope.bounds
+    cached = (table.name, name, upsert)
+    if cached not in statements:
+        slot = Slot()
+        rows = rows_for(slot, slot.slots)
+        statements[cached] = write_sql(conn, table, columns, rows, upsert=upsert, key=key, bounds=slot.slots)
+    sql, params = statements[cached]
+    lo, hi = bounds
     conn.exec_driver_sql(sql, {**params, "slot_ids": scope.text, "slot_lo": lo, "slot_hi": hi})
 
 
@@ -590,19 +602,18 @@ def score_people(conn: sa.Connection, fw: CompiledFramework, scope: Scope, *, fr
             item_points(conn, scored, codes),
         )
 
-    write: dict[str, Any] = {"upsert": upsert, "key": "person_id"}
-    if isinstance(persons, Listed) and conn.dialect.name == "postgresql":
-        cached_write(
-            conn,
-            fw,
-            f"people upsert={upsert}",
-            persons,
-            lambda slot: write_sql(
-                conn, person_result, PERSON_RESULT_COLUMNS, people_rows(slot, slot.slots), bounds=slot.slots, **write
-            ),
-        )
-    else:
-        write_rows(conn, person_result, PERSON_RESULT_COLUMNS, people_rows(persons, bounds), bounds=bounds, **write)
+    write_scoped(
+        conn,
+        fw,
+        person_result,
+        PERSON_RESULT_COLUMNS,
+        people_rows,
+        persons,
+        bounds,
+        name="people",
+        upsert=upsert,
+        key="person_id",
+    )
 
 
 # ---- groups -------------------------------------------------------------------------------------
@@ -662,70 +673,69 @@ def score_groups(conn: sa.Connection, fw: CompiledFramework, kind: str, scope: S
     if bounds is None:
         return
     period = fw.period
-    members = members_of(fw, kind, period, groups).subquery("m")
-    predicates = [c.name for c in members.c if c.name not in ("gid", "member")]
-    agg = (
-        sa.select(
-            members.c.gid,
-            sa.func.count().label("n"),
-            *(sa.func.sum(members.c[p]).label(p) for p in predicates),
-        )
-        .group_by(members.c.gid)
-        .subquery("agg")
-    )
-    table = GROUP_TABLES[kind]
-    ge = GroupEntry.__table__
-    n = sa.func.coalesce(agg.c.n, 0)
-    items = {}
-    for item in title["items"]:
-        parts: list[ColumnElement[Any]] = []
-        for rule in item["rules"]:
-            if rule["kind"] == "entered":
-                entered = (
-                    sa.select(ge.c.points)
-                    .where(
-                        ge.c.subject == kind,
-                        ge.c.subject_id == table.c.id,
-                        ge.c.item == item["code"],
-                        ge.c.period == period,
-                    )
-                    .scalar_subquery()
-                )
-                parts.append(sa.func.coalesce(entered, 0))
-            else:
-                count = sa.func.coalesce(agg.c[rule["predicate"]], 0)
-                points = _num(rule["points"])
-                if rule.get("mode") == "all":
-                    parts.append(sa.case((sa.and_(n > 0, count == n), points), else_=_num(0)))
-                else:
-                    parts.append(sa.case((n > 0, points * count / sa.cast(n, sa.Numeric(14, 4))), else_=_num(0)))
-        items[item["code"]] = cap(sum((round2(p) for p in parts), start=_num(0)), item["max"])
-    codes = list(items)
-    per_item = (
-        sa.select(table.c.id.label("gid"), *(e.label(f"i{i}") for i, e in enumerate(items.values())))
-        .select_from(table.outerjoin(agg, agg.c.gid == table.c.id))
-        .where(within(table.c.id, groups))
-        .offset(0)  # computed once per group (see scored_people): an entered item's look-up ran three times
-        .subquery("per_item")
-    )
-    total = sum((per_item.c[f"i{i}"] for i in range(len(codes))), start=_num(0))
-    scored = sa.select(per_item, total.label("total")).cte("gscored")
     upsert = upserts(conn, fresh)
     where = sa.and_(group_result.c.kind == kind, group_result.c.period == period)
-    clear_rows(conn, group_result, where, group_result.c.subject_id, groups, bounds, codes, upsert=upsert)
-    write_rows(
-        conn,
-        group_result,
-        ["kind", "subject_id", "period", "total", "attained", "items"],
-        sa.select(
+    clear_rows(conn, group_result, where, group_result.c.subject_id, groups, bounds, [], upsert=upsert)
+
+    def group_rows(groups: Scope, bounds: Bounds) -> Select[Any]:
+        members = members_of(fw, kind, period, groups).subquery("m")
+        predicates = [c.name for c in members.c if c.name not in ("gid", "member")]
+        agg = (
+            sa.select(
+                members.c.gid,
+                sa.func.count().label("n"),
+                *(sa.func.sum(members.c[p]).label(p) for p in predicates),
+            )
+            .group_by(members.c.gid)
+            .subquery("agg")
+        )
+        table = GROUP_TABLES[kind]
+        ge = GroupEntry.__table__
+        n = sa.func.coalesce(agg.c.n, 0)
+        items = {}
+        for item in title["items"]:
+            parts: list[ColumnElement[Any]] = []
+            for rule in item["rules"]:
+                if rule["kind"] == "entered":
+                    entered = (
+                        sa.select(ge.c.points)
+                        .where(
+                            ge.c.subject == kind,
+                            ge.c.subject_id == table.c.id,
+                            ge.c.item == item["code"],
+                            ge.c.period == period,
+                        )
+                        .scalar_subquery()
+                    )
+                    parts.append(sa.func.coalesce(entered, 0))
+                else:
+                    count = sa.func.coalesce(agg.c[rule["predicate"]], 0)
+                    points = _num(rule["points"])
+                    if rule.get("mode") == "all":
+                        parts.append(sa.case((sa.and_(n > 0, count == n), points), else_=_num(0)))
+                    else:
+                        parts.append(sa.case((n > 0, points * count / sa.cast(n, sa.Numeric(14, 4))), else_=_num(0)))
+            items[item["code"]] = cap(sum((round2(p) for p in parts), start=_num(0)), item["max"])
+        codes = list(items)
+        per_item = (
+            sa.select(table.c.id.label("gid"), *(e.label(f"i{i}") for i, e in enumerate(items.values())))
+            .select_from(table.outerjoin(agg, agg.c.gid == table.c.id))
+            .where(within(table.c.id, groups))
+            .offset(0)  # computed once per group (see scored_people): an entered item's look-up ran three times
+            .subquery("per_item")
+        )
+        total = sum((per_item.c[f"i{i}"] for i in range(len(codes))), start=_num(0))
+        scored = sa.select(per_item, total.label("total")).cte("gscored")
+        return sa.select(
             sa.literal(kind),
             scored.c.gid,
             sa.literal(period),
             scored.c.total,
             scored.c.total >= _num(title["threshold"]["total"]),
             item_points(conn, scored, codes),
-        ),
-        upsert=upsert,
-        key="subject_id",
-        bounds=bounds,
+        )
+
+    columns = ["kind", "subject_id", "period", "total", "attained", "items"]
+    write_scoped(
+        conn, fw, group_result, columns, group_rows, groups, bounds, name=kind, upsert=upsert, key="subject_id"
     )
