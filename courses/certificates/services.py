@@ -7,16 +7,18 @@ hours, completion date and the verification code, whose QR code opens that page;
 
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
-from fpdf import FPDF
 
 from courses.catalogue.forms import category_label, course_title
 from courses.catalogue.models import Enrolment
-from lms.reports.pdf import draw_qr as _qr
 from lms.web import LEVEL_LABELS, external_url, label, number
+
+if TYPE_CHECKING:  # fpdf is imported when a certificate is drawn: a tenth of every process's start-up
+    from fpdf import FPDF
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "NotoSerif"
@@ -35,7 +37,7 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text or "")
 
 
-def _signature_block(pdf: FPDF, issuer: str, enrolment: Enrolment, *, x: float, y: float, w: float) -> None:
+def _signature_block(pdf: "FPDF", issuer: str, enrolment: Enrolment, *, x: float, y: float, w: float) -> None:
     """The issuing body's block: date, body, the signer's title, room to sign, and the signer's name."""
     signer, title = (
         current_app.config.get("CERTIFICATE_SIGNER") or "",
@@ -68,6 +70,10 @@ def certificate_pdf(enrolment: Enrolment) -> bytes:
         raise ValueError("the enrolment is not completed")
     course, code = enrolment.course, enrolment.certificate_code
     address = verify_url(code)
+    from fpdf import FPDF
+
+    from lms.reports.pdf import draw_qr as _qr
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.add_font(FAMILY, "", str(FONT_DIR / "NotoSerif-Regular.ttf"))
     pdf.add_font(FAMILY, "B", str(FONT_DIR / "NotoSerif-Bold.ttf"))
