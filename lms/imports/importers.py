@@ -193,12 +193,10 @@ class CodeImporter(Importer):
         if db.session.get_bind().dialect.name == "postgresql":
             self.written = Stage(self.target, self.noted)
             self.stage.merge(self.spec.key, self.updates if self.updates is not None else self.compared, self.written)
-            written = sa.select(self.written.c.id)
         else:
             super().write()
-            written = sa.select(t.c.id).select_from(joined).where(self.stage.written())
         for period in periods:
-            mark_dirty(self.subject, written, period)
+            mark_dirty(self.subject, self.written_ids(), period)
 
     def written_ids(self, where: sa.ColumnElement[bool] | None = None) -> Select[Any]:
         """Return the ids of the rows the merge wrote (and that meet `where`, on the noted columns)."""
@@ -251,7 +249,6 @@ class PersonImporter(CodeImporter):
     needs = {"village_code": "areas", "family_code": "families", "clan_code": "clans", "unit_code": "units"}
     subject = "person"
     old_refs = {"family_id": "family", "village_id": "village", "clan_id": "clan", "unit_id": "unit"}
-
     noted = ("id", "khuyen_hoc_member")
 
     def write(self) -> None:
