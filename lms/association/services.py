@@ -150,7 +150,9 @@ def sync_roll(ids: list[int] | Select[Any]) -> None:
     conn = db.session.connection()
     chosen.create(conn)  # gone with the transaction if what follows fails
     picked = ids.subquery()
-    conn.execute(chosen.insert().from_select(["id"], sa.select(picked.c[0]).distinct()))
+    # in id order: the key of the temporary table is then written leaf after leaf (in hash order, the
+    # 1,000,000 ids of a people import thrashed the session's temporary buffers: 3.3 s)
+    conn.execute(chosen.insert().from_select(["id"], sa.select(picked.c[0]).distinct().order_by(picked.c[0])))
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("ANALYZE roll_sync"))
     _sync_roll(sa.select(chosen.c.id))

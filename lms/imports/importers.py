@@ -160,10 +160,19 @@ def fetch_codes(known: dict[str, int], table: sa.Table, codes: set[str]) -> None
 
 
 class CodeImporter(Importer):
-    """Upsert rows keyed by code; mark the written subjects and, for changed rows, the groups they left."""
+    """Upsert rows keyed by code; mark the written subjects and, for changed rows, the groups they left.
+
+    On PostgreSQL the merge notes the ids it wrote in a second temporary table (`written`, with `noted`
+    columns and the state, new or changed); the marks (and the people's roll) read it, in id order,
+    instead of joining the staged rows to the whole target by code once more."""
 
     subject: ClassVar[str]  # the recompute kind of the written rows
     old_refs: ClassVar[dict[str, str]] = {}  # field → recompute kind of the group a changed row leaves
+    noted: ClassVar[tuple[str, ...]] = ("id",)  # target columns of the written rows the merge notes
+
+    def __init__(self, spec: Spec, present: Iterable[str], dry_run: bool) -> None:
+        super().__init__(spec, present, dry_run)
+        self.written: Stage | None = None
 
     def write(self) -> None:
         """Mark the groups changed rows leave, merge, then mark every written row."""
@@ -181,10 +190,29 @@ class CodeImporter(Importer):
             )
             for period in periods:
                 mark_dirty(kind, left, period)
-        super().write()
-        written = sa.select(t.c.id).select_from(joined).where(self.stage.written())
+        if db.session.get_bind().dialect.name == "postgresql":
+            self.written = Stage(self.target, self.noted)
+            self.stage.merge(self.spec.key, self.updates if self.updates is not None else self.compared, self.written)
+        else:
+            super().write()
         for period in periods:
-            mark_dirty(self.subject, written, period)
+            mark_dirty(self.subject, self.written_ids(), period)
+
+    def written_ids(self, where: sa.ColumnElement[bool] | None = None) -> Select[Any]:
+        """Return the ids of the rows the merge wrote (and that meet `where`, on the noted columns)."""
+        if self.written is None:  # SQLite: the staged rows joined to the target
+            t = self.target
+            joined = t.join(self.stage.table, self.stage.match(self.spec.key))
+            query = sa.select(t.c.id).select_from(joined).where(self.stage.written())
+            return query if where is None else query.where(where)
+        query = sa.select(self.written.c.id)
+        return query if where is None else query.where(where)
+
+    def close(self) -> None:
+        """Drop the staging tables."""
+        super().close()
+        if self.written is not None:
+            self.written.drop()
 
 
 class UnitImporter(CodeImporter):
@@ -221,6 +249,7 @@ class PersonImporter(CodeImporter):
     needs = {"village_code": "areas", "family_code": "families", "clan_code": "clans", "unit_code": "units"}
     subject = "person"
     old_refs = {"family_id": "family", "village_id": "village", "clan_id": "clan", "unit_id": "unit"}
+    noted = ("id", "khuyen_hoc_member")
 
     def write(self) -> None:
         """Write the people; with a khuyen_hoc_member column, bring the association's roll in step."""
@@ -228,9 +257,13 @@ class PersonImporter(CodeImporter):
         if "khuyen_hoc_member" in self.fields:
             from lms.association.services import sync_roll
 
-            t = self.target
-            joined = t.join(self.stage.table, self.stage.match(self.spec.key))
-            sync_roll(sa.select(t.c.id).select_from(joined).where(self.stage.written()))
+            if self.written is None:
+                sync_roll(self.written_ids())
+                return
+            # a person created by this import has no place on the roll yet: unmarked, it has nothing to
+            # leave, so the roll looks only at members and at the people who existed before
+            w = self.written.c
+            sync_roll(self.written_ids(sa.or_(w.khuyen_hoc_member.is_(True), w.state == CHANGED)))
 
 
 def _years(rows: list[Row]) -> set[int]:

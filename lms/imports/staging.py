@@ -121,8 +121,10 @@ class Stage:
         """Return the condition of staged rows that are new or changed."""
         return sa.func.coalesce(self.table.c.state, NEW) != SAME
 
-    def merge(self, key: Sequence[str], updates: Sequence[str]) -> None:
-        """Insert the new rows and update the changed ones in one statement."""
+    def merge(self, key: Sequence[str], updates: Sequence[str], noting: "Stage | None" = None) -> None:
+        """Insert the new rows and update the changed ones in one statement; with `noting` (PostgreSQL),
+        the statement also notes each row it wrote there: its target columns (`noting.fields`) and its
+        state, new or changed, so that what follows reads a compact table instead of joining the target."""
         if not self.created:
             return
         fields = [f for f in self.fields if f in self.target.c]
@@ -130,6 +132,13 @@ class Stage:
         source = sa.select(*[self.table.c[f] for f in fields]).where(self.written()).order_by(*[self.c[k] for k in key])
         stmt = dialect_insert(self.target).from_select(fields, source)
         stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={f: stmt.excluded[f] for f in updates})
+        if noting is not None:
+            noting.create()
+            # a row the conflict updated carries this transaction's lock (xmax); an inserted one has none
+            state = sa.case((sa.literal_column(f"{self.target.name}.xmax = 0"), NEW), else_=CHANGED)
+            merged = stmt.returning(*[self.target.c[f] for f in noting.fields], state.label("state")).cte("merged")
+            columns = [*noting.fields, "state"]
+            stmt = noting.table.insert().from_select(columns, sa.select(*[merged.c[f] for f in columns]))
         db.session.execute(stmt)
 
     def drop(self) -> None:

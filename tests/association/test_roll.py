@@ -106,6 +106,29 @@ def test_the_people_import_and_the_registry_marks_bring_the_roll_in_step(tree, m
     assert flagged == set(db.session.scalars(sa.select(Member.person_id)))
 
 
+def test_a_people_reimport_moves_the_roll_with_the_changed_flags(tree):
+    header = "person_code,full_name,birth_year,gender,village_code,khuyen_hoc_member\n"
+    first = header + "P000301,Người Một,1970,nam,A1,1\nP000302,Người Hai,1972,nữ,A1,0\nP000303,Người Ba,1975,nam,A1,1\n"
+    assert run_import("people", io.BytesIO(first.encode()), "p.csv", actor="cb", scope=tree["A"]).ok
+    db.session.commit()
+    ids = dict(db.session.execute(sa.select(Person.code, Person.id)).tuples().all())
+    assert set(db.session.scalars(sa.select(Member.person_id))) == {ids["P000301"], ids["P000303"]}
+
+    # one leaves (changed, unmarked), one joins (changed, marked), one stays (same), one is new and unmarked
+    second = (
+        header
+        + "P000301,Người Một,1970,nam,A1,0\nP000302,Người Hai,1972,nữ,A1,1\nP000303,Người Ba,1975,nam,A1,1\n"
+        + "P000304,Người Bốn,1980,nữ,A1,0\n"
+    )
+    done = run_import("people", io.BytesIO(second.encode()), "p.csv", actor="cb", scope=tree["A"])
+    assert (done.created, done.updated, done.unchanged) == (1, 2, 1)
+    db.session.commit()
+    ids = dict(db.session.execute(sa.select(Person.code, Person.id)).tuples().all())
+    assert set(db.session.scalars(sa.select(Member.person_id))) == {ids["P000302"], ids["P000303"]}
+    flagged = set(db.session.scalars(sa.select(Person.id).where(Person.khuyen_hoc_member.is_(True))))
+    assert flagged == set(db.session.scalars(sa.select(Member.person_id)))
+
+
 def test_a_branch_is_renamed_and_a_taken_code_refused(client, tree, officer_a):
     found = services.save_branch(None, "KH-A1", "Chi hội thôn 1", tree["A1"], None, "t")
     services.save_branch(None, "KH-A2", "Chi hội thôn 2", tree["A2"], None, "t")
