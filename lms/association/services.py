@@ -183,17 +183,21 @@ def _sync_roll(chosen_ids: Select[Any]) -> None:
         # a name stored as data, in Vietnamese whatever the language of the page that caused it
         db.session.add(Branch(code=f"KH-{code}", name=f"Chi hội Khuyến học {name}", area_id=village_id))
     db.session.flush()
+    # each village's branch, joined once: a look-up per person planned on the statistics of a branch
+    # table this transaction has just filled (a first import makes the villages' branches) scanned every
+    # branch for every person (9.7 s for 50,000 members at 200,000 citizens)
     home = (
-        sa.select(sa.func.min(branch.c.id))
-        .where(branch.c.area_id == person.c.village_id, branch.c.unit_id.is_(None))
-        .scalar_subquery()
+        sa.select(branch.c.area_id, sa.func.min(branch.c.id).label("id"))
+        .where(branch.c.unit_id.is_(None))
+        .group_by(branch.c.area_id)
+        .subquery("home")
     )
     db.session.execute(
         member.insert().from_select(
             ["branch_id", "person_id", "position", "added_at"],
-            sa.select(home, person.c.id, sa.literal("member"), sa.literal(utcnow(), sa.DateTime(timezone=True))).where(
-                missing
-            ),
+            sa.select(home.c.id, person.c.id, sa.literal("member"), sa.literal(utcnow(), sa.DateTime(timezone=True)))
+            .select_from(person.outerjoin(home, home.c.area_id == person.c.village_id))
+            .where(missing),
         )
     )
     db.session.flush()
