@@ -270,7 +270,7 @@ class Listed(IdSet):
 class Slot(Listed):
     """A listed scope whose ids and bounds are named parameters (PostgreSQL), given at each execution:
     the statements of a full recompute's steps differ only in them, so each is built and compiled
-    once per framework (see `cached_write`) — building and compiling the people's statement took
+    once per framework (see `write_scoped`) — building and compiling the people's statement took
     ~100 ms of Python a step."""
 
     def __init__(self) -> None:  # noqa: D107  # no ids of its own: IdSet's constructor is not wanted
