@@ -322,33 +322,32 @@ def clean_people(url: str) -> None:
         conn.execute("CHECKPOINT")
 
 
+# the columns of the resolved people rows (write_people), in order
+PERSON_COPY_COLUMNS = (
+    "code, full_name, name_folded, birth_year, gender, village_id, family_id, clan_id, unit_id, is_official, "
+    'khuyen_hoc_member, "group", phone, email'
+)
+
+
 def copy_people_like(url: str, resolved: list[tuple[object, ...]]) -> float:
     """COPY of the resolved people into a copy of `person` with its keys and foreign keys."""
     from bench.imports import PERSON_LIKE
 
-    columns = (
-        "code, full_name, name_folded, birth_year, gender, village_id, family_id, clan_id, unit_id, is_official, "
-        'khuyen_hoc_member, "group", phone, email'
-    )
 
     def feed(cp: Any) -> None:
         for row in resolved:
             cp.write_row(row)
 
-    return timed_copy(url, "bench_person_like", list(PERSON_LIKE), f"({columns}) FROM STDIN", feed)
+    return timed_copy(url, "bench_person_like", list(PERSON_LIKE), f"({PERSON_COPY_COLUMNS}) FROM STDIN", feed)
 
 
 def copy_into_person(url: str, resolved: list[tuple[object, ...]]) -> float:
     """COPY of the resolved people into `person` itself, then removed: a keyed COPY where the import
     writes (at 5,000,000 people the indexes of the full table, not those of an empty copy)."""
-    columns = (
-        "code, full_name, name_folded, birth_year, gender, village_id, family_id, clan_id, unit_id, is_official, "
-        'khuyen_hoc_member, "group", phone, email'
-    )
     with psycopg.connect(conninfo(url)) as conn:
         conn.execute("CHECKPOINT")
         started = time.perf_counter()
-        with conn.cursor() as cur, cur.copy(f"COPY person ({columns}) FROM STDIN") as cp:
+        with conn.cursor() as cur, cur.copy(f"COPY person ({PERSON_COPY_COLUMNS}) FROM STDIN") as cp:
             for row in resolved:
                 cp.write_row(row)
         conn.commit()

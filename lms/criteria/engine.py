@@ -412,29 +412,6 @@ def upserts(conn: sa.Connection, fresh: bool) -> bool:
     return conn.dialect.name == "postgresql" and not fresh
 
 
-def write_rows(
-    conn: sa.Connection,
-    table: sa.Table,
-    columns: list[str],
-    rows: Select[Any],
-    *,
-    upsert: bool,
-    key: str,
-    bounds: Bounds,
-) -> None:
-    """Write `rows` (one per `columns`) into `table`.
-
-    Upsert: a MERGE that updates a row only when its values changed and inserts the missing ones, so
-    a nightly full recompute of an unchanged year writes (and bloats, and locks) nothing; `key` within
-    `bounds` lets it read only the scope's range of the primary key. Otherwise a plain insert after
-    `clear_rows`.
-    """
-    if not upsert and conn.dialect.name != "postgresql":
-        conn.execute(table.insert().from_select(columns, rows))
-        return
-    conn.exec_driver_sql(*write_sql(conn, table, columns, rows, upsert=upsert, key=key, bounds=bounds))
-
-
 def write_sql(
     conn: sa.Connection,
     table: sa.Table,
@@ -445,7 +422,13 @@ def write_sql(
     key: str,
     bounds: Bounds,
 ) -> tuple[str, dict[str, Any]]:
-    """The statement of `write_rows`, compiled: its text and parameters."""
+    """The statement writing `rows` (one per `columns`) into `table`, compiled: its text and parameters.
+
+    Upsert: a MERGE that updates a row only when its values changed and inserts the missing ones, so
+    a nightly full recompute of an unchanged year writes (and bloats, and locks) nothing; `key` within
+    `bounds` lets it read only the scope's range of the primary key. Otherwise a plain insert after
+    `clear_rows`.
+    """
     if not upsert:
         # the columns not given take their server defaults (person_result.updated_at: now(), as the MERGE's)
         insert = table.insert().from_select(columns, rows, include_defaults=False)
@@ -489,11 +472,16 @@ def write_scoped(
     upsert: bool,
     key: str,
 ) -> None:
-    """`write_rows` of `rows_for(scope, bounds)`. For a listed scope on PostgreSQL (a full recompute's
-    steps) the statement is built and compiled once per framework, table and write mode, the scope's
-    ids and bounds given as parameters (a `Slot`)."""
-    if not (isinstance(scope, Listed) and conn.dialect.name == "postgresql"):
-        write_rows(conn, table, columns, rows_for(scope, bounds), upsert=upsert, key=key, bounds=bounds)
+    """Write `rows_for(scope, bounds)` into `table` (see `write_sql`). For a listed scope on PostgreSQL
+    (a full recompute's steps) the statement is built and compiled once per framework, table and write
+    mode, the scope's ids and bounds given as parameters (a `Slot`)."""
+    if conn.dialect.name != "postgresql":  # SQLite: inserts after `clear_rows` (`upserts`), SQLAlchemy's paramstyle
+        conn.execute(table.insert().from_select(columns, rows_for(scope, bounds)))
+        return
+    if not isinstance(scope, Listed):
+        conn.exec_driver_sql(
+            *write_sql(conn, table, columns, rows_for(scope, bounds), upsert=upsert, key=key, bounds=bounds)
+        )
         return
     statements = fw.__dict__.setdefault("_statements", {})
     cached = (table.name, name, upsert)
