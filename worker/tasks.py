@@ -11,7 +11,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 
 from lms.extensions import db
-from lms.jobs.services import LeaseLost, leased, sweep
+from lms.jobs.services import LeaseLost, discard_transaction, leased, sweep
 from lms.recompute.models import RecomputeJob
 from lms.recompute.services import (
     claim_batch,
@@ -55,7 +55,7 @@ def timed_out(exc: BaseException) -> bool:
 def end_transaction(exc: BaseException) -> None:
     """Roll back; after a time limit, which cut a statement in half, cancel it and drop the connection."""
     if not timed_out(exc):
-        db.session.rollback()
+        discard_transaction()
         return
     for connection in list(_in_use):
         cancel = getattr(connection, "cancel", None)  # psycopg: the server stops the statement now

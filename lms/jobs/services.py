@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms.extensions import db
 from lms.util import utcnow
@@ -196,6 +197,16 @@ class Lease:
         db.session.commit()
 
 
+def discard_transaction() -> None:
+    """Roll the session back. On a connection the server has terminated the rollback itself fails (and the
+    connection is discarded): roll back once more, so that the session works again on a new connection —
+    else the lease was never released, and the job's retry found it held and did nothing."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.rollback()
+
+
 def _owner() -> str:
     return f"{socket.gethostname()[:80]}:{os.getpid()}:{secrets.token_hex(4)}"
 
@@ -220,6 +231,9 @@ def claim(kind_name: str, job_id: int) -> Lease | None:
         )
         .values(lease_owner=owner, lease_until=now + timedelta(seconds=seconds))
     ).rowcount
+    if not claimed:
+        held = sa.select(t.c.status, t.c.lease_owner, t.c.lease_until).where(t.c.id == job_id)
+        log.info("%s job %s not taken: %s at %s", kind_name, job_id, db.session.execute(held).first(), now)
     db.session.commit()
     return Lease(kind, job_id, owner, seconds) if claimed else None
 
@@ -236,15 +250,15 @@ def leased(kind_name: str, job_id: int) -> Iterator[Lease | None]:
         yield lease
     except LeaseLost:
         lease.stop()
-        db.session.rollback()
+        discard_transaction()
         raise
     except BaseException:
         lease.stop()
-        db.session.rollback()
         try:
+            discard_transaction()
             lease.release()
         except Exception:  # noqa: BLE001 - the database is away: the lease expires by itself
-            db.session.rollback()
+            discard_transaction()
             log.warning("cannot release the lease on %s job %s", kind_name, job_id, exc_info=True)
         raise
     else:

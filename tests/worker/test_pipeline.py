@@ -10,7 +10,8 @@ from lms.extensions import db
 from lms.indicators.models import AreaIndicator
 
 
-def wait_for(predicate, timeout=60.0, what="condition"):
+def wait_for(predicate, timeout=60.0, what="condition", log=None, detail=None):
+    """Poll until `predicate` is true; on a timeout the failure shows `detail()` and the end of the worker's `log`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         db.session.rollback()  # see the worker's commits
@@ -18,7 +19,9 @@ def wait_for(predicate, timeout=60.0, what="condition"):
         if value:
             return value
         time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
+    tail = f" ({detail()})" if detail is not None else ""
+    tail += f"\nworker log:\n{log.read_text(errors='replace')[-6000:]}" if log is not None else ""
+    raise AssertionError(f"timed out waiting for {what}{tail}")
 
 
 def test_beat_drains_the_outbox_without_any_poke(live_app, default_framework, tree, make_person, worker):

@@ -29,6 +29,12 @@ def job_state(job_id):
     return job.status, job.done, job.total
 
 
+def job_row(job_id):
+    """The job's row as the worker left it, for a failure message."""
+    row = db.session.execute(sa.select(RecomputeJob.__table__).where(RecomputeJob.id == job_id)).mappings().first()
+    return {k: row[k] for k in ("status", "done", "total", "lease_owner", "lease_until", "error")}
+
+
 def assert_converged():
     """The state equals a clean full recompute, and the drift check agrees (R6)."""
     state = snapshot()
@@ -113,15 +119,28 @@ def test_r3_worker_database_connection_terminated_mid_task(services, live_app, d
     worker.start()
     live_app.extensions["celery"].send_task("worker.tasks.full_recompute", args=[job.id])
     wait_for(lambda: job_state(job.id)[1] >= 1, what="the recompute to be under way")
-    killed = db.session.scalar(
-        sa.text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'lms-worker-r3'"
-        )
+    # every connection of the worker, once one of them is inside a transaction: an idle pooled connection
+    # alone would be replaced at its next checkout (pool_pre_ping) without the work ever noticing
+    killed = wait_for(
+        lambda: db.session.scalar(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'lms-worker-r3'"
+                " HAVING bool_or(state <> 'idle')"
+            )
+        ),
+        timeout=30,
+        what="a worker transaction to terminate",
     )
     db.session.commit()
     assert killed >= 1
     try:
-        wait_for(lambda: job_state(job.id)[0] == "done", timeout=180, what="the retried recompute")
+        wait_for(
+            lambda: job_state(job.id)[0] == "done",
+            timeout=180,
+            what="the retried recompute",
+            log=worker.log_path,
+            detail=lambda: job_row(job.id),
+        )
     finally:
         worker.stop()
     log = worker.log_path.read_text(errors="replace")
