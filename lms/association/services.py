@@ -18,7 +18,6 @@ from lms.areas.models import Area
 from lms.association.models import POSITIONS, Branch, Member
 from lms.audit.services import audit
 from lms.bulk import any_id
-from lms.criteria.engine import scope_bounds
 from lms.criteria.models import PersonResult
 from lms.extensions import db
 from lms.people.models import Person, Unit
@@ -138,41 +137,48 @@ def sync_roll(ids: list[int] | Select[Any]) -> None:
     """Bring the roll in step with the people's flags (after an import or a registry change).
 
     A person marked as a member without a place on the roll joins a branch of their village (one is made,
-    "KH-<village code>", if the village has none); a person unmarked leaves the roll.
+    "KH-<village code>", if the village has none); a person unmarked leaves the roll. `ids`: the people's
+    ids, a selection of them, or a selection of their current (id, village_id, khuyen_hoc_member).
     """
     if not isinstance(ids, Select):
-        _sync_roll(sa.select(person.c.id).where(any_id(person.c.id, ids)))
-        return
-    # a selection (an import's staging table joined to person, say) is read once into a small analysed
-    # table: joined three times below, it was planned by guess, and at 5,000,000 people a plan hashed
-    # every person of the province, or nested loops for minutes
-    chosen = sa.Table("roll_sync", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), prefixes=["TEMPORARY"])
+        ids = sa.select(person.c.id).where(any_id(person.c.id, list(ids)))
+    # the chosen people (id, village, flag) are read once into a small analysed table, which the statements
+    # below start from: joined to `person` they were planned on its statistics, which know nothing of the
+    # people the same transaction has just imported — the planner expected a handful and took nested
+    # loops that ran for minutes (1,000,000 people imported into 1,000,000: 296 s for the members)
+    chosen = sa.Table(
+        "roll_sync",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("village_id", sa.Integer),
+        sa.Column("member", sa.Boolean),
+        prefixes=["TEMPORARY"],
+    )
     conn = db.session.connection()
     chosen.create(conn)  # gone with the transaction if what follows fails
     picked = ids.subquery()
+    if len(picked.c) == 3:
+        rows = sa.select(*picked.c).distinct()
+    else:
+        rows = sa.select(person.c.id, person.c.village_id, person.c.khuyen_hoc_member).where(
+            person.c.id.in_(sa.select(picked.c[0]))
+        )
     # in id order: the key of the temporary table is then written leaf after leaf (in hash order, the
     # 1,000,000 ids of a people import thrashed the session's temporary buffers: 3.3 s)
-    conn.execute(chosen.insert().from_select(["id"], sa.select(picked.c[0]).distinct().order_by(picked.c[0])))
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.text("ANALYZE roll_sync"))
-    _sync_roll(sa.select(chosen.c.id))
+    rows = rows.order_by(rows.selected_columns[0])
+    if conn.execute(chosen.insert().from_select(["id", "village_id", "member"], rows)).rowcount:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("ANALYZE roll_sync"))
+        _sync_roll(chosen)
     chosen.drop(conn)
 
 
-def _sync_roll(chosen_ids: Select[Any]) -> None:
-    """sync_roll over the people `chosen_ids` selects."""
-    bounds = scope_bounds(db.session.connection(), chosen_ids)
-    if bounds is None:
-        return
-    unmarked = sa.exists().where(person.c.id == member.c.person_id, person.c.khuyen_hoc_member.is_(False))
-    db.session.execute(member.delete().where(member.c.person_id.in_(chosen_ids), unmarked))
-    missing = sa.and_(
-        person.c.id.in_(chosen_ids),
-        person.c.id.between(*bounds),  # else a merge join walks the people's key from its start
-        person.c.khuyen_hoc_member.is_(True),
-        sa.not_(sa.exists().where(member.c.person_id == person.c.id)),
-    )
-    villages = sa.select(person.c.village_id).where(missing).distinct()
+def _sync_roll(chosen: sa.Table) -> None:
+    """sync_roll over the people of `chosen` (id, village_id, member)."""
+    c = chosen.c
+    db.session.execute(member.delete().where(member.c.person_id.in_(sa.select(c.id).where(c.member.is_(False)))))
+    missing = sa.and_(c.member.is_(True), sa.not_(sa.exists().where(member.c.person_id == c.id)))
+    villages = sa.select(c.village_id).where(missing).distinct()
     without = db.session.execute(
         sa.select(area.c.id, area.c.code, area.c.name).where(
             area.c.id.in_(villages),
@@ -183,9 +189,12 @@ def _sync_roll(chosen_ids: Select[Any]) -> None:
         # a name stored as data, in Vietnamese whatever the language of the page that caused it
         db.session.add(Branch(code=f"KH-{code}", name=f"Chi hội Khuyến học {name}", area_id=village_id))
     db.session.flush()
-    # each village's branch, joined once: a look-up per person planned on the statistics of a branch
-    # table this transaction has just filled (a first import makes the villages' branches) scanned every
-    # branch for every person (9.7 s for 50,000 members at 200,000 citizens)
+    if without and db.session.get_bind().dialect.name == "postgresql":
+        # the branches just made are unknown to the planner (a first import makes every village's): counted,
+        # they are hashed once rather than grouped again for every person
+        db.session.execute(sa.text("ANALYZE kh_branch"))
+    # each village's branch, joined once (a look-up per person planned on the statistics of a branch table
+    # this transaction has just filled scanned every branch for every person)
     home = (
         sa.select(branch.c.area_id, sa.func.min(branch.c.id).label("id"))
         .where(branch.c.unit_id.is_(None))
@@ -195,8 +204,8 @@ def _sync_roll(chosen_ids: Select[Any]) -> None:
     db.session.execute(
         member.insert().from_select(
             ["branch_id", "person_id", "position", "added_at"],
-            sa.select(home.c.id, person.c.id, sa.literal("member"), sa.literal(utcnow(), sa.DateTime(timezone=True)))
-            .select_from(person.outerjoin(home, home.c.area_id == person.c.village_id))
+            sa.select(home.c.id, c.id, sa.literal("member"), sa.literal(utcnow(), sa.DateTime(timezone=True)))
+            .select_from(chosen.outerjoin(home, home.c.area_id == c.village_id))
             .where(missing),
         )
     )

@@ -190,13 +190,17 @@ class CodeImporter(Importer):
             )
             for period in periods:
                 mark_dirty(kind, left, period)
-        if db.session.get_bind().dialect.name == "postgresql":
-            self.written = Stage(self.target, self.noted)
-            self.stage.merge(self.spec.key, self.updates if self.updates is not None else self.compared, self.written)
-        else:
+        if db.session.get_bind().dialect.name != "postgresql":
             super().write()
+            for period in periods:
+                mark_dirty(self.subject, self.written_ids(), period)
+            return
+        self.written = Stage(self.target, self.noted)
+        self.stage.merge(self.spec.key, self.updates if self.updates is not None else self.compared, self.written)
+        w = self.written.c
         for period in periods:
-            mark_dirty(self.subject, self.written_ids(), period)
+            mark_dirty(self.subject, self.written_ids(w.state == CHANGED), period)
+            mark_dirty(self.subject, self.written_ids(w.state == NEW), period, fresh=True)  # ids just made
 
     def written_ids(self, where: sa.ColumnElement[bool] | None = None) -> Select[Any]:
         """Return the ids of the rows the merge wrote (and that meet `where`, on the noted columns)."""
@@ -249,7 +253,7 @@ class PersonImporter(CodeImporter):
     needs = {"village_code": "areas", "family_code": "families", "clan_code": "clans", "unit_code": "units"}
     subject = "person"
     old_refs = {"family_id": "family", "village_id": "village", "clan_id": "clan", "unit_id": "unit"}
-    noted = ("id", "khuyen_hoc_member")
+    noted = ("id", "village_id", "khuyen_hoc_member")
 
     def write(self) -> None:
         """Write the people; with a khuyen_hoc_member column, bring the association's roll in step."""
@@ -261,9 +265,11 @@ class PersonImporter(CodeImporter):
                 sync_roll(self.written_ids())
                 return
             # a person created by this import has no place on the roll yet: unmarked, it has nothing to
-            # leave, so the roll looks only at members and at the people who existed before
+            # leave, so the roll looks only at members and at the people who existed before; the merge
+            # noted what the roll needs of each (no second look at `person`)
             w = self.written.c
-            sync_roll(self.written_ids(sa.or_(w.khuyen_hoc_member.is_(True), w.state == CHANGED)))
+            picked = sa.or_(w.khuyen_hoc_member.is_(True), w.state == CHANGED)
+            sync_roll(sa.select(w.id, w.village_id, w.khuyen_hoc_member).where(picked))
 
 
 def _years(rows: list[Row]) -> set[int]:

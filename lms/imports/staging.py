@@ -12,6 +12,7 @@ from typing import Any
 from uuid import uuid4
 
 import sqlalchemy as sa
+from sqlalchemy.sql import Select
 
 from lms.extensions import db
 
@@ -122,24 +123,49 @@ class Stage:
         return sa.func.coalesce(self.table.c.state, NEW) != SAME
 
     def merge(self, key: Sequence[str], updates: Sequence[str], noting: "Stage | None" = None) -> None:
-        """Insert the new rows and update the changed ones in one statement; with `noting` (PostgreSQL),
-        the statement also notes each row it wrote there: its target columns (`noting.fields`) and its
-        state, new or changed, so that what follows reads a compact table instead of joining the target."""
+        """Insert the new rows and update the changed ones; with `noting` (PostgreSQL), each statement also
+        notes each row it wrote there: its target columns (`noting.fields`) and its state, new or changed,
+        so that what follows reads a compact table instead of joining the target.
+
+        Without `noting`, one INSERT … ON CONFLICT DO UPDATE. With it, the rows classified new are inserted
+        plainly (no conflict check of each row: ~7 % of a 1,000,000-row merge), in a savepoint: should a
+        key have been created since the classification (the registry), it rolls back and every row goes
+        through the conflict check instead; then the changed rows are upserted."""
         if not self.created:
             return
-        fields = [f for f in self.fields if f in self.target.c]
+        if noting is None:
+            db.session.execute(self._upsert(key, updates, self.written()))
+            return
+        noting.create()
+        try:
+            with db.session.begin_nested():
+                insert = sa.insert(self.target).from_select(self._fields, self._source(key, self.c.state.is_(None)))
+                db.session.execute(self._noting(insert, noting, new=True))
+        except sa.exc.IntegrityError:
+            db.session.execute(self._noting(self._upsert(key, updates, self.written()), noting))
+            return
+        db.session.execute(self._noting(self._upsert(key, updates, self.c.state == CHANGED), noting))
+
+    @property
+    def _fields(self) -> list[str]:
+        return [f for f in self.fields if f in self.target.c]
+
+    def _source(self, key: Sequence[str], where: sa.ColumnElement[bool]) -> Select[Any]:
         # in key order: the target's indexes (and its foreign keys' look-ups) are visited page after page
-        source = sa.select(*[self.table.c[f] for f in fields]).where(self.written()).order_by(*[self.c[k] for k in key])
-        stmt = dialect_insert(self.target).from_select(fields, source)
-        stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={f: stmt.excluded[f] for f in updates})
-        if noting is not None:
-            noting.create()
-            # a row the conflict updated carries this transaction's lock (xmax); an inserted one has none
-            state = sa.case((sa.literal_column(f"{self.target.name}.xmax = 0"), NEW), else_=CHANGED)
-            merged = stmt.returning(*[self.target.c[f] for f in noting.fields], state.label("state")).cte("merged")
-            columns = [*noting.fields, "state"]
-            stmt = noting.table.insert().from_select(columns, sa.select(*[merged.c[f] for f in columns]))
-        db.session.execute(stmt)
+        return sa.select(*[self.c[f] for f in self._fields]).where(where).order_by(*[self.c[k] for k in key])
+
+    def _upsert(self, key: Sequence[str], updates: Sequence[str], where: sa.ColumnElement[bool]) -> Any:
+        stmt = dialect_insert(self.target).from_select(self._fields, self._source(key, where))
+        return stmt.on_conflict_do_update(index_elements=list(key), set_={f: stmt.excluded[f] for f in updates})
+
+    def _noting(self, stmt: Any, noting: "Stage", *, new: bool = False) -> Any:
+        """`stmt` (an INSERT into the target) made to note the rows it writes in `noting`."""
+        # a row the conflict updated carries this transaction's lock (xmax); an inserted one has none
+        xmax: sa.ColumnElement[bool] = sa.literal_column(f"{self.target.name}.xmax = 0")
+        state = sa.literal(NEW) if new else sa.case((xmax, NEW), else_=CHANGED)
+        merged = stmt.returning(*[self.target.c[f] for f in noting.fields], state.label("state")).cte("merged")
+        columns = [*noting.fields, "state"]
+        return noting.table.insert().from_select(columns, sa.select(*[merged.c[f] for f in columns]))
 
     def drop(self) -> None:
         """Drop the temporary table (a rolled-back savepoint drops it too)."""

@@ -45,11 +45,13 @@ def _insert(table: sa.Table) -> Any:
     return insert(table)
 
 
-def mark_dirty(kind: str, ids: Iterable[int] | Select[Any], period: int) -> None:
+def mark_dirty(kind: str, ids: Iterable[int] | Select[Any], period: int, *, fresh: bool = False) -> None:
     """Record that subjects must be recomputed for the year; repeated marks collapse (seq bumps).
 
     One set-based statement whatever the number of subjects: a list of ids travels as one parameter
-    (lms.bulk.id_values), never one parameter per row."""
+    (lms.bulk.id_values), never one parameter per row. `fresh`: the subjects were created by the caller's
+    transaction, so none can have a mark yet — a plain INSERT, without the conflict check of each row
+    (1,000,000 imported people: 2.8 s against 4–5.6 s)."""
     if not isinstance(ids, Select):
         ids = list(ids)
         if not ids:
@@ -67,9 +69,10 @@ def mark_dirty(kind: str, ids: Iterable[int] | Select[Any], period: int) -> None
     # subjects as in hash order), and two writers lock their rows in the same order
     rows = rows.order_by(source.c[0])
     stmt = _insert(dirty).from_select(["subject_kind", "subject_id", "period", "seq", "created_at"], rows)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["subject_kind", "subject_id", "period"], set_={"seq": dirty.c.seq + 1}
-    )
+    if not fresh:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["subject_kind", "subject_id", "period"], set_={"seq": dirty.c.seq + 1}
+        )
     db.session.execute(stmt)
 
 

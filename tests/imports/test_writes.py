@@ -92,6 +92,34 @@ def test_people_import_marks_people_and_the_family_they_leave(tree, default_fram
     assert not {m for m in marks if m[0] == "person" and m[1] != p1}  # unchanged people are left alone
 
 
+def test_a_person_created_after_the_classification_is_updated_not_a_failure(
+    tree, default_framework, run_import, monkeypatch
+):
+    """The new rows are inserted without a conflict check; a code the registry created in between (here,
+    right after the classification) sends every row through the conflict check instead."""
+    from lms.imports.staging import Stage
+
+    classify = Stage.classify
+
+    def then_the_registry_adds_p2(stage, key, compare):  # type: ignore[no-untyped-def]
+        counted = classify(stage, key, compare)
+        db.session.add(Person(code="P2", full_name="Tên cũ", birth_year=1950, gender="nam", village_id=tree["A2"].id))
+        db.session.flush()
+        return counted
+
+    run_import("families", FAMILIES)
+    monkeypatch.setattr(Stage, "classify", then_the_registry_adds_p2)
+    report = run_import("people", PEOPLE)
+    assert report.ok, report.errors
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Person).where(Person.code.in_(["P1", "P2", "P3"])))
+        == 3
+    )
+    assert (person("P2").full_name, person("P2").village_id) == ("Trần Thị Bình", tree["A1"].id)
+    marked = {m[1] for m in dirty() if m[0] == "person"}
+    assert {person(c).id for c in ("P1", "P2", "P3")} <= marked
+
+
 def test_evidence_upsert_by_person_kind_ref_date_and_marks_the_year(tree, default_framework, make_person, run_import):
     p = make_person(tree["A1"], code="P1")
     content = (
