@@ -166,19 +166,32 @@ def sync_roll(ids: list[int] | Select[Any]) -> None:
     # in id order: the key of the temporary table is then written leaf after leaf (in hash order, the
     # 1,000,000 ids of a people import thrashed the session's temporary buffers: 3.3 s)
     rows = rows.order_by(rows.selected_columns[0])
-    if conn.execute(chosen.insert().from_select(["id", "village_id", "member"], rows)).rowcount:
+    if count := conn.execute(chosen.insert().from_select(["id", "village_id", "member"], rows)).rowcount:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("ANALYZE roll_sync"))
-        _sync_roll(chosen)
+        _sync_roll(chosen, count)
     chosen.drop(conn)
 
 
-def _sync_roll(chosen: sa.Table) -> None:
-    """sync_roll over the people of `chosen` (id, village_id, member)."""
+BULK_ROLL = 1_000  # people: from this many on, the roll is counted afresh before it is compared with them
+
+
+def _sync_roll(chosen: sa.Table, count: int) -> None:
+    """sync_roll over the `count` people of `chosen` (id, village_id, member); leaves in it those it adds."""
     c = chosen.c
-    db.session.execute(member.delete().where(member.c.person_id.in_(sa.select(c.id).where(c.member.is_(False)))))
-    missing = sa.and_(c.member.is_(True), sa.not_(sa.exists().where(member.c.person_id == c.id)))
-    villages = sa.select(c.village_id).where(missing).distinct()
+    conn = db.session.connection()
+    if count >= BULK_ROLL and conn.dialect.name == "postgresql":
+        # a roll the planner takes for empty (counted before a first import, or since emptied) was read whole
+        # for every person compared with it
+        conn.execute(sa.text("ANALYZE kh_member"))
+    conn.execute(member.delete().where(member.c.person_id.in_(sa.select(c.id).where(c.member.is_(False)))))
+    # who is on the roll already needs nothing: what is left are the members to add, which the INSERT below
+    # reads without a look at the roll it writes (when it did, planned on a roll taken for empty, it scanned
+    # the rows it had just added again for every person: minutes for 200,000 members)
+    on_roll = sa.exists().where(member.c.person_id == c.id)
+    if count == conn.execute(chosen.delete().where(sa.or_(c.member.is_(False), on_roll))).rowcount:
+        return
+    villages = sa.select(c.village_id).distinct()
     without = db.session.execute(
         sa.select(area.c.id, area.c.code, area.c.name).where(
             area.c.id.in_(villages),
@@ -204,9 +217,9 @@ def _sync_roll(chosen: sa.Table) -> None:
     db.session.execute(
         member.insert().from_select(
             ["branch_id", "person_id", "position", "added_at"],
-            sa.select(home.c.id, c.id, sa.literal("member"), sa.literal(utcnow(), sa.DateTime(timezone=True)))
-            .select_from(chosen.outerjoin(home, home.c.area_id == c.village_id))
-            .where(missing),
+            sa.select(
+                home.c.id, c.id, sa.literal("member"), sa.literal(utcnow(), sa.DateTime(timezone=True))
+            ).select_from(chosen.outerjoin(home, home.c.area_id == c.village_id)),
         )
     )
     db.session.flush()
