@@ -336,7 +336,6 @@ def copy_people_like(url: str, resolved: list[tuple[object, ...]]) -> float:
     """COPY of the resolved people into a copy of `person` with its keys and foreign keys."""
     from bench.imports import PERSON_LIKE
 
-
     def feed(cp: Any) -> None:
         for row in resolved:
             cp.write_row(row)

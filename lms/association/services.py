@@ -133,19 +133,21 @@ def remove_member(found: Member, actor: str) -> None:
     audit(actor, "association.member_remove", f"person {who.code}", area_id=area_id, before={"branch": code})
 
 
-def sync_roll(ids: list[int] | Select[Any]) -> None:
+def sync_roll(people: list[int] | Select[int, int, bool]) -> None:
     """Bring the roll in step with the people's flags (after an import or a registry change).
 
     A person marked as a member without a place on the roll joins a branch of their village (one is made,
-    "KH-<village code>", if the village has none); a person unmarked leaves the roll. `ids`: the people's
-    ids, a selection of them, or a selection of their current (id, village_id, khuyen_hoc_member).
+    "KH-<village code>", if the village has none); a person unmarked leaves the roll. `people`: their ids,
+    or a selection of their current (id, village_id, khuyen_hoc_member), one row each.
     """
-    if not isinstance(ids, Select):
-        ids = sa.select(person.c.id).where(any_id(person.c.id, list(ids)))
-    # the chosen people (id, village, flag) are read once into a small analysed table, which the statements
-    # below start from: joined to `person` they were planned on its statistics, which know nothing of the
-    # people the same transaction has just imported — the planner expected a handful and took nested
-    # loops that ran for minutes (1,000,000 people imported into 1,000,000: 296 s for the members)
+    if not isinstance(people, Select):
+        people = sa.select(person.c.id, person.c.village_id, person.c.khuyen_hoc_member).where(
+            any_id(person.c.id, list(people))
+        )
+    # the chosen people are read once into a small analysed table, which the statements below start from:
+    # joined to `person` they were planned on its statistics, which know nothing of the people the same
+    # transaction has just imported — the planner expected a handful and took nested loops that ran for
+    # minutes (1,000,000 people imported into 1,000,000: 296 s for the members)
     chosen = sa.Table(
         "roll_sync",
         sa.MetaData(),
@@ -156,16 +158,9 @@ def sync_roll(ids: list[int] | Select[Any]) -> None:
     )
     conn = db.session.connection()
     chosen.create(conn)  # gone with the transaction if what follows fails
-    picked = ids.subquery()
-    if len(picked.c) == 3:
-        rows = sa.select(*picked.c).distinct()
-    else:
-        rows = sa.select(person.c.id, person.c.village_id, person.c.khuyen_hoc_member).where(
-            person.c.id.in_(sa.select(picked.c[0]))
-        )
     # in id order: the key of the temporary table is then written leaf after leaf (in hash order, the
     # 1,000,000 ids of a people import thrashed the session's temporary buffers: 3.3 s)
-    rows = rows.order_by(rows.selected_columns[0])
+    rows = people.order_by(people.selected_columns[0])
     if count := conn.execute(chosen.insert().from_select(["id", "village_id", "member"], rows)).rowcount:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("ANALYZE roll_sync"))

@@ -60,7 +60,9 @@ def load_plan_demo() -> None:
 
 def roll() -> None:
     """Put everyone marked as a Khuyến học member on the roll of their village's branch; the eldest chairs it."""
-    sync_roll(sa.select(Person.id).where(Person.khuyen_hoc_member.is_(True)))
+    sync_roll(
+        sa.select(Person.id, Person.village_id, Person.khuyen_hoc_member).where(Person.khuyen_hoc_member.is_(True))
+    )
     chairs = sa.select(sa.func.min(Member.id)).join(Person, Person.id == Member.person_id).group_by(Member.branch_id)
     db.session.execute(sa.update(Member).where(Member.id.in_(chairs)).values(position="chair"))
 

@@ -261,8 +261,9 @@ class PersonImporter(CodeImporter):
         if "khuyen_hoc_member" in self.fields:
             from lms.association.services import sync_roll
 
+            t = self.target
             if self.written is None:
-                sync_roll(self.written_ids())
+                sync_roll(self.written_ids().with_only_columns(t.c.id, t.c.village_id, t.c.khuyen_hoc_member))
                 return
             # a person created by this import has no place on the roll yet: unmarked, it has nothing to
             # leave, so the roll looks only at members and at the people who existed before; the merge

@@ -74,7 +74,13 @@ def test_r1_worker_killed_mid_full_recompute_then_restarted(
     wait_for(lambda: lease_expired(job.id), what="the killed worker's lease to lapse")
     worker.start()  # the unacknowledged task is redelivered to the new worker (no beat: no sweeper)
     try:
-        wait_for(lambda: job_state(job.id)[0] == "done", timeout=180, what="the redelivered recompute")
+        wait_for(
+            lambda: job_state(job.id)[0] == "done",
+            timeout=180,
+            what="the redelivered recompute",
+            log=worker.log_path,
+            detail=lambda: job_row(job.id),
+        )
     finally:
         worker.stop()
     assert_converged()
